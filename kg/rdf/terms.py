@@ -1,0 +1,161 @@
+"""The vocabulary of the graph: namespaces and every ``ckg:`` term the mapper writes.
+
+One constant per term, so that the mapper, the cards, the rules and the tests spell each IRI
+in one place. ``ontology/conflict-kg.ttl`` declares every term listed here (a test checks).
+"""
+
+from __future__ import annotations
+
+import os
+
+from pyoxigraph import NamedNode
+
+#: Base of every IRI the project mints; override with ``$KG_BASE`` (must end with ``/``).
+BASE = os.environ.get("KG_BASE", "https://w3id.org/conflict-kg/")
+CKG = BASE + "ontology#"
+RESOURCE = BASE + "resource/"
+#: Names seen without a Wikipedia link live apart, so that a later page can claim them.
+NAME = BASE + "resource/name/"
+NODE = BASE + "id/"
+DOCUMENT = BASE + "document/"
+GRAPH = BASE + "graph/"
+
+DBO = "http://dbpedia.org/ontology/"
+DBR = "http://dbpedia.org/resource/"
+WD = "http://www.wikidata.org/entity/"
+WDT = "http://www.wikidata.org/prop/direct/"
+SCHEMA = "https://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+GEO = "http://www.w3.org/2003/01/geo/wgs84_pos#"
+GEOSPARQL = "http://www.opengis.net/ont/geosparql#"
+OA = "http://www.w3.org/ns/oa#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SH = "http://www.w3.org/ns/shacl#"
+WIKIPEDIA = "https://en.wikipedia.org/wiki/"
+
+#: Stable prefixes for every serialisation (no ``ns1:``).
+PREFIXES: dict[str, str] = {
+    "ckg": CKG,
+    "res": RESOURCE,
+    "name": NAME,
+    "id": NODE,
+    "doc": DOCUMENT,
+    "dbo": DBO,
+    "dbr": DBR,
+    "wd": WD,
+    "wdt": WDT,
+    "schema": SCHEMA,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "skos": SKOS,
+    "geo": GEO,
+    "geosparql": GEOSPARQL,
+    "oa": OA,
+    "xsd": XSD,
+    "owl": OWL,
+    "rdf": RDF,
+    "rdfs": RDFS,
+}
+
+
+def sparql_prefixes() -> str:
+    """The PREFIX block every project query may rely on.
+
+    >>> "PREFIX ckg:" in sparql_prefixes()
+    True
+    """
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
+def ckg(local: str) -> NamedNode:
+    return NamedNode(CKG + local)
+
+
+# --- classes -------------------------------------------------------------------------
+MilitaryConflict = ckg("MilitaryConflict")
+Side = ckg("Side")
+Participation = ckg("Participation")
+Command = ckg("Command")
+UnitDeployment = ckg("UnitDeployment")
+QuantityEstimate = ckg("QuantityEstimate")
+StrengthEstimate = ckg("StrengthEstimate")
+CasualtyEstimate = ckg("CasualtyEstimate")
+Entity = ckg("Entity")  # anything a field refers to
+Country = ckg("Country")
+ArmedGroup = ckg("ArmedGroup")  # armed group or organisation
+MilitaryUnit = ckg("MilitaryUnit")
+Person = ckg("Person")
+Place = ckg("Place")
+SourceDocument = ckg("SourceDocument")
+WikipediaArticle = ckg("WikipediaArticle")
+NewsArticle = ckg("NewsArticle")
+ReadWarning = ckg("ReadWarning")
+Role = ckg("Role")
+Belligerent = ckg("Belligerent")
+Supporter = ckg("Supporter")
+
+# --- conflict ------------------------------------------------------------------------
+side = ckg("side")
+partOf = ckg("partOf")
+startDate = ckg("startDate")
+endDate = ckg("endDate")
+dateText = ckg("dateText")
+ongoing = ckg("ongoing")
+place = ckg("place")
+result = ckg("result")
+resultItem = ckg("resultItem")
+territory = ckg("territory")
+status = ckg("status")
+notes = ckg("notes")
+casualties = ckg("casualties")  # conflict -> totals; side -> per-side figures
+coordinatesText = ckg("coordinatesText")
+
+# --- side and n-ary nodes ------------------------------------------------------------
+sideNumber = ckg("sideNumber")
+participation = ckg("participation")
+command = ckg("command")
+deployment = ckg("deployment")
+strength = ckg("strength")
+party = ckg("party")
+role = ckg("role")
+group = ckg("group")
+periodText = ckg("periodText")
+flagCountry = ckg("flagCountry")
+commander = ckg("commander")
+roleDescription = ckg("roleDescription")
+roleEntity = ckg("roleEntity")
+killedInAction = ckg("killedInAction")
+unit = ckg("unit")
+parentDeployment = ckg("parentDeployment")
+level = ckg("level")
+value = ckg("value")
+minValue = ckg("minValue")
+maxValue = ckg("maxValue")
+approximate = ckg("approximate")
+asOf = ckg("asOf")
+asOfEnd = ckg("asOfEnd")
+description = ckg("description")
+about = ckg("about")
+partOfEstimate = ckg("partOfEstimate")
+casualtyKind = ckg("casualtyKind")
+civilian = ckg("civilian")
+scope = ckg("scope")
+unknown = ckg("unknown")
+order = ckg("order")  # position in the source field, for stable card order
+sourceField = ckg("sourceField")
+sourceText = ckg("sourceText")
+
+# --- documents, provenance, warnings -------------------------------------------------
+sourcePath = ckg("sourcePath")
+contentHash = ckg("contentHash")
+toolVersion = ckg("toolVersion")
+documentKind = ckg("documentKind")
+warning = ckg("warning")
+warningKind = ckg("warningKind")
+describes = ckg("describes")  # document -> the conflict its infobox describes
+encodingRepaired = ckg("encodingRepaired")

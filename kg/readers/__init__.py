@@ -1,0 +1,64 @@
+"""Readers: source files in, :class:`kg.document.Document` out.
+
+A registry maps file extensions to reader functions, so that ``kg build`` can take folders
+of mixed documents. Later readers (news text, wikitext, dumps) register here too.
+
+>>> reader_for("x/Battle.md").__name__
+'read_wtf_markdown'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from kg.document import Document
+from kg.readers.errors import DocumentError
+from kg.readers.wtf_markdown import read_wtf_markdown
+
+Reader = Callable[..., Document]
+
+READERS: dict[str, Reader] = {
+    ".md": read_wtf_markdown,
+    ".markdown": read_wtf_markdown,
+}
+
+
+def register_reader(extension: str, reader: Reader) -> None:
+    READERS[extension.lower()] = reader
+
+
+def reader_for(path: str | Path) -> Reader | None:
+    name = str(path).lower()
+    for extension in sorted(READERS, key=len, reverse=True):
+        if name.endswith(extension):
+            return READERS[extension]
+    return None
+
+
+def read_document(path: str | Path) -> Document:
+    """Read one file with the reader registered for its extension."""
+    reader = reader_for(path)
+    if reader is None:
+        raise DocumentError(str(path), None, None,
+                            f"no reader for this file type; known: {', '.join(sorted(READERS))}")
+    return reader(path)
+
+
+def iter_source_files(paths: list[str | Path]) -> list[Path]:
+    """Files under the given files/folders that a reader is registered for, sorted."""
+    found: set[Path] = set()
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            for candidate in path.rglob("*"):
+                if candidate.is_file() and reader_for(candidate) and not candidate.name.startswith("."):
+                    found.add(candidate)
+        elif path.exists():
+            found.add(path)
+        else:
+            raise FileNotFoundError(f"{path}: no such file or folder")
+    return sorted(found)
+
+
+__all__ = ["DocumentError", "READERS", "iter_source_files", "read_document", "reader_for", "register_reader"]

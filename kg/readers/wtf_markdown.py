@@ -1,0 +1,290 @@
+"""Reader for Wikipedia articles as written by wtf_wikipedia: YAML front matter + markdown.
+
+Layout (see ``shared/design/input-formats.md``)::
+
+    ---
+    infoboxes:
+      - conflict: {text: ...}
+        combatant1: {text: ..., links: [{type: internal, page: Iran}], formatting: {bold: [...]}}
+    title: Battle of X
+    shortDescription: ...
+    description: ...
+    img: https://...
+    ---
+    | infobox as a markdown table |
+    Body text with [links](./Page_Title) and ## headings
+
+Limits: the front matter ends at the first line that is exactly ``---`` after the opening
+one (the body has ``---`` table rows, the YAML never has such a line). Every YAML scalar is
+read as the exact source string (no implicit booleans, numbers or dates: ``NO`` stays
+``"NO"``). A malformed field degrades to a warning; only a file that is not a document at
+all (no front matter, YAML that does not parse) raises :class:`DocumentError`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+import yaml
+
+from kg.document import BodyLink, Document, Field, Infobox, Link, Section, content_hash
+from kg.readers.encoding import DecodeError, decode_bytes, repair_text
+from kg.readers.errors import DocumentError
+
+try:  # libyaml is 8-10x faster; yaml.safe_load never uses it on its own
+    from yaml.cyaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.composer import Composer
+    from yaml.parser import Parser
+    from yaml.reader import Reader
+    from yaml.scanner import Scanner
+
+    class _Parser(Reader, Scanner, Parser, Composer):  # type: ignore[no-redef]
+        """The pure-Python pipeline in the same shape as ``CParser(stream)``."""
+
+        def __init__(self, stream: str) -> None:
+            Reader.__init__(self, stream)
+            Scanner.__init__(self)
+            Parser.__init__(self)
+            Composer.__init__(self)
+
+
+class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+    """Safe loader (C parser when available) whose only scalar type is ``str``.
+
+    ``BaseResolver`` has no implicit resolvers, so ``NO``, ``010`` and ``2016-12-22``
+    arrive as the strings written in the file, never as ``False``, ``8`` or a date.
+    """
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        yaml.constructor.SafeConstructor.__init__(self)
+        yaml.resolver.BaseResolver.__init__(self)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse YAML with :class:`StringLoader`.
+
+    >>> load_yaml("a: NO\\nb: 010\\nc: [1, ~]")
+    {'a': 'NO', 'b': '010', 'c': ['1', '~']}
+    """
+    return yaml.load(text, Loader=StringLoader)  # noqa: S506 - StringLoader is safe
+
+
+FRONT_MATTER_DELIMITER = "---"
+
+
+def split_front_matter(text: str) -> tuple[str, str] | None:
+    """Split ``---\\n<yaml>\\n---\\n<body>``; ``None`` when there is no front matter.
+
+    >>> split_front_matter("---\\ntitle: X\\n---\\n|a|\\n|---|\\nbody")
+    ('title: X\\n', '|a|\\n|---|\\nbody')
+    """
+    if not text.startswith(FRONT_MATTER_DELIMITER):
+        return None
+    first_newline = text.find("\n")
+    if first_newline < 0 or text[:first_newline].rstrip() != FRONT_MATTER_DELIMITER:
+        return None
+    position = first_newline + 1
+    while True:
+        end = text.find("\n", position)
+        line = text[position:] if end < 0 else text[position:end]
+        if line.rstrip("\r") == FRONT_MATTER_DELIMITER:
+            body_start = len(text) if end < 0 else end + 1
+            return text[first_newline + 1: position], text[body_start:]
+        if end < 0:
+            return None
+        position = end + 1
+
+
+def read_wtf_markdown(path: str | Path, data: bytes | None = None) -> Document:
+    """Read one wtf_wikipedia markdown article.
+
+    >>> doc = read_wtf_markdown("data/wikipedia/syria/battle_of_aleppo_(2012–2016).md")
+    >>> doc.title, len(doc.conflict_infobox.fields) > 20
+    ('Battle of Aleppo (2012–2016)', True)
+    """
+    path = Path(path)
+    raw = path.read_bytes() if data is None else data
+    try:
+        decoded = decode_bytes(raw)
+    except DecodeError as exc:
+        raise DocumentError(str(path), None, None, str(exc)) from None
+    repaired = repair_text(decoded.text)
+    text = repaired.text
+    parts = split_front_matter(text)
+    if parts is None:
+        raise DocumentError(str(path), None, text[:40],
+                            "no YAML front matter: expected a first line '---' and a closing '---' line")
+    front, body = parts
+    try:
+        meta = load_yaml(front)
+    except yaml.YAMLError as exc:
+        raise DocumentError(str(path), "front matter", None, f"YAML does not parse: {exc}") from None
+    if not isinstance(meta, dict):
+        raise DocumentError(str(path), "front matter", repr(meta)[:60], "front matter is not a mapping")
+
+    title = _string(meta.get("title")) or path.stem.replace("_", " ")
+    doc = Document(
+        path=str(path),
+        kind="wikipedia",
+        title=title.strip(),
+        content_hash=content_hash(raw),
+        short_description=_string(meta.get("shortDescription")),
+        description=_string(meta.get("description")),
+        image_url=_string(meta.get("img")),
+        published=_string(meta.get("pubDate")),
+    )
+    for note in decoded.notes:
+        doc.warn("decoding", None, path.name, note)
+    if repaired.repaired:
+        doc.warn("encoding-repaired", None, path.name, repaired.notes[0])
+        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
+    if repaired.suspicious:
+        doc.warn("encoding-suspicious", None, path.name, "text still looks like mojibake after repair")
+    if "title" not in meta:
+        doc.warn("missing-title", "title", path.name, "no title in front matter; used the file name")
+
+    boxes = meta.get("infoboxes") or []
+    if not isinstance(boxes, list):
+        doc.warn("malformed-infobox", "infoboxes", repr(boxes)[:80], "infoboxes is not a list; ignored")
+        boxes = []
+    for box in boxes:
+        infobox = _read_infobox(box, doc)
+        if infobox is not None:
+            doc.infoboxes.append(infobox)
+
+    doc.body = body
+    doc.sections = find_sections(body)
+    doc.links = find_body_links(body, doc.sections, skip=leading_table_end(body))
+    return doc
+
+
+def _string(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return str(value)
+
+
+def _read_infobox(box: Any, doc: Document) -> Infobox | None:
+    if not isinstance(box, dict):
+        doc.warn("malformed-infobox", "infoboxes", repr(box)[:80], "infobox is not a mapping; ignored")
+        return None
+    fields: dict[str, Field] = {}
+    for name, value in box.items():
+        name = str(name)
+        if isinstance(value, str):
+            fields[name] = Field(name, value)
+            continue
+        if not isinstance(value, dict):
+            doc.warn("malformed-field", name, repr(value)[:80], "field is neither text nor a mapping; ignored")
+            continue
+        text = _string(value.get("text")) or ""
+        links: list[Link] = []
+        for item in value.get("links") or []:
+            if isinstance(item, dict) and item.get("page") is not None:
+                links.append(Link(page=str(item["page"]), text=_string(item.get("text")),
+                                  type=str(item.get("type") or "internal")))
+            else:
+                doc.warn("malformed-link", name, repr(item)[:80], "link without a page; ignored")
+        formatting: dict[str, list[str]] = {}
+        raw_formatting = value.get("formatting") or {}
+        if isinstance(raw_formatting, dict):
+            for style, runs in raw_formatting.items():
+                if isinstance(runs, list):
+                    formatting[str(style)] = [str(r) for r in runs]
+        fields[name] = Field(name, text, links, formatting)
+    return Infobox(fields)
+
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.+?)[ \t#]*$", re.MULTILINE)
+
+
+def find_sections(body: str) -> list[Section]:
+    """Markdown ATX headings with their level and offset.
+
+    >>> find_sections("intro\\n## Background\\ntext\\n### Siege\\n")
+    [Section(title='Background', level=2, start=6), Section(title='Siege', level=3, start=25)]
+    """
+    return [Section(m.group(2).strip(), len(m.group(1)), m.start()) for m in _HEADING.finditer(body)]
+
+
+def leading_table_end(body: str) -> int:
+    """Offset where the infobox table that wtf_wikipedia renders at the top of the body ends
+    (0 when the body does not start with a table). Its links repeat the infobox's."""
+    position = 0
+    stripped = body.lstrip("\n")
+    position = len(body) - len(stripped)
+    if not stripped.startswith("|"):
+        return 0
+    for line in body[position:].splitlines(keepends=True):
+        if not line.startswith("|"):
+            break
+        position += len(line)
+    return position
+
+
+def find_body_links(body: str, sections: list[Section] | None = None, skip: int = 0) -> list[BodyLink]:
+    """Every ``[anchor](target)`` of the body (not images), with balanced parentheses in
+    the target, character offsets and the enclosing section.
+
+    >>> [(l.target, l.anchor) for l in find_body_links("See [x](./Aleppo_offensive_(2016)#Siege).")]
+    [('Aleppo offensive (2016)', 'x')]
+    """
+    sections = sections if sections is not None else find_sections(body)
+    links: list[BodyLink] = []
+    position = skip
+    section_index = -1
+    while True:
+        open_bracket = body.find("[", position)
+        if open_bracket < 0:
+            break
+        close = _matching(body, open_bracket, "[", "]")
+        if close < 0 or close + 1 >= len(body) or body[close + 1] != "(":
+            position = open_bracket + 1
+            continue
+        end = _matching(body, close + 1, "(", ")")
+        if end < 0:
+            position = open_bracket + 1
+            continue
+        is_image = open_bracket > 0 and body[open_bracket - 1] == "!"
+        anchor = body[open_bracket + 1: close]
+        target = body[close + 2: end].strip()
+        position = end + 1
+        if is_image or not target:
+            continue
+        if target.startswith("<") and target.endswith(">"):
+            target = target[1:-1]
+        while section_index + 1 < len(sections) and sections[section_index + 1].start <= open_bracket:
+            section_index += 1
+        section = sections[section_index].title if section_index >= 0 else None
+        clean_anchor = re.sub(r"[*_]{1,3}", "", anchor).strip()
+        if target.startswith("./"):
+            page, _, fragment = unquote(target[2:]).partition("#")
+            links.append(BodyLink(page.replace("_", " ").strip(), clean_anchor, open_bracket, end + 1,
+                                  fragment.replace("_", " ") or None, section))
+        else:
+            links.append(BodyLink(target, clean_anchor, open_bracket, end + 1, None, section, external=True))
+    return links
+
+
+def _matching(text: str, start: int, opening: str, closing: str) -> int:
+    """Index of the bracket closing the one at ``start`` (nesting counted), or -1.
+    Stops at a newline: a link never spans lines in wtf_wikipedia's output."""
+    depth = 0
+    for index in range(start, min(len(text), start + 2000)):
+        char = text[index]
+        if char == opening:
+            depth += 1
+        elif char == closing:
+            depth -= 1
+            if depth == 0:
+                return index
+        elif char == "\n":
+            return -1
+    return -1
