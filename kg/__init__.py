@@ -17,6 +17,64 @@ Example:
     True
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "build", "card", "export", "open_store", "parse_file", "query"]
+
+
+def open_store(path: str | None = None, *, read_only: bool = False, in_memory: bool = False) -> Any:
+    """Open the store at ``path`` (else ``$KG_STORE``, else ``./kg-store``), or in memory.
+
+    >>> store = open_store(in_memory=True)
+    >>> store.count()
+    0
+    """
+    from kg.store import open_store as _open
+
+    return _open(path, read_only=read_only, in_memory=in_memory)
+
+
+def build(store: Any, paths: list[str], **options: Any) -> Any:
+    """Build files/folders into the store; returns a :class:`kg.build.BuildReport`."""
+    from kg.build import build as _build
+
+    return _build(store, paths, **options)
+
+
+def parse_file(path: str) -> Any:
+    """Read one article and parse its conflict infobox: ``(Document, ConflictRecord | None)``.
+
+    >>> doc, record = parse_file("data/wikipedia/syria/battle_of_hosn.md")
+    >>> record.title
+    'Battle of Hosn'
+    """
+    from kg.infobox import parse_conflict
+    from kg.readers import read_document
+
+    doc = read_document(path)
+    return doc, parse_conflict(doc)
+
+
+def query(store: Any, sparql: str) -> list[dict[str, Any]]:
+    """Run a SPARQL SELECT over the union of all graphs; rows of plain Python values."""
+    from kg.sparql import select
+
+    return select(store, sparql)
+
+
+def card(store: Any, target: str) -> dict[str, Any]:
+    """The JSON card of a conflict, entity or document (see :mod:`kg.cards`)."""
+    from kg.cards import card as _card
+
+    return _card(store, target)
+
+
+def export(store: Any, fmt: str, out: Any, **options: Any) -> int:
+    """Export the store in ``fmt`` (ttl, nt, nq, trig, jsonld) to a path or binary stream."""
+    from kg.export import export as _export, format_for
+
+    return _export(store, format_for(fmt), out, **options)

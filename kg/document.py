@@ -112,6 +112,8 @@ class ReadWarning:
 
     def __str__(self) -> str:
         where = f"{self.field}: " if self.field else ""
+        if repr(self.text) in self.message or not self.text:
+            return f"{where}{self.message}"
         return f"{where}{self.message} in {self.text!r}"
 
 

@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from kg.document import Field, Link, ReadWarning
+from kg.infobox.records import EntityRef
 
 #: A flag emoji: a pair of regional indicators, or a black flag with tag characters.
 FLAG = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}|\U0001F3F4[\U000E0020-\U000E007F]+")
 _IMAGE_EXTENSIONS = r"svg|png|jpe?g|gif|tiff?|webp|xcf|bmp"
-#: An image file name at the start of an entry, up to and including its extension.
+#: An image file name at the start of an entry, up to and including its extension (one
+#: stray letter after the extension is tolerated: ``Kraken logo.pngn Regiment``).
 IMAGE_NAME = re.compile(
-    rf"^(?P<name>[^\n()\[\]]*?\.(?:{_IMAGE_EXTENSIONS}))(?=\s|$|[,;])", re.IGNORECASE
+    rf"^(?P<name>[^\n()\[\]]*?\.(?:{_IMAGE_EXTENSIONS})[a-z]?)(?=\s|$|[,;])", re.IGNORECASE
 )
+#: Wiki image markup that a template left unrendered: ``[[Image:X.svg|15px]]``.
+WIKI_FILE = re.compile(r"\[\[(?:Image|File):[^\]\n]*\]\]", re.IGNORECASE)
 UNDEFINED = re.compile(r"(?<![\w-])undefined(?![\w-])")
 _WIKI_MARKUP = re.compile(r"'{2,}")
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u200b]+")
@@ -152,13 +156,15 @@ def split_trailing_parentheticals(text: str) -> tuple[str, list[str]]:
     ('17th Division', ['Reserve', '2013–14'])
     >>> split_trailing_parentheticals("Liwa al-Haqq (Idlib, Syria)")
     ('Liwa al-Haqq', ['Idlib, Syria'])
+    >>> split_trailing_parentheticals("Kadyrovite unit(s)")
+    ('Kadyrovite unit(s)', [])
     """
     core = text.rstrip()
     found: list[str] = []
     while True:
         match = _TRAILING_PARENTHETICAL.search(core)
-        if not match or match.start() == 0:
-            break
+        if not match or match.start() == 0 or core[match.start() - 1].isalnum():
+            break       # nothing left, or a parenthesis inside a word: "unit(s)"
         found.insert(0, match.group(1).strip())
         core = core[: match.start()].rstrip()
     return core, found
@@ -210,3 +216,638 @@ _SCRIPTS = (
     ("DEVANAGARI", "hi"),
     ("THAI", "th"),
 )
+
+
+# ---------------------------------------------------------------------------------------
+# Scanning a list field (combatants, commanders, units) into entries.
+#
+# wtf_wikipedia renders a list field as lines whose structure is unreliable: two entries can
+# share a line when flags, links or wide gaps (removed icons) separate them, a qualifier in
+# parentheses can follow on the next line, image file names and flags sit before names.
+# :func:`scan_field` cuts each line into typed pieces (links, flags, parentheticals, image
+# names, plain text) with their offsets; :func:`group_line` groups the pieces of one line
+# into entries and headings. The family parsers (parties, commanders, units) interpret them.
+
+#: Headings written without a colon (a whole entry that is only one of these words).
+HEADING_WORDS = re.compile(
+    r"^(?:supported\s+by|support|supporters|units\s+involved|k\.?i\.?a\.?|killed\s+in\s+action|"
+    r"arms\s+suppliers?|diplomatic\s+support|non-combat\s+support|logistic(?:al)?\s+support|"
+    r"allied\s+militias|air\s*strikes|air\s+support)$",
+    re.IGNORECASE,
+)
+#: Field values that say nothing (``Unknown``, ``See order of battle``).
+PLACEHOLDER = re.compile(
+    r"^(?:unknown|none|n/?a|-+|\?+|see\s+(?:the\s+)?(?:order\s+of\s+battle|below|above|article|list).*)$",
+    re.IGNORECASE,
+)
+#: Text after a link that continues its name: lower case (not an Arabic article such as
+#: ``al-``), ``&``, ``'s``.
+_CONTINUES = re.compile(r"^(?:[&'’/+]|(?![a-z]{1,3}-)[a-z])")
+#: Words that end a text and go on into the following link (``4th Division of`` + link).
+_CONNECTORS = {"of", "from", "in", "the", "and", "for", "at", "on", "with", "to", "&"}
+_LEAD = re.compile(r"[ \t\u00a0]*(?P<bullets>\*+)?")
+_TEXT_SPLIT = re.compile(r"(?P<gap>[ \t\u00a0\u2009]{2,}|\t)|(?P<sep>[,;])|(?P<colon>:)(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A typed piece of one line of a field: ``link`` (a name link), ``flag`` (a flag emoji,
+    ``link`` set when linked), ``paren`` (a parenthetical; ``text`` without the
+    parentheses, ``inner`` the links inside), ``image`` (an image file name) or ``text``
+    (plain text between the others, as written). ``start``/``end`` are offsets in the field
+    text."""
+
+    kind: str
+    start: int
+    end: int
+    text: str
+    link: Link | None = None
+    inner: tuple[Link, ...] = ()
+
+
+@dataclass
+class FieldLine:
+    """One line of a field: its bullet depth, pieces, and whether a blank line precedes."""
+
+    index: int
+    start: int
+    end: int
+    level: int
+    pieces: list[Piece]
+    after_blank: bool
+
+    @property
+    def blank(self) -> bool:
+        """No piece but spaces (an empty line, or a bullet with nothing after it)."""
+        return all(p.kind == "text" and not p.text.strip() for p in self.pieces)
+
+
+@dataclass
+class ScannedField:
+    """A field cut into lines of pieces. ``clean`` is the field text with image names
+    blanked out (same length and offsets as ``text``); ``unplaced`` the links whose anchor
+    is not in the text (candidates for :func:`entry_ref` to repair a name cut by a
+    template)."""
+
+    field: Field
+    clean: str
+    lines: list[FieldLine]
+    unplaced: list[Link]
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def text(self) -> str:
+        return self.field.text
+
+
+def find_image_names(text: str) -> list[tuple[int, int]]:
+    """Spans of the image file names and wiki image markup at the start of each line
+    (after its bullets and flags).
+
+    >>> find_image_names("* Syrian Marines SSI.png Syrian Marines")
+    [(2, 24)]
+    """
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        position = len(line) - len(line.lstrip(" \t\u00a0*#"))
+        while position < len(line):
+            flag = FLAG.match(line, position)
+            if flag:
+                position = flag.end()
+                position += len(line[position:]) - len(line[position:].lstrip())
+                continue
+            match = WIKI_FILE.match(line, position)
+            end = match.end() if match else -1
+            if not match:
+                image = IMAGE_NAME.match(line[position:])
+                end = position + image.end("name") if image else -1
+            if end < 0:
+                break
+            spans.append((offset + position, offset + end))
+            position = end + len(line[end:]) - len(line[end:].lstrip())
+        offset += len(line) + 1
+    return spans
+
+
+def blank_image_names(text: str, field_name: str, warnings: list[ReadWarning],
+                      spans: list[tuple[int, int]] | None = None) -> str:
+    """The text with the image names of :func:`find_image_names` (or the given ``spans``)
+    replaced by spaces, keeping offsets; one ``image-name`` warning for each.
+
+    >>> w = []; blank_image_names("* Syrian Marines SSI.png Syrian Marines", "units1", w), w[0].kind
+    ('*                        Syrian Marines', 'image-name')
+    """
+    if spans is None:
+        spans = find_image_names(text)
+    for start, end in spans:
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        line = text[line_start: line_end if line_end >= 0 else len(text)]
+        warnings.append(ReadWarning("image-name", field_name, line.strip(),
+                                    f"removed image file name {text[start:end].strip()!r}"))
+    return _blank(text, spans)
+
+
+def scan_field(field: Field, warnings: list[ReadWarning]) -> ScannedField:
+    """Cut a list field into lines of :class:`Piece`. Image names are blanked first so
+    that a link anchor is not found inside one (``Fatah Halab operations room.jpg Fatah
+    Halab``); links are then placed with :func:`locate_links`; a link inside a
+    parenthetical belongs to it (``(Major General of IRGC)``). An image name that starts
+    the text after a link or parenthetical, or repeats one seen before, is cut out too.
+
+    >>> f = Field("c", "🇮🇶 Iraqi Shia militias (from 2013)", [Link("iraq", "🇮🇶"), Link("Private militias in Iraq", "Iraqi Shia militias")])
+    >>> [(p.kind, p.text) for p in scan_field(f, []).lines[0].pieces if p.text.strip()]
+    [('flag', '🇮🇶'), ('link', 'Iraqi Shia militias'), ('paren', 'from 2013')]
+    """
+    text = field.text
+    image_spans = find_image_names(text)
+    located, unplaced = locate_links(Field(field.name, _blank(text, image_spans), list(field.links)))
+    # A linked name can stand right before an image name that a template left
+    # (``Jund al-Sham Logo of Ahrar al-Sham.svg``): the image name starts after it.
+    changed = False
+    for link in unplaced:
+        anchor = link.anchor
+        for number, (s, e) in enumerate(image_spans):
+            cut = s + len(anchor)
+            if anchor and text.startswith(anchor, s) and cut < e and text[cut].isspace():
+                image_spans[number] = (cut + len(text[cut:e]) - len(text[cut:e].lstrip()), e)
+                changed = True
+                break
+    clean = blank_image_names(text, field.name, warnings, image_spans)
+    if changed:
+        located, unplaced = locate_links(Field(field.name, clean, list(field.links)))
+    seen_images = {text[s:e].strip() for s, e in image_spans}
+    lines: list[FieldLine] = []
+    offset = 0
+    after_blank = False
+    for index, raw in enumerate(text.split("\n")):
+        start, end = offset, offset + len(raw)
+        offset = end + 1
+        lead = _LEAD.match(raw)
+        level = len(lead.group("bullets") or "") if lead else 0
+        content = start + (lead.end() if lead else 0)
+        spans: list[Piece] = []
+        for item in located:
+            if content <= item.start and item.end <= end:
+                kind = "flag" if item.is_flag else "link"
+                spans.append(Piece(kind, item.start, item.end, text[item.start:item.end], item.link))
+        for s, e in image_spans:
+            if start <= s < end:
+                spans.append(Piece("image", s, e, text[s:e].strip()))
+        for match in FLAG.finditer(clean, content, end):
+            if not any(p.start < match.end() and match.start() < p.end for p in spans):
+                spans.append(Piece("flag", match.start(), match.end(), match.group()))
+        spans.sort(key=lambda p: p.start)
+        spans = _with_parens(clean, content, end, spans)
+        pieces = _fill_text(text, clean, content, end, spans, seen_images, field.name, warnings)
+        line = FieldLine(index, start, end, level, pieces, after_blank)
+        lines.append(line)
+        after_blank = line.blank
+    return ScannedField(field, clean, lines, unplaced)
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _with_parens(clean: str, start: int, end: int, spans: list[Piece]) -> list[Piece]:
+    """Find the outermost balanced parentheticals of a line (skipping links, flags and
+    images) and fold the links inside each into it."""
+    parens: list[tuple[int, int]] = []
+    depth = 0
+    opened = -1
+    position = start
+    ordered = sorted(spans, key=lambda p: p.start)
+    cursor = 0
+    while position < end:
+        while cursor < len(ordered) and ordered[cursor].end <= position:
+            cursor += 1
+        if cursor < len(ordered) and ordered[cursor].start <= position < ordered[cursor].end:
+            position = ordered[cursor].end
+            continue
+        char = clean[position]
+        if char == "(" and depth == 0 and position > start and clean[position - 1].isalnum():
+            pass            # part of a word: "unit(s)"
+        elif char == "(":
+            if depth == 0:
+                opened = position
+            depth += 1
+        elif char == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                parens.append((opened, position + 1))
+        position += 1
+    if not parens:
+        return spans
+    kept: list[Piece] = []
+    inner: dict[tuple[int, int], list[Link]] = {p: [] for p in parens}
+    for piece in spans:
+        holder = next((p for p in parens if p[0] <= piece.start and piece.end <= p[1]), None)
+        if holder is None:
+            kept.append(piece)
+        elif piece.kind == "link" and piece.link is not None:
+            inner[holder].append(piece.link)
+    for s, e in parens:
+        kept.append(Piece("paren", s, e, clean[s + 1:e - 1].strip(), inner=tuple(inner[(s, e)])))
+    kept.sort(key=lambda p: p.start)
+    return kept
+
+
+def _fill_text(text: str, clean: str, start: int, end: int, spans: list[Piece], seen: set[str],
+               field_name: str, warnings: list[ReadWarning]) -> list[Piece]:
+    """Add the plain text between the spans as ``text`` pieces, cutting out image names at
+    their start (or repeated anywhere)."""
+    pieces: list[Piece] = []
+    cursor = start
+    for piece in spans + [Piece("end", end, end, "")]:
+        if piece.start > cursor:
+            pieces.extend(_text_pieces(text, clean, cursor, piece.start, seen, field_name, warnings))
+        if piece.kind != "end":
+            pieces.append(piece)
+        cursor = max(cursor, piece.end)
+    return pieces
+
+
+def _text_pieces(text: str, clean: str, start: int, end: int, seen: set[str],
+                 field_name: str, warnings: list[ReadWarning]) -> list[Piece]:
+    chunk = clean[start:end]
+    if not chunk.strip():
+        return [Piece("text", start, end, chunk)]
+    # An image name repeated from before, anywhere in the text.
+    for name in sorted(seen, key=len, reverse=True):
+        index = chunk.find(name)
+        if name and index >= 0:
+            warnings.append(ReadWarning("image-name", field_name, text[start:end].strip(),
+                                        f"removed image file name {name!r}"))
+            s, e = start + index, start + index + len(name)
+            return (_text_pieces(text, clean, start, s, seen, field_name, warnings)
+                    + [Piece("image", s, e, name)]
+                    + _text_pieces(text, clean, e, end, seen, field_name, warnings))
+    stripped = chunk.lstrip()
+    image = IMAGE_NAME.match(stripped) or WIKI_FILE.match(stripped)
+    if image:
+        s = start + len(chunk) - len(stripped)
+        e = s + (image.end("name") if "name" in image.re.groupindex else image.end())
+        name = text[s:e].strip()
+        seen.add(name)
+        warnings.append(ReadWarning("image-name", field_name, text[start:end].strip(),
+                                    f"removed image file name {name!r}"))
+        pieces = [Piece("text", start, s, clean[start:s])] if s > start else []
+        return pieces + [Piece("image", s, e, name)] + _text_pieces(text, clean, e, end, seen, field_name, warnings)
+    return [Piece("text", start, end, chunk)]
+
+
+@dataclass
+class Entry:
+    """One entry of a list field as grouped by :func:`group_line`: an optional flag, then
+    name pieces (links and text, possibly a parenthetical inside the name such as
+    ``46th Special Forces (Airborne) Regiment``), then trailing parentheticals; ``later``
+    holds parentheticals found on following lines (``Ali Abdullah Ayyoub`` /
+    ``(Chief of the General Staff)``). ``images`` are the image names removed before it."""
+
+    line: int
+    level: int
+    flag: Piece | None = None
+    pieces: list[Piece] = field(default_factory=list)
+    later: list[Piece] = field(default_factory=list)
+    images: list[Piece] = field(default_factory=list)
+    after_paren: bool = False
+
+    @property
+    def name_pieces(self) -> list[Piece]:
+        last = max((i for i, p in enumerate(self.pieces) if p.kind != "paren"), default=-1)
+        return self.pieces[: last + 1]
+
+    @property
+    def parens(self) -> list[Piece]:
+        """Trailing parentheticals: after the name, then from later lines."""
+        last = max((i for i, p in enumerate(self.pieces) if p.kind != "paren"), default=-1)
+        return self.pieces[last + 1:] + self.later
+
+    @property
+    def links(self) -> list[Link]:
+        return [p.link for p in self.name_pieces if p.kind == "link" and p.link is not None]
+
+    @property
+    def has_name(self) -> bool:
+        return any(p.kind != "paren" for p in self.pieces)
+
+
+@dataclass
+class Heading:
+    """A heading inside a list (``Allied militias:``, ``Supported by``, ``KIA``): ``text``
+    without the colon; ``link`` when the heading is one link (``Airstrikes:``)."""
+
+    line: int
+    level: int
+    text: str
+    start: int
+    end: int
+    link: Link | None = None
+    colon: bool = False
+
+
+def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = False,
+               split_text=None, joins_link=None) -> tuple[list[Piece], list[Entry | Heading]]:
+    """Group the pieces of one line into entries and headings.
+
+    Returns ``(leading, items)``: ``leading`` are parentheticals that open the line before
+    any name (they belong to the entry of a previous line). Rules: a flag, a wide gap, an
+    image name, a semicolon (and a comma when ``comma_splits``) start a new entry; a colon
+    ends a heading; a link after a name starts a new entry unless it continues it (lower
+    case after a link: ``Sunni jihadists``); text after a link continues the name when it
+    is lower case (``fighters``) or a single word (``Loyalists``), else it is a new entry;
+    text before a link joins it when it is one word (``Reconciled Free Syrian Army``), ends
+    with a connector (``4th Division of`` + link) or ``joins_link(text)`` says so (a rank:
+    ``Maj. Gen.``); a parenthetical attaches to the entry before it; one word right after a
+    parenthetical at the end of the entry keeps the parenthetical inside the name
+    (``46th Special Forces (Airborne) Regiment``). ``split_text(text)`` may cut plain text
+    into several entries (ranks, ordinals). An entry that is only a heading word
+    (:data:`HEADING_WORDS`) or a link to no page is a heading.
+
+    >>> f = Field("c", "Free Syrian Army Supported by: CJTF-OIR", [Link("Free Syrian Army"), Link("CJTF-OIR")])
+    >>> s = scan_field(f, []); _, items = group_line(s, s.lines[0])
+    >>> [(type(i).__name__, entry_name(s, i) if isinstance(i, Entry) else i.text) for i in items]
+    [('Entry', 'Free Syrian Army'), ('Heading', 'Supported by'), ('Entry', 'CJTF-OIR')]
+    """
+    leading: list[Piece] = []
+    items: list[Entry | Heading] = []
+    state: dict[str, Entry | None] = {"current": None, "last": None}
+    pending_images: list[Piece] = []
+
+    def close() -> None:
+        current = state["current"]
+        state["current"] = None
+        if current is None:
+            return
+        heading = _as_heading(scanned, current)
+        if heading is not None:
+            items.append(heading)
+        elif current.has_name or current.flag is not None:
+            items.append(current)
+            state["last"] = current
+
+    def start(piece: Piece | None = None, flag: Piece | None = None) -> Entry:
+        close()
+        entry = Entry(line.index, line.level, flag=flag, images=list(pending_images))
+        pending_images.clear()
+        if piece is not None:
+            entry.pieces.append(piece)
+        state["current"] = entry
+        return entry
+
+    pieces = line.pieces
+    for position, piece in enumerate(pieces):
+        current = state["current"]
+        if piece.kind == "image":
+            close()
+            pending_images.append(piece)
+        elif piece.kind == "flag":
+            start(flag=piece)
+        elif piece.kind == "paren":
+            if current is not None and (current.has_name or current.flag is not None):
+                current.pieces.append(piece)
+                current.after_paren = True
+            elif state["last"] is not None:
+                state["last"].pieces.append(piece)
+            else:
+                leading.append(piece)
+        elif piece.kind == "link":
+            if piece.link is not None and not piece.link.page.strip():
+                close()
+                items.append(Heading(line.index, line.level, strip_markup(piece.link.anchor),
+                                     piece.start, piece.end, None))
+                continue
+            if current is not None and current.has_name:
+                previous = current.name_pieces[-1]
+                if not current.after_paren and (
+                    (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
+                    or (previous.kind == "text" and (_joins_link(previous.text, joins_link)
+                                                     or _CONTINUES.match(previous.text.strip())
+                                                     or _CONTINUES.match(piece.text)))
+                ):
+                    current.pieces.append(piece)
+                    continue
+                start(piece)
+            elif current is not None:
+                current.pieces.append(piece)
+            else:
+                start(piece)
+        else:  # text
+            following = pieces[position + 1:]
+            _group_text(piece, following, state, start, close, items, line, scanned,
+                        comma_splits, split_text)
+    close()
+    return leading, items
+
+
+def _joins_link(text: str, joins_link) -> bool:
+    words = text.split()
+    if not words or HEADING_WORDS.match(text.strip()):
+        return False
+    if joins_link is not None and joins_link(text.strip()):
+        return True
+    return len(words) == 1 or words[-1].lower() in _CONNECTORS
+
+
+def _group_text(piece: Piece, following: list[Piece], state, start, close, items, line, scanned,
+                comma_splits: bool, split_text) -> None:
+    text = piece.text
+    cursor = 0
+    chunks: list[tuple[str, int, int]] = []     # (kind, start, end) with kind text/gap/sep/colon
+    for match in _TEXT_SPLIT.finditer(text):
+        if match.start() > cursor:
+            chunks.append(("text", cursor, match.start()))
+        kind = match.lastgroup or "gap"
+        if kind == "sep" and not comma_splits and match.group() == ",":
+            chunks.append(("text", match.start(), match.end()))
+        else:
+            chunks.append((kind, match.start(), match.end()))
+        cursor = match.end()
+    if cursor < len(text):
+        chunks.append(("text", cursor, len(text)))
+    # Merge neighbouring text chunks (a comma that does not split).
+    merged: list[tuple[str, int, int]] = []
+    for kind, s, e in chunks:
+        if kind == "text" and merged and merged[-1][0] == "text":
+            merged[-1] = ("text", merged[-1][1], e)
+        else:
+            merged.append((kind, s, e))
+    for index, (kind, s, e) in enumerate(merged):
+        current = state["current"]
+        if kind == "gap" or kind == "sep":
+            close()
+            continue
+        if kind == "colon":
+            current = state["current"]
+            state["current"] = None
+            if current is not None and (current.has_name or current.flag is not None):
+                items.append(_heading_of(scanned, current, colon=True))
+            else:
+                items.append(Heading(line.index, line.level, "", piece.start + s, piece.start + e, colon=True))
+            continue
+        raw = text[s:e]
+        if not raw.strip():
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s, e = s + lead, s + len(raw.rstrip())
+        parts = split_text(text[s:e]) if split_text is not None else [text[s:e]]
+        offset = s
+        for number, part in enumerate(parts):
+            index_in = text.find(part, offset)
+            part_start = piece.start + (index_in if index_in >= 0 else offset)
+            offset = (index_in if index_in >= 0 else offset) + len(part)
+            sub = Piece("text", part_start, part_start + len(part), part)
+            current = state["current"]
+            if number > 0:
+                start(sub)
+                continue
+            if current is not None and current.has_name:
+                ends_entry = index == len(merged) - 1 and _ends_here(following) or (
+                    index + 1 < len(merged) and merged[index + 1][0] in ("gap", "sep"))
+                previous = current.name_pieces[-1]
+                words = part.split()
+                keyword = HEADING_WORDS.match(part.strip().rstrip(":")) is not None
+                if current.after_paren:
+                    if len(words) == 1 and ends_entry and not keyword:
+                        current.pieces.append(sub)
+                        current.after_paren = False
+                    else:
+                        start(sub)
+                elif previous.kind == "link" and not keyword and (
+                    _CONTINUES.match(part) or len(words) == 1
+                ):
+                    current.pieces.append(sub)
+                else:
+                    start(sub)
+            elif current is not None:
+                current.pieces.append(sub)
+            else:
+                start(sub)
+
+
+def _ends_here(following: list[Piece]) -> bool:
+    """True when nothing but a flag, image or gap follows on the line."""
+    for piece in following:
+        if piece.kind in ("flag", "image"):
+            return True
+        if piece.kind == "text" and not piece.text.strip():
+            if len(piece.text) >= 2:
+                return True
+            continue
+        return False
+    return True
+
+
+def _as_heading(scanned: ScannedField, entry: Entry) -> Heading | None:
+    if entry.flag is not None or entry.later:
+        return None
+    pieces = entry.pieces
+    if not pieces or any(p.kind != "text" for p in pieces):
+        return None
+    text = strip_markup(scanned.clean[pieces[0].start:pieces[-1].end])
+    if HEADING_WORDS.match(text):
+        return _heading_of(scanned, entry, colon=False)
+    return None
+
+
+def _heading_of(scanned: ScannedField, entry: Entry, colon: bool) -> Heading:
+    name_pieces = entry.name_pieces or entry.pieces
+    start = name_pieces[0].start if name_pieces else (entry.flag.start if entry.flag else 0)
+    end = name_pieces[-1].end if name_pieces else (entry.flag.end if entry.flag else 0)
+    text = strip_markup(scanned.clean[start:end]) if name_pieces else ""
+    links = [p.link for p in name_pieces if p.kind == "link"]
+    link = links[0] if len(links) == 1 and len(name_pieces) == 1 else None
+    return Heading(entry.line, entry.level, text, start, end, link, colon)
+
+
+def entry_name(scanned: ScannedField, entry: Entry) -> str:
+    """The name of an entry as written: its name pieces (markup stripped, spaces folded),
+    without the trailing parentheticals."""
+    pieces = entry.name_pieces
+    if not pieces:
+        return ""
+    return strip_markup(scanned.clean[pieces[0].start:pieces[-1].end])
+
+
+def entry_source(scanned: ScannedField, entry: Entry) -> str:
+    """The source text of an entry: from its first image name or flag to its last
+    parenthetical on the line, plus the parentheticals of later lines."""
+    same_line = [p for p in [*entry.images, entry.flag, *entry.pieces] if p is not None]
+    if not same_line:
+        return ""
+    text = normalise_space(scanned.text[min(p.start for p in same_line):max(p.end for p in same_line)])
+    for piece in entry.later:
+        text += " " + normalise_space(scanned.text[piece.start:piece.end])
+    return text
+
+
+def split_page(page: str) -> tuple[str, str | None]:
+    """``Double tap#Missile strike`` -> ``('Double tap', 'Missile strike')``."""
+    if "#" in page:
+        title, fragment = page.split("#", 1)
+        return title.strip(), fragment.strip() or None
+    return page.strip(), None
+
+
+def entry_ref(scanned: ScannedField, entry: Entry, name: str, warnings: list[ReadWarning]) -> EntityRef:
+    """The reference of an entry whose (cleaned) name is ``name``: the link whose anchor is
+    the name (page as written, ``#fragment`` split off); a link to ``undefined`` (a
+    template wtf_wikipedia could not render) counts as no link, with a warning. A name
+    that is more than one link's anchor (``Reconciled Free Syrian Army fighters``) is a
+    plain name (warning ``partial-link``). A plain name that ends an anchor the text lost
+    (``Mechanized Brigade`` for the unplaced link ``92nd Mechanized Brigade``) takes that
+    link (warning ``link-repaired``).
+    """
+    for link in entry.links:
+        anchor = strip_markup(link.anchor)
+        core = split_trailing_parentheticals(anchor)[0]
+        if name in (anchor, core) or name.casefold() in (anchor.casefold(), core.casefold()):
+            return _linked(name, link, scanned.name, warnings)
+    if entry.links:
+        warnings.append(ReadWarning("partial-link", scanned.name, entry_source(scanned, entry),
+                                    f"{name!r} is more than the link anchor(s) "
+                                    f"{[l.anchor for l in entry.links]!r}; kept as a plain name"))
+        return EntityRef(name)
+    for link in list(scanned.unplaced):
+        anchor = strip_markup(link.anchor)
+        if len(name) > 2 and (anchor == name or anchor.endswith(" " + name)):
+            scanned.unplaced.remove(link)
+            warnings.append(ReadWarning("link-repaired", scanned.name, entry_source(scanned, entry),
+                                        f"name {name!r} completed from the link {anchor!r}"))
+            return _linked(anchor, link, scanned.name, warnings)
+    return EntityRef(name)
+
+
+def _linked(name: str, link: Link, field_name: str, warnings: list[ReadWarning]) -> EntityRef:
+    page, fragment = split_page(link.page)
+    if not page or UNDEFINED.fullmatch(page):
+        warnings.append(ReadWarning("undefined-artifact", field_name, name,
+                                    f"link of {name!r} points to {link.page!r}; kept as a plain name"))
+        return EntityRef(name)
+    return EntityRef(name, page, fragment)
+
+
+_QUOTES = "\"'“”‘’«»"
+
+
+def tidy_name(name: str) -> str:
+    """Strip what cannot end a name: enclosing quotes, trailing punctuation, stray bullets.
+
+    >>> tidy_name('"Caliphate Cubs"'), tidy_name("Pro-russian Ukrainian units."), tidy_name("U.S.")
+    ('Caliphate Cubs', 'Pro-russian Ukrainian units', 'U.S.')
+    """
+    name = strip_markup(name).strip(" *#•·,;:–—-")
+    if name.endswith(".") and not re.search(r"(?:^|[\s.])[A-Z]\.$", name):
+        name = name[:-1].rstrip()
+    if len(name) > 1 and name[0] in _QUOTES and name[-1] in _QUOTES and \
+            not any(q in name[1:-1] for q in _QUOTES):
+        name = name[1:-1].strip()
+    return name

@@ -159,3 +159,14 @@ warning = ckg("warning")
 warningKind = ckg("warningKind")
 describes = ckg("describes")  # document -> the conflict its infobox describes
 encodingRepaired = ckg("encodingRepaired")
+
+# --- derived relations (materialised by ontology/rules/, see kg.rdf.rules) -------------
+alliedWith = ckg("alliedWith")  # symmetric: same side of some conflict
+opposed = ckg("opposed")  # symmetric: different sides of the same conflict
+
+# --- datatypes -------------------------------------------------------------------------
+#: xsd:gYear | xsd:gYearMonth | xsd:date, the range of startDate/endDate/asOf/asOfEnd.
+PartialDate = ckg("PartialDate")
+
+#: The named graph of the compatibility view and the derived relations (kg.rdf.rules).
+DERIVED_GRAPH = NamedNode(GRAPH + "derived")

@@ -1,0 +1,333 @@
+"""Cards: what the graph says about a conflict, an entity or a source document.
+
+Cards are read from the store with SPARQL (never from parser objects) and follow the JSON
+contract of ``shared/design/cards.md``: unknown values are ``None``, empty lists ``[]``, an
+entity reference is ``{"iri", "label"}``. :func:`card` resolves a target (an IRI, a title or
+label in any case, or the path of an ingested file) and returns the matching card;
+:func:`render_text` prints it for people.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from typing import Any
+
+from kg.identity import document_iri, normalise_title, resource_iri
+from kg.rdf import terms as T
+from kg.sparql import select, sparql_iri, sparql_string
+
+
+class TargetNotFound(LookupError):
+    """Nothing in the graph matches the target."""
+
+
+class AmbiguousTarget(LookupError):
+    """Several things match the target; ``candidates`` lists them."""
+
+    def __init__(self, target: str, candidates: list[dict[str, str]]) -> None:
+        self.target = target
+        self.candidates = candidates
+        names = "; ".join(f"{c['label']} <{c['iri']}>" for c in candidates[:10])
+        super().__init__(f"{target!r} is ambiguous: {names}")
+
+
+def _ref(iri: str | None, label: str | None) -> dict[str, Any] | None:
+    if iri is None:
+        return None
+    return {"iri": iri, "label": label}
+
+
+# --- target resolution ---------------------------------------------------------------
+def resolve_target(store: Any, target: str) -> tuple[str, str]:
+    """Return ``(kind, iri)`` with kind ``conflict``, ``entity`` or ``document``."""
+    if target.startswith(("http://", "https://", "urn:")):
+        return _kind_of(store, target) or _not_found(target), target
+    if os.path.exists(target) or target.endswith((".md", ".txt", ".wiki", ".wikitext")):
+        iri = _document_by_path(store, target)
+        if iri:
+            return "document", iri
+    iri = resource_iri(target) if normalise_title(target) else None
+    if iri and (kind := _kind_of(store, iri)):
+        return kind, iri
+    candidates = _by_label(store, target)
+    if len(candidates) == 1:
+        return candidates[0]["kind"], candidates[0]["iri"]
+    if len(candidates) > 1:
+        raise AmbiguousTarget(target, candidates)
+    _not_found(target)
+    raise AssertionError("unreachable")
+
+
+def _not_found(target: str) -> str:
+    raise TargetNotFound(f"nothing in the graph is called {target!r}; try `kg query` or a part of the name")
+
+
+def _kind_of(store: Any, iri: str) -> str | None:
+    types = {row["type"] for row in select(store, f"SELECT ?type WHERE {{ {sparql_iri(iri)} a ?type }}")}
+    if not types:
+        return None
+    if T.SourceDocument.value in types:
+        return "document"
+    return "conflict" if T.MilitaryConflict.value in types else "entity"
+
+
+def _document_by_path(store: Any, path: str) -> str | None:
+    iri = document_iri(path)
+    if select(store, f"SELECT ?d WHERE {{ GRAPH ?d {{ ?d a ckg:SourceDocument }} FILTER(?d = {sparql_iri(iri)}) }}"):
+        return iri
+    name = os.path.basename(path)
+    rows = select(store, f"""SELECT DISTINCT ?d WHERE {{ ?d ckg:sourcePath ?p
+        FILTER(STRENDS(?p, {sparql_string('/' + name)}) || ?p = {sparql_string(name)}) }} ORDER BY ?d""")
+    return rows[0]["d"] if len(rows) == 1 else None
+
+
+def _by_label(store: Any, text: str) -> list[dict[str, str]]:
+    """Things whose label or alias equals ``text`` ignoring case; documents only when no
+    conflict or entity matches (a document shares its article's title)."""
+    rows = select(store, f"""
+        SELECT ?s (SAMPLE(?english) AS ?en) (MIN(STR(?anyLabel)) AS ?label) (MAX(?isConflict) AS ?conflict)
+               (MAX(?isDoc) AS ?doc) WHERE {{
+          ?s rdfs:label|skos:altLabel ?any .
+          FILTER(LCASE(STR(?any)) = LCASE({sparql_string(text.strip())}))
+          ?s rdfs:label ?anyLabel .
+          OPTIONAL {{ ?s rdfs:label ?english FILTER(LANG(?english) = "en" || LANG(?english) = "") }}
+          BIND(EXISTS {{ ?s a ckg:MilitaryConflict }} AS ?isConflict)
+          BIND(EXISTS {{ ?s a ckg:SourceDocument }} AS ?isDoc)
+        }} GROUP BY ?s ORDER BY ?s""")
+    found = [{"iri": row["s"], "label": row["en"] or row["label"],
+              "kind": "document" if row["doc"] else "conflict" if row["conflict"] else "entity"} for row in rows]
+    things = [item for item in found if item["kind"] != "document"]
+    return things or found
+
+
+# --- conflict card -------------------------------------------------------------------
+def conflict_card(store: Any, iri: str) -> dict[str, Any]:
+    """The conflict card of ``iri`` (see ``shared/design/cards.md``)."""
+    c = sparql_iri(iri)
+    base = select(store, f"""SELECT ?title ?start ?end ?ongoing ?lat ?lon ?result ?dateText WHERE {{
+        {c} rdfs:label ?title FILTER(LANG(?title) = "en")
+        OPTIONAL {{ {c} ckg:startDate ?start }} OPTIONAL {{ {c} ckg:endDate ?end }}
+        OPTIONAL {{ {c} ckg:ongoing ?ongoing }} OPTIONAL {{ {c} ckg:dateText ?dateText }}
+        OPTIONAL {{ {c} geo:lat ?lat ; geo:long ?lon }}
+        OPTIONAL {{ {c} ckg:result ?result }} }} ORDER BY ?title LIMIT 1""")
+    row = base[0] if base else {}
+    labels: dict[str, list[str]] = defaultdict(list)
+    for r in select(store, f"""SELECT DISTINCT ?text ?lang WHERE {{ {c} rdfs:label|skos:altLabel ?l
+                               BIND(STR(?l) AS ?text) BIND(LANG(?l) AS ?lang) }} ORDER BY ?lang ?text"""):
+        if r["text"] != row.get("title"):
+            labels[r["lang"] or "und"].append(r["text"])
+    card: dict[str, Any] = {
+        "kind": "conflict",
+        "iri": iri,
+        "title": row.get("title"),
+        "labels": dict(labels),
+        "part_of": _refs(store, f"{c} ckg:partOf ?x"),
+        "start": row.get("start"),
+        "end": row.get("end"),
+        "ongoing": bool(row.get("ongoing")),
+        "date_text": row.get("dateText"),
+        "places": _refs(store, f"{c} ckg:place ?x"),
+        "coordinates": {"lat": row["lat"], "lon": row["lon"]} if row.get("lat") is not None else None,
+        "result": row.get("result"),
+        "result_items": [r["x"] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {c} ckg:resultItem ?x }} ORDER BY ?x")],
+        "sides": _sides(store, c),
+        "casualties_total": _quantities(store, f"{c} ckg:casualties ?q"),
+        "sources": _documents(store, f"?d ckg:describes {c}"),
+        "mentioned_in": _documents(store, f"?d schema:mentions {c}"),
+        "warnings": [r["m"] for r in select(store, f"""SELECT DISTINCT ?m ?o WHERE {{
+            ?d ckg:describes {c} ; ckg:warning ?w . ?w rdfs:comment ?m }} ORDER BY ?m""")],
+    }
+    return card
+
+
+def _refs(store: Any, pattern: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT ?x (MIN(?l) AS ?label) WHERE {{ {pattern} OPTIONAL {{ ?x rdfs:label ?l }} }}
+                             GROUP BY ?x ORDER BY ?label ?x""")
+    return [{"iri": r["x"], "label": r["label"]} for r in rows]
+
+
+def _documents(store: Any, pattern: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT DISTINCT ?d ?title ?kind WHERE {{ {pattern} .
+        ?d dcterms:title ?title ; ckg:documentKind ?kind }} ORDER BY ?kind ?title ?d""")
+    return [{"iri": r["d"], "title": r["title"], "kind": r["kind"]} for r in rows]
+
+
+def _sides(store: Any, c: str) -> list[dict[str, Any]]:
+    sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {c} ckg:side ?side . ?side ckg:sideNumber ?n }} ORDER BY ?n ?side")
+    merged: dict[int, dict[str, Any]] = {}
+    for side_row in sides:
+        s = sparql_iri(side_row["side"])
+        side = merged.setdefault(side_row["n"], {"number": side_row["n"], "parties": [], "commanders": [],
+                                                 "units": [], "strength": [], "casualties": []})
+        side["parties"].extend(_parties(store, s))
+        side["commanders"].extend(_commanders(store, s))
+        side["units"].extend(_units(store, s))
+        side["strength"].extend(_quantities(store, f"{s} ckg:strength ?q"))
+        side["casualties"].extend(_quantities(store, f"{s} ckg:casualties ?q"))
+    return [merged[n] for n in sorted(merged)]
+
+
+def _parties(store: Any, s: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT ?party (MIN(?l) AS ?label) ?role ?start ?end ?text ?order ?group ?country
+                                    (MIN(?cl) AS ?countryLabel) ?periodText WHERE {{
+        {s} ckg:participation ?p . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order .
+        BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role)
+        OPTIONAL {{ ?party rdfs:label ?l }}
+        OPTIONAL {{ ?p ckg:startDate ?start }} OPTIONAL {{ ?p ckg:endDate ?end }}
+        OPTIONAL {{ ?p ckg:periodText ?periodText }} OPTIONAL {{ ?p ckg:group ?group }}
+        OPTIONAL {{ ?p ckg:flagCountry ?country OPTIONAL {{ ?country rdfs:label ?cl }} }}
+    }} GROUP BY ?party ?role ?start ?end ?text ?order ?group ?country ?periodText ORDER BY ?order ?party""")
+    return [{"iri": r["party"], "label": r["label"], "role": r["role"], "start": r["start"], "end": r["end"],
+             "period": r["periodText"], "group": r["group"], "country": _ref(r["country"], r["countryLabel"]),
+             "text": r["text"]} for r in rows]
+
+
+def _commanders(store: Any, s: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order
+                                    (GROUP_CONCAT(DISTINCT STR(?re); separator=" ") AS ?roleLinks) WHERE {{
+        {s} ckg:command ?c . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order .
+        OPTIONAL {{ ?person rdfs:label ?l }} OPTIONAL {{ ?c ckg:roleDescription ?role }}
+        OPTIONAL {{ ?c ckg:roleEntity ?re }}
+    }} GROUP BY ?person ?role ?kia ?text ?order ORDER BY ?order ?person""")
+    return [{"iri": r["person"], "label": r["label"], "role": r["role"], "kia": r["kia"],
+             "role_links": sorted(r["roleLinks"].split()) if r["roleLinks"] else [], "text": r["text"]} for r in rows]
+
+
+def _units(store: Any, s: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT ?unit (MIN(?l) AS ?label) ?parent (MIN(?pl) AS ?parentLabel) ?start ?end
+                                    ?level ?text ?order WHERE {{
+        {s} ckg:deployment ?d . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order .
+        OPTIONAL {{ ?unit rdfs:label ?l }}
+        OPTIONAL {{ ?d ckg:parentDeployment/ckg:unit ?parent OPTIONAL {{ ?parent rdfs:label ?pl }} }}
+        OPTIONAL {{ ?d ckg:startDate ?start }} OPTIONAL {{ ?d ckg:endDate ?end }}
+    }} GROUP BY ?unit ?parent ?start ?end ?level ?text ?order ORDER BY ?order ?unit""")
+    return [{"iri": r["unit"], "label": r["label"], "parent": r["parent"], "parent_label": r["parentLabel"],
+             "level": r["level"], "start": r["start"], "end": r["end"], "text": r["text"]} for r in rows]
+
+
+def _quantities(store: Any, pattern: str) -> list[dict[str, Any]]:
+    rows = select(store, f"""SELECT ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about
+                                    (MIN(?al) AS ?aboutLabel) ?parent ?kind ?civilian ?scope ?unknown ?text ?order ?periodText WHERE {{
+        {pattern} . ?q ckg:sourceText ?text ; ckg:order ?order ; ckg:approximate ?approx .
+        OPTIONAL {{ ?q ckg:value ?value }} OPTIONAL {{ ?q ckg:minValue ?min }} OPTIONAL {{ ?q ckg:maxValue ?max }}
+        OPTIONAL {{ ?q ckg:asOf ?asOf }} OPTIONAL {{ ?q ckg:asOfEnd ?asOfEnd }}
+        OPTIONAL {{ ?q ckg:description ?description }}
+        OPTIONAL {{ ?q ckg:about ?about OPTIONAL {{ ?about rdfs:label ?al }} }}
+        OPTIONAL {{ ?q ckg:partOfEstimate ?parent }} OPTIONAL {{ ?q ckg:casualtyKind ?kind }}
+        OPTIONAL {{ ?q ckg:civilian ?civilian }} OPTIONAL {{ ?q ckg:scope ?scope }}
+        OPTIONAL {{ ?q ckg:unknown ?unknown }} OPTIONAL {{ ?q ckg:periodText ?periodText }}
+    }} GROUP BY ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about ?parent ?kind ?civilian ?scope
+         ?unknown ?text ?order ?periodText ORDER BY ?order ?q""")
+    index = {r["q"]: i for i, r in enumerate(rows)}
+    out = []
+    for r in rows:
+        quantity = {"value": r["value"], "min": r["min"], "max": r["max"], "approximate": r["approx"],
+                    "as_of": r["asOf"], "as_of_end": r["asOfEnd"], "as_of_text": r["periodText"], "description": r["description"],
+                    "about": _ref(r["about"], r["aboutLabel"]), "part_of": index.get(r["parent"]),
+                    "unknown": bool(r["unknown"]), "scope": r["scope"], "text": r["text"]}
+        if r["kind"] is not None or "casualties" in pattern:
+            quantity["kind"] = r["kind"]
+            quantity["civilian"] = r["civilian"]
+        out.append(quantity)
+    return out
+
+
+# --- entity card ---------------------------------------------------------------------
+def entity_card(store: Any, iri: str) -> dict[str, Any]:
+    """The entity card of ``iri``: types, same-as links, conflicts and sides, allies and
+    opponents with the number of conflicts behind each, commands, mentions."""
+    e = sparql_iri(iri)
+    label_rows = select(store, f"""SELECT (COALESCE(MIN(?en), MIN(?l)) AS ?label) WHERE {{ {e} rdfs:label ?l
+        OPTIONAL {{ {e} rdfs:label ?en FILTER(LANG(?en) = "en" || LANG(?en) = "") }} }}""")
+    aliases = [r["a"] for r in select(store, f"SELECT DISTINCT ?a WHERE {{ {e} skos:altLabel ?x BIND(STR(?x) AS ?a) }} ORDER BY ?a")]
+    types = [r["t"] for r in select(store, f"SELECT DISTINCT ?t WHERE {{ {e} a ?t }} ORDER BY ?t")]
+    same_as = [r["s"] for r in select(store, f"SELECT DISTINCT ?s WHERE {{ {e} owl:sameAs|schema:sameAs ?s }} ORDER BY ?s")]
+    conflicts = select(store, f"""SELECT ?c (MIN(?cl) AS ?label) ?n (GROUP_CONCAT(DISTINCT ?role; separator=" ") AS ?roles) WHERE {{
+        ?c ckg:side ?s . ?s ckg:sideNumber ?n .
+        {{ ?s ckg:participation ?p . ?p ckg:party {e} ; ckg:role ?r BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role) }}
+        UNION {{ ?s ckg:command/ckg:commander {e} BIND("commander" AS ?role) }}
+        UNION {{ ?s ckg:deployment/ckg:unit {e} BIND("unit" AS ?role) }}
+        OPTIONAL {{ ?c rdfs:label ?cl }}
+    }} GROUP BY ?c ?n ORDER BY ?label ?n""")
+    relations = {}
+    for name, comparison in (("allies", "="), ("opponents", "!=")):
+        rows = select(store, f"""SELECT ?other (MIN(?ol) AS ?label) (COUNT(DISTINCT ?c) AS ?conflicts)
+                                        (GROUP_CONCAT(DISTINCT STR(?cl); separator="\\u001f") AS ?names) WHERE {{
+            ?c ckg:side ?s1 , ?s2 . ?s1 ckg:sideNumber ?n1 . ?s2 ckg:sideNumber ?n2 . FILTER(?n1 {comparison} ?n2)
+            ?s1 ckg:participation/ckg:party {e} . ?s2 ckg:participation/ckg:party ?other . FILTER(?other != {e})
+            OPTIONAL {{ ?other rdfs:label ?ol }} OPTIONAL {{ ?c rdfs:label ?cl }}
+        }} GROUP BY ?other ORDER BY DESC(?conflicts) ?label""")
+        relations[name] = [{"iri": r["other"], "label": r["label"], "conflicts": r["conflicts"],
+                            "conflict_names": sorted(r["names"].split("\u001f")) if r["names"] else []} for r in rows]
+    commanded = select(store, f"""SELECT ?c (MIN(?cl) AS ?label) ?n ?role ?kia WHERE {{
+        ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:command ?m . ?m ckg:commander {e} ; ckg:killedInAction ?kia .
+        OPTIONAL {{ ?m ckg:roleDescription ?role }} OPTIONAL {{ ?c rdfs:label ?cl }}
+    }} GROUP BY ?c ?n ?role ?kia ORDER BY ?label ?n""")
+    mentions = select(store, f"""SELECT ?d ?title ?kind (SUM(COALESCE(?count, 1)) AS ?n) WHERE {{
+        ?d schema:mentions {e} ; dcterms:title ?title ; ckg:documentKind ?kind .
+        OPTIONAL {{ ?d ckg:mentionCount ?mc . ?mc ckg:mentioned {e} ; ckg:count ?count }}
+    }} GROUP BY ?d ?title ?kind ORDER BY ?kind ?title""")
+    return {
+        "kind": "entity",
+        "iri": iri,
+        "label": label_rows[0]["label"] if label_rows else None,
+        "aliases": aliases,
+        "types": types,
+        "same_as": same_as,
+        "conflicts": [{"iri": r["c"], "label": r["label"], "side": r["n"], "roles": sorted(set(r["roles"].split()))}
+                      for r in conflicts],
+        "allies": relations["allies"],
+        "opponents": relations["opponents"],
+        "commanded": [{"iri": r["c"], "label": r["label"], "side": r["n"], "role": r["role"], "kia": r["kia"]}
+                      for r in commanded],
+        "mentioned_in": [{"iri": r["d"], "title": r["title"], "kind": r["kind"], "count": r["n"]} for r in mentions],
+    }
+
+
+# --- document card -------------------------------------------------------------------
+def document_card(store: Any, iri: str) -> dict[str, Any]:
+    """The card of an ingested source document: metadata, what it describes, its warnings."""
+    d = sparql_iri(iri)
+    rows = select(store, f"""SELECT ?title ?kind ?path ?hash ?published ?version ?repair WHERE {{ GRAPH {d} {{
+        {d} dcterms:title ?title ; ckg:documentKind ?kind ; ckg:sourcePath ?path ; ckg:contentHash ?hash ;
+            ckg:toolVersion ?version .
+        OPTIONAL {{ {d} schema:datePublished ?published }} OPTIONAL {{ {d} ckg:encodingRepaired ?repair }} }} }}""")
+    if not rows:
+        raise TargetNotFound(f"no document {iri}")
+    row = rows[0]
+    warnings = select(store, f"""SELECT ?kind ?field ?message WHERE {{ GRAPH {d} {{ {d} ckg:warning ?w .
+        ?w ckg:warningKind ?kind ; rdfs:comment ?message OPTIONAL {{ ?w ckg:sourceField ?field }} }} }}
+        ORDER BY ?field ?kind ?message""")
+    mentions = select(store, f"""SELECT ?e (MIN(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?count) WHERE {{ GRAPH {d} {{
+        {d} schema:mentions ?e OPTIONAL {{ ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource {d} }} }}
+        OPTIONAL {{ ?e rdfs:label ?l }} }} GROUP BY ?e ORDER BY DESC(?count) ?label""")
+    triples = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {d} {{ ?s ?p ?o }} }}")
+    return {
+        "kind": row["kind"],
+        "iri": iri,
+        "title": row["title"],
+        "path": row["path"],
+        "content_hash": row["hash"],
+        "tool_version": row["version"],
+        "published": row["published"],
+        "encoding_repair": row["repair"],
+        "describes": _refs(store, f"GRAPH {d} {{ {d} ckg:describes ?x }}"),
+        "mentions": [{"iri": r["e"], "label": r["label"], "count": r["count"], "spans": []} for r in mentions],
+        "about": _refs(store, f"GRAPH {d} {{ {d} schema:about ?x }}"),
+        "triples": triples[0]["n"] if triples else 0,
+        "warnings": [{"kind": r["kind"], "field": r["field"], "message": r["message"]} for r in warnings],
+    }
+
+
+def card(store: Any, target: str) -> dict[str, Any]:
+    """The card for a target: a title or label (any case), an IRI, or an ingested file path.
+
+    Raises :class:`TargetNotFound` or :class:`AmbiguousTarget` (with candidates).
+    """
+    kind, iri = resolve_target(store, target)
+    if kind == "conflict":
+        return conflict_card(store, iri)
+    if kind == "document":
+        return document_card(store, iri)
+    return entity_card(store, iri)

@@ -1,0 +1,255 @@
+"""The ``kg`` command: a thin layer over the library API.
+
+Exit codes (fixed, as in pySHACL): 0 ok; 1 the data has a problem (a document failed to
+build, the graph does not conform, nothing matched); 2 bad usage or bad input (unknown
+option, unreadable file, unknown format). Data goes to stdout, progress and summaries to
+stderr.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+import kg
+from kg.rdf import terms as T
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+
+class Context:
+    def __init__(self, store_path: str | None, in_memory: bool) -> None:
+        self.store_path = store_path
+        self.in_memory = in_memory
+        self._store: Any = None
+
+    def store(self, *, read_only: bool = False) -> Any:
+        from kg.store import StoreBusyError, open_store
+
+        if self._store is None:
+            try:
+                self._store = open_store(self.store_path, read_only=read_only and not self.in_memory,
+                                         in_memory=self.in_memory)
+            except StoreBusyError as exc:
+                _fail(str(exc), EXIT_USAGE)
+            except FileNotFoundError as exc:
+                _fail(f"{exc.filename}: no store here; run `kg build PATH` first or pass --store DIR", EXIT_USAGE)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+
+def _fail(message: str, code: int) -> None:
+    click.echo(f"kg: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--store", "store_path", envvar="KG_STORE", metavar="DIR",
+              help="Store directory (default: $KG_STORE or ./kg-store).")
+@click.option("--memory", is_flag=True, help="Use a throw-away in-memory store.")
+@click.version_option(kg.__version__, "-V", "--version", prog_name="kg")
+@click.pass_context
+def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
+    """conflict-kg: Wikipedia conflict articles and news as one RDF knowledge graph.
+
+    \b
+    Exit codes: 0 ok, 1 data problem (failed documents, non-conforming graph,
+    nothing found), 2 bad usage or input.
+    """
+    ctx.obj = Context(store_path, memory)
+    ctx.call_on_close(ctx.obj.close)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--force", is_flag=True, help="Rebuild documents even when their content hash is unchanged.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
+@click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
+@click.pass_obj
+def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | None, as_json: bool) -> None:
+    """Build files or folders of documents into the store.
+
+    Every good document is stored even when others fail; exit 1 if any failed.
+    """
+    from kg.build import build as run_build
+
+    for path in paths:
+        if not Path(path).exists():
+            _fail(f"{path}: no such file or folder", EXIT_USAGE)
+    report = run_build(obj.store(), list(paths), progress=progress, skip_unchanged=not force)
+    obj.store().flush()
+    click.echo(report.summary(), err=True)
+    if as_json:
+        click.echo(json.dumps({
+            "stored": report.count("stored"), "unchanged": report.count("unchanged"),
+            "failed": [{"path": o.path, "reason": o.reason} for o in report.failed],
+            "triples": report.triples, "seconds": round(report.seconds, 3),
+            "warnings_by_kind": dict(sorted(report.warnings_by_kind.items())),
+        }, ensure_ascii=False, indent=2))
+    sys.exit(EXIT_DATA if report.failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("path", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the records as JSON.")
+def parse(path: str, as_json: bool) -> None:
+    """Show what is read from one article (no store needed)."""
+    from kg.infobox import parse_conflict
+    from kg.readers import DocumentError, read_document
+
+    if not Path(path).is_file():
+        _fail(f"{path}: no such file", EXIT_USAGE)
+    try:
+        doc = read_document(path)
+    except DocumentError as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    record = parse_conflict(doc) if doc.kind == "wikipedia" else None
+    if as_json:
+        payload = {
+            "path": doc.path, "title": doc.title, "kind": doc.kind, "content_hash": doc.content_hash,
+            "short_description": doc.short_description, "sections": [s.title for s in doc.sections],
+            "links": len(doc.links), "record": dataclasses.asdict(record) if record else None,
+            "warnings": [dataclasses.asdict(w) for w in doc.warnings],
+        }
+        click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    from kg.infobox.render import render_record
+
+    click.echo(render_record(doc, record))
+
+
+@main.command()
+@click.argument("target")
+@click.option("--json", "as_json", is_flag=True, help="Print the card as JSON (UTF-8).")
+@click.pass_obj
+def show(obj: Context, target: str, as_json: bool) -> None:
+    """Show the card of a conflict, an entity or a source document.
+
+    TARGET is a title or label (any case), an IRI, or the path of an ingested file.
+    """
+    from kg.cards import AmbiguousTarget, TargetNotFound, card
+    from kg.render import render_card
+
+    try:
+        result = card(obj.store(read_only=True), target)
+    except AmbiguousTarget as exc:
+        click.echo(f"kg: {target!r} matches several things; say which:", err=True)
+        for candidate in exc.candidates:
+            click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
+        sys.exit(EXIT_DATA)
+    except TargetNotFound as exc:
+        _fail(str(exc), EXIT_DATA)
+        return
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(render_card(result))
+
+
+@main.command()
+@click.option("--format", "fmt", default=None, help="ttl, nt, nq, trig or jsonld (default: from -o's extension, else ttl).")
+@click.option("-o", "--output", default="-", help="File to write atomically (default: stdout).")
+@click.option("--graph", "graph", default=None, help="Only this document's graph (IRI or ingested file path).")
+@click.option("--conflict", "conflict", default=None, help="Only the graphs of the documents describing this conflict.")
+@click.option("--with-build-log", is_flag=True, help="Include the graph of ingestion times (not deterministic).")
+@click.pass_obj
+def export(obj: Context, fmt: str | None, output: str, graph: str | None, conflict: str | None,
+           with_build_log: bool) -> None:
+    """Export the graph (deterministic output, stable prefixes)."""
+    from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
+    from kg.export import UnknownFormat, export as run_export, format_for
+    from kg.sparql import select, sparql_iri
+
+    try:
+        exporter = format_for(fmt or (Path(output).suffix if output != "-" else "ttl"))
+    except UnknownFormat as exc:
+        _fail(str(exc), EXIT_USAGE)
+        return
+    store = obj.store(read_only=True)
+    graphs: list[str] | None = None
+    try:
+        if graph:
+            kind, iri = resolve_target(store, graph)
+            if kind != "document":
+                _fail(f"--graph {graph!r} is a {kind}, not an ingested document", EXIT_USAGE)
+            graphs = [iri]
+        if conflict:
+            kind, iri = resolve_target(store, conflict)
+            rows = select(store, f"SELECT DISTINCT ?d WHERE {{ ?d ckg:describes {sparql_iri(iri)} }} ORDER BY ?d")
+            graphs = (graphs or []) + [r["d"] for r in rows]
+            if not graphs:
+                _fail(f"no document describes {conflict!r}", EXIT_DATA)
+    except (TargetNotFound, AmbiguousTarget) as exc:
+        _fail(str(exc), EXIT_DATA)
+    if graphs is None and not with_build_log:
+        from kg.build import BUILD_LOG_GRAPH
+
+        graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH]
+    out: Any = sys.stdout.buffer if output == "-" else output
+    count = run_export(store, exporter, out, graphs=graphs)
+    if output != "-":
+        click.echo(f"wrote {count} statements to {output}", err=True)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def validate(obj: Context, as_json: bool) -> None:
+    """Check the graph against the SHACL shapes; exit 1 when it does not conform."""
+    from kg.validate import format_report, validate_store
+
+    report = validate_store(obj.store(read_only=True))
+    if as_json:
+        click.echo(json.dumps(dataclasses.asdict(report), ensure_ascii=False, indent=2, default=str))
+    else:
+        click.echo(format_report(report))
+    sys.exit(EXIT_OK if report.conforms else EXIT_DATA)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.pass_obj
+def stats(obj: Context, as_json: bool) -> None:
+    """Counts by class, documents, triples and warnings by kind."""
+    from kg.stats import format_stats, store_stats
+
+    result = store_stats(obj.store(read_only=True))
+    if as_json:
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+    else:
+        click.echo(format_stats(result))
+
+
+@main.command()
+@click.argument("query")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table")
+@click.pass_obj
+def query(obj: Context, query: str, fmt: str) -> None:
+    """Run a SPARQL SELECT (a string or a .rq file) on the store."""
+    from kg.sparql import select
+
+    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
+    try:
+        rows = select(obj.store(read_only=True), text)
+    except (SyntaxError, ValueError, TypeError, OSError) as exc:
+        _fail(f"query failed: {exc}", EXIT_USAGE)
+        return
+    from kg.render import render_rows
+
+    click.echo(render_rows(rows, fmt), nl=False)
+    if not rows:
+        sys.exit(EXIT_DATA)
+
+
+def run() -> None:  # pragma: no cover - entry point alias
+    main()

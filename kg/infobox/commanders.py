@@ -1,0 +1,269 @@
+"""``commanderN`` -> :class:`~kg.infobox.records.Commander` list.
+
+The field is cut into entries by :func:`kg.infobox.text.scan_field` and
+:func:`~kg.infobox.text.group_line`, with two commander-specific cuts: a comma or
+semicolon separates two people (``Major Ali Ayyoub, Lieutenant Ibrahim Ayyoub``), and a
+military rank starts a new person inside plain text (``Maj. Abdul Rahman Sheikh Ali 1st Lt.
+Ahmad Mustafa al-Khalaf``). Then, in source order:
+
+* **Name and reference.** The reference is the link whose anchor is the name, else a plain
+  name. A rank before the name (``Maj. Gen.``, ``Col.``, ``Colonel``, ``1st Lt.``) is not
+  part of the name; it stays in ``text``. ``Unknown`` and similar placeholders are skipped
+  (warning ``placeholder``).
+* **Role.** The parenthetical after the name is the role, also when it is on the next line
+  (``Ali Abdullah Ayyoub`` / ``(Chief of the General Staff)``) or starts the next line
+  before another name (``(Russian intervention force commander) Maher al-Assad``: the role
+  ends and Maher al-Assad starts a new entry). Several parentheticals are joined with
+  ``; ``. A line without parentheses right under a name that has no role yet is the role
+  when it reads like one (it has a word such as *commander*, *minister*, *head*, *leader*,
+  *chief*: ``Bashar al-Assad`` / ``President of Syria``). Links inside a role (``(Major
+  General of IRGC)``) go to ``role_links``; they are never commanders.
+* **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
+  is the ``period``, not the role; one with other words (``(FSA Aleppo top commander,
+  2013)``) is a role.
+* **Killed in action.** Every entry after a ``KIA``/``KIA:`` heading (bold or not, on its
+  own line or after a name on the same line, as in ``Sewsen Bîrhat (YPJ commander) KIA:``
+  where Sewsen is *not* KIA and the entries after are) has ``kia``; so has any entry with a
+  ``†`` or a ``(KIA)`` parenthetical. wtf_wikipedia drops ``{{KIA}}`` templates, so a
+  commander whose KIA mark was only a template is not recognised.
+* **Flags and debris.** A flag before a name is the ``country`` (link page, else
+  :mod:`kg.infobox.flags`); a flag alone is no commander (warning ``flag-only``). Image
+  names (``Al-Liwaa.svg Taufik Shiabuddin``) and ``undefined`` are removed with warnings.
+
+>>> from kg.document import Field, Link
+>>> f = Field("commander1", "Qasem Soleimani\\n(Major General of IRGC)\\nKIA:\\n\\nHossein Hamadani (IRGC General)",
+...           [Link("Qasem Soleimani"), Link("IRGC")])
+>>> [(c.ref.name, c.role, [r.page for r in c.role_links], c.kia) for c in parse_commanders(f, [])]
+[('Qasem Soleimani', 'Major General of IRGC', ['IRGC'], False), ('Hossein Hamadani', 'IRGC General', [], True)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dataclass_field
+
+from kg.document import Field, Link, ReadWarning
+from kg.infobox.dates import parse_period
+from kg.infobox.flags import flag_country
+from kg.infobox.records import Commander, EntityRef, Period
+from kg.infobox.text import (
+    PLACEHOLDER,
+    UNDEFINED,
+    Entry,
+    FieldLine,
+    Heading,
+    ScannedField,
+    drop_undefined,
+    entry_name,
+    entry_ref,
+    entry_source,
+    group_line,
+    scan_field,
+    split_page,
+    split_trailing_parentheticals,
+    strip_markup,
+    tidy_name,
+)
+
+__all__ = ["parse_commanders", "strip_rank", "split_at_ranks"]
+
+_RANK_ABBREVIATION = r"(?:Lt|Lieut|Col|Gen|Maj|Brig|Capt|Cpt|Cmdr|Cdr|Sgt|Adm|Cpl|Pvt|Lt\.\s?Col|Lt\.\s?Gen)\."
+_RANK_WORD = r"(?:Lieutenant|Colonel|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
+_ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
+_RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
+#: One or more ranks at the start of a name, followed by the name.
+_LEADING_RANKS = re.compile(rf"^(?:{_RANK}\s*)+(?=\S)")
+#: Text that is only ranks (``Maj. Gen.``): it joins the link that follows.
+_ONLY_RANKS = re.compile(rf"^(?:{_RANK}\s*)+$")
+#: Where a rank starts a new person inside plain text (abbreviations and the unambiguous
+#: rank words; ``General``/``Major``/``Commander`` also occur inside role phrases).
+_RANK_START = re.compile(
+    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|(?:Colonel|Lieutenant|Captain|Brigadier)\s+[A-Z]))"
+)
+#: Where a placeholder person starts inside plain text (``Hasan Cudi Unidentified Arab
+#: leaders``).
+_UNNAMED_START = re.compile(r"(?<=\s)(?=(?:Unknown|Unidentified|Unnamed)\s)")
+_ENDS_WITH_RANK = re.compile(rf"(?:{_RANK_ABBREVIATION}|{_RANK_WORD}|\d+(?:st|nd|rd|th))\s*$")
+#: A heading after which commanders were killed in action.
+_KIA_HEADING = re.compile(r"^(?:k\.?i\.?a\.?|killed(?:\s+in\s+action)?|died)$", re.IGNORECASE)
+_KIA_MARK = re.compile(r"^(?:k\.?i\.?a\.?|killed\s+in\s+action|†)$", re.IGNORECASE)
+#: Words that make an unbracketed line under a name read as that person's role.
+_ROLE_WORDS = re.compile(
+    r"\b(?:commander|commander-in-chief|minister|head|leader|chief|president|emir|governor|deputy|"
+    r"secretary|chairman|mayor|spokesman|spokesperson|officer|director|commanding|premier)\b",
+    re.IGNORECASE,
+)
+
+
+def strip_rank(name: str) -> str:
+    """The name without the military ranks before it.
+
+    >>> strip_rank("Maj. Gen. Hussein Isaac"), strip_rank("1st Lt. Rifaat Khalil"), strip_rank("Colonel Suheil al-Hassan")
+    ('Hussein Isaac', 'Rifaat Khalil', 'Suheil al-Hassan')
+    """
+    return _LEADING_RANKS.sub("", name).strip()
+
+
+def split_at_ranks(text: str) -> list[str]:
+    """Cut plain text where a rank starts a new person.
+
+    >>> split_at_ranks("Maj. Abdul Rahman Sheikh Ali 1st Lt. Ahmad Mustafa al-Khalaf")
+    ['Maj. Abdul Rahman Sheikh Ali', '1st Lt. Ahmad Mustafa al-Khalaf']
+    >>> split_at_ranks("Brig. Gen. Ali Mahmoud Col. Ghayath Galla")
+    ['Brig. Gen. Ali Mahmoud', 'Col. Ghayath Galla']
+    >>> split_at_ranks("Hasan Cudi Unidentified Arab leaders")
+    ['Hasan Cudi', 'Unidentified Arab leaders']
+    """
+    parts: list[str] = []
+    cursor = 0
+    starts = sorted({m.start() for m in _RANK_START.finditer(text)} | {m.start() for m in _UNNAMED_START.finditer(text)})
+    for start in starts:
+        before = text[cursor:start].strip()
+        if not before or _ENDS_WITH_RANK.search(before):
+            continue
+        parts.append(before)
+        cursor = start
+    parts.append(text[cursor:].strip())
+    return [part for part in parts if part]
+
+
+@dataclass
+class _Found:
+    entry: Entry
+    kia: bool
+    roles: list[tuple[str, list[Link]]] = dataclass_field(default_factory=list)
+
+
+def parse_commanders(field: Field, warnings: list[ReadWarning]) -> list[Commander]:
+    """The commanders of one ``commanderN`` field, in source order (see the module doc)."""
+    scanned = scan_field(field, warnings)
+    found: list[_Found] = []
+    kia = False
+    previous_line: FieldLine | None = None
+    for line in scanned.lines:
+        if line.blank:
+            continue
+        line_text = strip_markup(scanned.text[line.start:line.end]).lstrip("* ")
+        if PLACEHOLDER.match(line_text):
+            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
+            previous_line = line
+            continue
+        if found and _is_role_line(line, line_text, previous_line, found[-1]):
+            links = [p.link for p in line.pieces if p.kind == "link" and p.link is not None]
+            links += [link for p in line.pieces if p.kind == "paren" for link in p.inner]
+            found[-1].roles.append((line_text, links))
+            previous_line = line
+            continue
+        leading, items = group_line(scanned, line, comma_splits=True, split_text=split_at_ranks,
+                                    joins_link=_ONLY_RANKS.match)
+        if leading:
+            if found:
+                found[-1].entry.later.extend(leading)
+            else:
+                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
+                                            "parenthetical before any commander ignored"))
+        for item in items:
+            if isinstance(item, Heading):
+                if not item.text:
+                    continue
+                if _KIA_HEADING.match(item.text):
+                    kia = True
+                else:
+                    kia = False
+                    warnings.append(ReadWarning("ignored-heading", field.name, item.text,
+                                                f"heading {item.text!r} in a commander list ignored"))
+                continue
+            found.append(_Found(item, kia))
+        previous_line = line
+    commanders: list[Commander] = []
+    for item in found:
+        commander = _commander(scanned, item, warnings)
+        if commander is not None:
+            commanders.append(commander)
+    return commanders
+
+
+def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: _Found) -> bool:
+    """An unbracketed line right under a name, reading like a role."""
+    if previous is None or line.after_blank or line.level or previous.index != line.index - 1:
+        return False
+    if last.entry.line != previous.index or last.roles or _role_parens(last.entry):
+        return False
+    if any(p.kind in ("flag", "image") for p in line.pieces):
+        return False
+    if _LEADING_RANKS.match(text) or text.startswith("("):
+        return False
+    return bool(_ROLE_WORDS.search(text))
+
+
+def _role_parens(entry: Entry) -> bool:
+    return any(parse_period(p.text) is None for p in entry.parens)
+
+
+def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning]) -> Commander | None:
+    entry = item.entry
+    field_name = scanned.name
+    source = entry_source(scanned, entry)
+    for text, _ in item.roles:
+        source += " " + text
+    raw = entry_name(scanned, entry)
+    raw = drop_undefined(raw, field_name, warnings) if raw else raw
+    kia = item.kia or "†" in raw
+    core, inside = split_trailing_parentheticals(raw.replace("†", " "))
+    name = tidy_name(strip_rank(core.strip(" *")))
+
+    flag = entry.flag
+    flag_page = flag.link.page if flag is not None and flag.link is not None else None
+    country = flag_country(flag.text, flag_page) if flag is not None else None
+
+    if not name:
+        if flag is not None:
+            warnings.append(ReadWarning("flag-only", field_name, source, "a flag without a commander"))
+        return None
+    if PLACEHOLDER.match(name):
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
+        return None
+
+    roles: list[str] = []
+    role_links: list[EntityRef] = []
+    period: Period | None = None
+    qualifiers: list[tuple[str, tuple[Link, ...]]] = [(text, ()) for text in inside]
+    qualifiers += [(piece.text, piece.inner) for piece in entry.parens]
+    for qualifier, links in qualifiers:
+        qualifier = strip_markup(drop_undefined(qualifier, field_name, warnings))
+        if parse_period(qualifier) is None and ";" in qualifier:
+            parts = [part.strip() for part in qualifier.split(";")]   # "(acting; 2014)"
+        else:
+            parts = [qualifier]
+        kept: list[str] = []
+        for text in parts:
+            if not text:
+                continue
+            if _KIA_MARK.match(text):
+                kia = True
+                continue
+            as_period = parse_period(text)
+            if as_period is not None and period is None:
+                period = as_period
+                continue
+            kept.append(text)
+        if kept:
+            roles.append("; ".join(kept))
+            role_links.extend(_refs(links))
+    for text, links in item.roles:
+        roles.append(text)
+        role_links.extend(_refs(links))
+
+    ref = entry_ref(scanned, entry, name, warnings)
+    return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
+                     kia=kia, period=period, country=country)
+
+
+def _refs(links) -> list[EntityRef]:
+    refs: list[EntityRef] = []
+    for link in links:
+        page, fragment = split_page(link.page)
+        if not page or UNDEFINED.fullmatch(page):
+            continue
+        refs.append(EntityRef(strip_markup(link.anchor), page, fragment))
+    return refs

@@ -1,0 +1,167 @@
+"""``combatantN`` (and ``combatantNa``…``Nd``) -> :class:`~kg.infobox.records.Party` list.
+
+The field is cut into entries by :func:`kg.infobox.text.scan_field` and
+:func:`~kg.infobox.text.group_line` (see there for how entries sharing a line are told
+apart). Then, in source order:
+
+* **Role.** Parties are belligerents until a support heading (``Supported by:``,
+  ``Support:``, ``Supported by``, bold or not, on its own line or mid-line; also
+  ``Arms suppliers:``, ``Non-combat support:``, ``Diplomatic support``): every party after
+  it is a ``supporter``.
+* **Group.** Any other heading (a text ending with ``:`` such as ``Allied militias:`` or
+  ``Airstrikes:``, an italic heading left as a link to no page) sets ``group`` on the
+  parties that follow, up to the next heading; a heading is never a party. A support
+  heading with its own label (``Arms suppliers``) is the group too; ``Supported by`` alone
+  clears it.
+* **Name and reference.** The party reference is the link whose anchor is the name (page
+  as written: ``Russia`` -> ``Russian military intervention in the Syrian Civil War``,
+  ``saudi arabia``); an unlinked name is a plain name. A link to ``undefined`` counts as
+  no link. Bullets (``* Syrian Armed Forces`` under ``Syrian Arab Republic``) give parties
+  of the same side like any other line; the hierarchy is not kept.
+* **Qualifiers.** Trailing parentheticals (also inside an anchor, or alone on the next
+  line) are read with :func:`~kg.infobox.dates.parse_period`; the first period is the
+  party's ``period``. A parenthetical that is not a period (``(alleged by Armenia)``,
+  ``(ISIL)``) stays out of the name and is kept only in ``text``.
+* **Flags.** A flag before a name is the party's ``country`` (the page of the link on the
+  flag, e.g. ``iraq``, else the country of the emoji via :mod:`kg.infobox.flags`); it is
+  never a party of its own. When the name after the flag is that same country
+  (``🇷🇺 Russia``, ``🇸🇾 Syrian Arab Republic``) the party *is* the country and
+  ``country`` stays ``None``. A flag with no name (``🇷🇺`` alone) gives the country as the
+  party, with a ``flag-only`` warning.
+* **Debris.** Image file names are removed (``image-name``), ``undefined`` dropped
+  (``undefined-artifact``), ``Unknown`` and other placeholders skipped (``placeholder``),
+  template residue such as ``style=margin-bottom:0.5em`` skipped (``markup-artifact``).
+
+``text`` of a party is its source entry (flag, image name, name and qualifiers as written);
+``field`` the field name. Nothing here raises on odd input: it degrades and warns.
+
+>>> from kg.document import Field, Link
+>>> f = Field("combatant2", " Free Syrian Army\\n\\nSupported by: 🇸🇦 Saudi Arabia 🇶🇦 Qatar",
+...           [Link("Free Syrian Army"), Link("saudi arabia", "Saudi Arabia"), Link("qatar", "Qatar")])
+>>> [(p.ref.name, p.ref.page, p.role) for p in parse_parties(f, [])]
+[('Free Syrian Army', 'Free Syrian Army', 'belligerent'), ('Saudi Arabia', 'saudi arabia', 'supporter'), ('Qatar', 'qatar', 'supporter')]
+"""
+
+from __future__ import annotations
+
+import re
+
+from kg.document import Field, ReadWarning
+from kg.infobox.dates import parse_period
+from kg.infobox.flags import flag_country, is_same_country
+from kg.infobox.records import EntityRef, Party, Period, Role
+from kg.infobox.text import (
+    PLACEHOLDER,
+    Entry,
+    Heading,
+    ScannedField,
+    drop_undefined,
+    entry_name,
+    entry_ref,
+    entry_source,
+    group_line,
+    scan_field,
+    split_trailing_parentheticals,
+    strip_markup,
+    tidy_name,
+)
+
+__all__ = ["parse_parties", "SUPPORT_HEADING"]
+
+#: A heading after which parties are supporters.
+SUPPORT_HEADING = re.compile(r"support|suppl(?:ier|y)|sponsor|backed\b|backing\b", re.IGNORECASE)
+#: Support headings that are only a role marker, not a group label.
+_ROLE_ONLY = re.compile(r"^(?:supported(?:\s+by)?|support|supporters|backed\s+by)$", re.IGNORECASE)
+#: Template residue: ``style=margin-bottom:0.5em``, ``class=…``.
+MARKUP_ARTIFACT = re.compile(r"^\s*(?:style|class|width|align|colspan|rowspan)\s*=", re.IGNORECASE)
+
+
+def parse_parties(field: Field, warnings: list[ReadWarning]) -> list[Party]:
+    """The parties of one ``combatantN`` field, in source order (see the module doc)."""
+    scanned = scan_field(field, warnings)
+    collected: list[tuple[Entry, Role, str | None]] = []
+    role: Role = "belligerent"
+    group: str | None = None
+    for line in scanned.lines:
+        if line.blank:
+            continue
+        line_text = strip_markup(scanned.text[line.start:line.end]).lstrip("* ")
+        if PLACEHOLDER.match(line_text):
+            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
+            continue
+        if MARKUP_ARTIFACT.match(line_text):
+            warnings.append(ReadWarning("markup-artifact", field.name, line_text,
+                                        f"skipped template residue {line_text!r}"))
+            continue
+        leading, items = group_line(scanned, line)
+        if leading:
+            if collected:
+                collected[-1][0].later.extend(leading)
+            else:
+                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
+                                            "parenthetical before any party ignored"))
+        for item in items:
+            if isinstance(item, Heading):
+                heading = item.text.strip()
+                if not heading:
+                    continue
+                if SUPPORT_HEADING.search(heading):
+                    role = "supporter"
+                    group = None if _ROLE_ONLY.match(heading) else heading
+                else:
+                    group = heading
+                continue
+            collected.append((item, role, group))
+    parties: list[Party] = []
+    for entry, entry_role, entry_group in collected:
+        party = _party(scanned, entry, entry_role, entry_group, warnings)
+        if party is not None:
+            parties.append(party)
+    return parties
+
+
+def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
+           warnings: list[ReadWarning]) -> Party | None:
+    field_name = scanned.name
+    source = entry_source(scanned, entry)
+    raw = entry_name(scanned, entry)
+    raw = drop_undefined(raw, field_name, warnings) if raw else raw
+    core, inside = split_trailing_parentheticals(raw)
+    name = tidy_name(core)
+    qualifiers = inside + [p.text for p in entry.parens]
+    period = _first_period(qualifiers, field_name, warnings)
+
+    flag = entry.flag
+    flag_page = flag.link.page if flag is not None and flag.link is not None else None
+    country = flag_country(flag.text, flag_page) if flag is not None else None
+
+    if not name:
+        if country is None:
+            if flag is not None:
+                warnings.append(ReadWarning("unknown-flag", field_name, source,
+                                            f"flag {flag.text!r} names no known country"))
+            return None
+        warnings.append(ReadWarning("flag-only", field_name, source,
+                                    f"a flag alone: the party is {country.name!r}"))
+        return Party(country, role, field_name, source, group, period, None)
+    if PLACEHOLDER.match(name):
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
+        return None
+    ref = entry_ref(scanned, entry, name, warnings)
+    if flag is not None and is_same_country(flag.text, ref.name, ref.page, flag_page):
+        # The party is the country itself (``🇷🇺 Russia``): an unlinked name takes the
+        # flag's page.
+        if ref.page is None and country is not None:
+            ref = EntityRef(ref.name, country.page)
+        country = None
+    return Party(ref, role, field_name, source, group, period, country)
+
+
+def _first_period(qualifiers: list[str], field_name: str, warnings: list[ReadWarning]) -> Period | None:
+    for qualifier in qualifiers:
+        text = drop_undefined(qualifier, field_name, warnings)
+        period = parse_period(text)
+        if period is not None:
+            return period
+    return None
+

@@ -1,0 +1,763 @@
+"""Strength and casualty figures (``strengthN``, ``casualtiesN``, ``casualties(N+1)``).
+
+One :class:`~kg.infobox.records.Quantity` per figure. A field is read line by line:
+
+* ``Label:`` at the start of a line (``Per Ukraine:``, ``Dead:``, ``2018:``,
+  ``Al-Nusra Front:``) and claim labels inside a line (``… Russian claim: …``) are cut off;
+  a period label gives ``as_of``, a kind label (``Wounded:``) the kind, a name label is put
+  before the description, claims are dropped. A line that is only a label is a heading:
+  its kind/civilian words apply to the lines below it, until the next heading.
+* Parentheticals are taken out before the numbers are read; a period among them is the
+  figure's ``as_of`` (``(2012)``, ``(mid-2016)``, ``(as of 2019)``), a lower-case phrase
+  without digits its ``scope`` (``(in base)``, ``(reinforcements)``); claims, sources and
+  estimates are not scopes (``estimate`` sets ``approximate``). A period closing a line with
+  several figures applies to all of them. A line that is only a parenthetical applies to the
+  quantities of the line above (``(in the whole province)``).
+* The rest of the line is cut at each *anchor*: a number (``20,000``, ``2,000–4,000``,
+  ``500+``), or a word standing for an amount (``Unknown``, ``None``, ``Several``,
+  ``hundreds``). Prefixes read before an anchor: ``c.``/``about``/``~``… (approximate),
+  ``at least``/``over``/``more than`` (lower bound), ``up to``/``fewer than`` (upper bound).
+  Numbers that are dates (``on 6 March``, ``in 2014``), parts of names (``Su-25``,
+  ``17th``, ``2S1``) or measures (``8 times``) are not anchors.
+* ``*`` lines are sub-counts: ``part_of`` is the index of the first quantity of the
+  nearest line above with fewer bullets (headings reset it).
+
+Figures that cannot be read (``Several``, ``Heavy``, a line with no number) are kept
+with all numbers ``None`` and an ``unparsed-number`` warning.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field as dataclass_field
+from typing import Literal
+
+from kg.document import Field, ReadWarning
+from kg.infobox.dates import parse_period
+from kg.infobox.records import Period, Quantity
+from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
+
+__all__ = ["parse_quantities", "casualty_kind", "civilian_status", "read_amount"]
+
+QuantityKind = Literal["strength", "casualties"]
+
+_MONTH_NAMES = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_MONTH = re.compile(rf"^(?:{_MONTH_NAMES})\.?$", re.IGNORECASE)
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
+    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}
+_MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
+_AMOUNT = rf"(?:{_NUMBER}|{'|'.join(_NUMBER_WORDS)})(?:\s*(?:hundred|thousand|million)\b)?"
+_RANGE_SEPARATOR = r"\s*(?:[–—−‒-]|\bto\b|\bor\b)\s*"
+#: A number or a range of numbers that may be a count (checked further by the caller).
+_FIGURE = re.compile(
+    rf"(?<![\w.,/])(?<![\w]-)(?P<low>{_AMOUNT})"
+    rf"(?:(?P<sep>{_RANGE_SEPARATOR})(?P<high>{_AMOUNT}))?"
+    rf"(?P<plus>\s*\+|\s+plus\b)?(?![\w])(?!-[A-Za-z])(?!\.\d)",
+    re.IGNORECASE,
+)
+#: Words standing for an amount; ``unknown`` & co. mean unknown, the others vague.
+_UNKNOWN_WORDS = r"unknown|unspecified|undisclosed|n/a|not known"
+_VAGUE_WORDS = (
+    r"several|dozens|a dozen|dozen|hundreds|thousands|tens of thousands|many|numerous|"
+    r"a few|few|heavy|light|significant|minimal|moderate|high|large numbers?|some"
+)
+_WORD_ANCHOR = re.compile(
+    rf"(?<![\w-])(?P<word>{_UNKNOWN_WORDS}|none|nil|{_VAGUE_WORDS})(?![\w-])"
+    r"(?P<of>\s+(?:number\s+)?of\b)?",
+    re.IGNORECASE,
+)
+_APPROXIMATE = re.compile(
+    r"(?:\b(?:c|ca|circa|approx|approximately|about|around|roughly|nearly|almost|some|est|"
+    r"estimated|an estimated|reportedly)\b\.?|~|≈|∼)\s*$",
+    re.IGNORECASE,
+)
+_LOWER_BOUND = re.compile(
+    r"(?:\b(?:at least|over|more than|upwards of|in excess of|no fewer than|no less than|"
+    r"a minimum of|minimum of|min\.?|above)\b|>|≥|>=)\s*$",
+    re.IGNORECASE,
+)
+_UPPER_BOUND = re.compile(
+    r"(?:\b(?:up to|fewer than|less than|under|at most|no more than|a maximum of|maximum of|"
+    r"max\.?|below)\b|<|≤|<=)\s*$",
+    re.IGNORECASE,
+)
+_MEASURE_AFTER = re.compile(
+    r"^\s*(?:%|percent\b|per ?cent\b|times\b|km|kilomet|miles?\b|ha\b|hectares?\b|hours?\b|"
+    r"days?\b|weeks?\b|months?\b|years?\b|st\b|nd\b|rd\b|th\b)",
+    re.IGNORECASE,
+)
+_DATE_PREPOSITION = re.compile(
+    r"\b(?:in|since|from|by|until|till|during|on|between|mid|early|late|as of|"
+    rf"{_MONTH_NAMES})\.?\s*[-–]?\s*$",
+    re.IGNORECASE,
+)
+_ESTIMATE_WORD = re.compile(r"\b(?:est\.?|estimated?|estimates)(?=\s|$|[;,.)])", re.IGNORECASE)
+_CLAIM = re.compile(
+    r"\b(?:per|claims?|claimed|according|sources?|estimates?|reports?|reported|observers|"
+    r"figures?|sohr|mod|officials?|count)\b",
+    re.IGNORECASE,
+)
+_HEADING_SKIP = re.compile(r"^(?:units|equipment|total|overall|in total|note|notes)$", re.IGNORECASE)
+_NOTE_LINE = re.compile(
+    r"^(?:see\b|for\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
+)
+_LINE_START_LABEL = re.compile(r"^(?P<label>[^:()]{1,70}(?:\([^()]*\)[^:()]{0,20})?)\s*:\s*(?P<rest>.*)$")
+_MID_LINE_LABEL = re.compile(
+    r"(?:(?<=\s)|^)(?P<label>(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
+    r"|[A-Z][\w/&.'-]*\s+claims?(?:\s*\([^()]*\))?"
+    r"|\d{4}(?:\s*[–-]\s*\d{2,4})?)\s*:\s*"
+)
+_TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
+                   re.IGNORECASE | re.DOTALL)
+_BR = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
+_BULLETS = re.compile(r"^\s*(?P<stars>[*#•]+)\s*")
+
+# Casualty kinds, looked for in this order (the first family found wins, several -> casualties).
+_KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
+    ("deaths", re.compile(r"\b(?:overall|total)\s+deaths?\b", re.IGNORECASE)),
+    ("killed", re.compile(
+        r"\b(?:killed|kill|dead|deaths?|died|KIA|executed|fatalities|lost their lives|"
+        r"massacred|slain)\b", re.IGNORECASE)),
+    ("wounded", re.compile(r"\b(?:wounded|injured|injuries|WIA|hurt)\b", re.IGNORECASE)),
+    ("captured", re.compile(
+        r"\b(?:captured|prisoners?|POWs?|PoWs?|taken prisoner|abducted|arrested|detained|"
+        r"hostages?|surrendered|seized)\b", re.IGNORECASE)),
+    ("missing", re.compile(r"\b(?:missing|MIA)\b", re.IGNORECASE)),
+    ("displaced", re.compile(r"\b(?:displaced|refugees?|evacuated|fled|IDPs?)\b", re.IGNORECASE)),
+    ("destroyed", re.compile(
+        r"\b(?:destroyed|shot down|downed|sunk|scuttled|lost)\b", re.IGNORECASE)),
+    ("damaged", re.compile(r"\b(?:damaged)\b", re.IGNORECASE)),
+    ("deserted", re.compile(r"\b(?:deserted|defected|defectors?)\b", re.IGNORECASE)),
+    ("casualties", re.compile(r"\bcasualt(?:y|ies)\b", re.IGNORECASE)),
+]
+_CIVILIAN = re.compile(r"\bcivilians?\b", re.IGNORECASE)
+_COMBATANT = re.compile(
+    r"\b(?:soldiers?|fighters?|troops?|servicem[ae]n|servicewom[ae]n|militiam[ae]n|militants?|"
+    r"mercenaries|mercenary|officers?|rebels?|insurgents?|personnel|combatants?|guardsm[ae]n|"
+    r"sailors?|marines?|policem[ae]n|infiltrators|KIA|WIA|POWs?|militia|volunteers|irregulars|"
+    r"paratroopers|pilots?|crew(?: members)?|generals?|commanders?)\b",
+    re.IGNORECASE,
+)
+
+
+def casualty_kind(text: str) -> str | None:
+    """The casualty kind the words imply; ``None`` when none; several different kinds
+    (``killed and wounded``) give ``casualties``.
+
+    >>> casualty_kind("overall deaths"), casualty_kind("servicemen killed"), casualty_kind("killed or captured")
+    ('deaths', 'killed', 'casualties')
+    >>> casualty_kind("tanks destroyed"), casualty_kind("POW"), casualty_kind("fighters")
+    ('destroyed', 'captured', None)
+    """
+    found: list[str] = []
+    rest = text
+    for kind, pattern in _KIND_WORDS:
+        if pattern.search(rest):
+            found.append(kind)
+            rest = pattern.sub(" ", rest)
+    if not found:
+        return None
+    if found == ["killed", "captured"] and re.search(r"\bexecuted\b", text, re.IGNORECASE):
+        return "killed"                          # "15 prisoners executed"
+    if "deaths" in found:
+        found = [k for k in found if k not in ("deaths", "killed")] + ["deaths"]
+    if len(found) > 1:
+        # "wounded and sick", "killed (executed)": one family; different families: casualties.
+        return "casualties"
+    return found[0]
+
+
+def civilian_status(text: str) -> bool | None:
+    """``True`` for civilians, ``False`` for soldiers/fighters/troops/servicemen…, ``None``
+    when the words say neither or both.
+
+    >>> civilian_status("civilians killed"), civilian_status("SAA soldiers"), civilian_status("soldiers and civilians")
+    (True, False, None)
+    """
+    civilian = bool(_CIVILIAN.search(text))
+    combatant = bool(_COMBATANT.search(text))
+    if civilian and not combatant:
+        return True
+    if combatant and not civilian:
+        return False
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# numbers
+
+
+def _number_value(text: str) -> int | None:
+    text = text.strip().lower()
+    multiplier = 1
+    match = re.match(r"^(.*?)\s*(hundred|thousand|million)$", text)
+    if match:
+        text = match.group(1).strip()
+        multiplier = _MULTIPLIERS[match.group(2)]
+    if text in _NUMBER_WORDS:
+        return _NUMBER_WORDS[text] * multiplier
+    digits = text.replace(",", "")
+    try:
+        value = float(digits)
+    except ValueError:
+        return None
+    return int(round(value * multiplier))
+
+
+def read_amount(text: str) -> tuple[int | None, int | None, int | None, bool] | None:
+    """Read one amount: ``(value, minimum, maximum, approximate)``; ``None`` if it is not one.
+
+    >>> read_amount("2,000–4,000"), read_amount("c. 8,000"), read_amount("at least 500"), read_amount("up to 50")
+    ((None, 2000, 4000, False), (8000, None, None, True), (None, 500, None, False), (None, None, 50, False))
+    """
+    match = _FIGURE.search(text)
+    if not match:
+        return None
+    prefix = text[: match.start()]
+    figure = _figure_numbers(match)
+    if figure is None:
+        return None
+    value, low, high = figure
+    approximate = bool(_APPROXIMATE.search(prefix)) or bool(re.search(r"~|≈", prefix))
+    if value is not None:
+        if match.group("plus") or _LOWER_BOUND.search(_strip_approx(prefix)):
+            return None, value, None, approximate
+        if _UPPER_BOUND.search(_strip_approx(prefix)):
+            return None, None, value, approximate
+        return value, None, None, approximate
+    if match.group("plus"):
+        return None, low, None, approximate
+    return None, low, high, approximate
+
+
+def _strip_approx(prefix: str) -> str:
+    return _APPROXIMATE.sub("", prefix).rstrip()
+
+
+def _figure_numbers(match: re.Match[str]) -> tuple[int | None, int | None, int | None] | None:
+    """(value, low, high) of a figure match; a range gives value None."""
+    low = _number_value(match.group("low"))
+    if low is None:
+        return None
+    if match.group("high") is None:
+        return low, None, None
+    high = _number_value(match.group("high"))
+    if high is None:
+        return low, None, None
+    # "10-11,000" is 10,000–11,000.
+    if low < high / 100 and high % 1000 == 0 and low * 1000 <= high and low * 1000 >= high / 10:
+        low *= 1000
+    return None, low, high
+
+
+def _is_year(text: str) -> bool:
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", text.strip()))
+
+
+# ---------------------------------------------------------------------------------------
+# lines
+
+
+@dataclass
+class _Context:
+    """What a heading line says about the lines under it."""
+
+    words: str = ""
+
+
+@dataclass
+class _Entry:
+    """One figure of a line before it becomes a Quantity."""
+
+    start: int
+    end: int                     # end of the anchor (number and suffix)
+    prefix_start: int
+    value: int | None = None
+    minimum: int | None = None
+    maximum: int | None = None
+    approximate: bool = False
+    unknown: bool = False
+    vague: str | None = None     # the vague word ("Several") when the amount is not a number
+    words: str = ""              # the words after the anchor (description)
+    joined_by: str = ""          # the separator before the next entry
+    including: bool = False      # introduced by "including"
+    parentheticals: list[str] = dataclass_field(default_factory=list)
+
+
+def _remove_parentheticals(text: str) -> tuple[str, list[tuple[int, str]]]:
+    """Take out (possibly nested) parentheticals; return the text and each parenthetical's
+    content with its position in the returned text."""
+    out: list[str] = []
+    found: list[tuple[int, str]] = []
+    depth = 0
+    current: list[str] = []
+    length = 0
+    for char in text:
+        if char == "(":
+            if depth > 0:
+                current.append(char)
+            depth += 1
+            continue
+        if char == ")" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                found.append((length, "".join(current).strip()))
+                current = []
+            else:
+                current.append(char)
+            continue
+        if depth > 0:
+            current.append(char)
+        else:
+            out.append(char)
+            length += 1
+    if depth > 0:   # unbalanced: keep the rest as text
+        rest = "(" + "".join(current)
+        out.append(rest)
+    return "".join(out), found
+
+
+def _split_mid_line_labels(line: str) -> list[tuple[str | None, str]]:
+    """``Per Russia: None Per Ukraine: Several helicopters`` -> two labelled parts."""
+    parts: list[tuple[str | None, str]] = []
+    label: str | None = None
+    position = 0
+    for match in _MID_LINE_LABEL.finditer(line):
+        if _inside_parentheses(line, match.start()):
+            continue
+        before = line[position:match.start()]
+        if before.strip() or label is not None:
+            parts.append((label, before))
+        label = match.group("label").strip()
+        position = match.end()
+    parts.append((label, line[position:]))
+    return [(lab, text) for lab, text in parts if text.strip() or lab]
+
+
+def _inside_parentheses(text: str, index: int) -> bool:
+    return text[:index].count("(") > text[:index].count(")")
+
+
+def _line_label(line: str) -> tuple[str | None, str]:
+    """Cut a ``Label:`` off the start of a line (not a colon inside parentheses, not a
+    time ``18:15``)."""
+    match = _LINE_START_LABEL.match(line)
+    if not match:
+        return None, line
+    label = match.group("label").strip()
+    if not label:
+        return None, line
+    outside = re.sub(r"\([^()]*\)", "", label)
+    if re.search(r"\d", outside) and parse_period(outside) is None:
+        return None, line
+    if len(outside.split()) > 9:
+        return None, line
+    return label, match.group("rest")
+
+
+@dataclass
+class _LabelInfo:
+    as_of: Period | None = None
+    context: str = ""            # kind/civilian words
+    name: str | None = None      # a name to put before the description
+
+
+def _classify_label(label: str | None) -> _LabelInfo:
+    info = _LabelInfo()
+    if not label:
+        return info
+    core = re.sub(r"\([^()]*\)", " ", label).strip()
+    period = parse_period(core)
+    if period is not None:
+        info.as_of = period
+        return info
+    if _CLAIM.search(core) or _HEADING_SKIP.match(core):
+        return info
+    if casualty_kind(core) or _CIVILIAN.search(core):
+        info.context = core
+        return info
+    info.name = core
+    return info
+
+
+def _find_entries(text: str) -> list[_Entry]:
+    """Cut a line (parentheticals removed) at its anchors."""
+    anchors: list[_Entry] = []
+    for match in _FIGURE.finditer(text):
+        figure = _figure_numbers(match)
+        if figure is None:
+            continue
+        before = text[: match.start()]
+        after = text[match.end():]
+        low_text, high_text = match.group("low"), match.group("high")
+        if _MEASURE_AFTER.match(after):
+            continue
+        next_word = re.match(r"\s*([^\W\d_]+)", after)
+        if next_word and _MONTH.match(next_word.group(1)):
+            continue                       # "on 6 March", "4–5 March": a date
+        previous_word = re.search(r"(\d+\s*)?([^\W\d_]+)\.?\s*$", before)
+        if (previous_word and _MONTH.match(previous_word.group(2)) and not previous_word.group(1)
+                and figure[0] is not None and figure[0] <= 31):
+            continue                       # "March 15" (but not "6 March 39 killed")
+        if _is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2):
+            if high_text is not None or _DATE_PREPOSITION.search(before):
+                continue                   # "in 2014", "2013–2014"
+        if low_text.lower() in _NUMBER_WORDS and not re.match(r"\s*[^\W\d_]", after):
+            continue                       # a number word must be followed by a noun
+        if low_text.lower() in ("one",) and re.match(r"\s*(?:of|another)\b", after, re.IGNORECASE):
+            continue
+        entry = _Entry(start=match.start(), end=match.end(), prefix_start=match.start())
+        value, low, high = figure
+        entry.value = value
+        if value is None:
+            entry.minimum, entry.maximum = low, high
+        if match.group("plus"):
+            if value is not None:
+                entry.minimum, entry.value = value, None
+            else:
+                entry.maximum = None       # "541–547+": at least 541
+        _read_prefix(text, entry)
+        anchors.append(entry)
+    for match in _WORD_ANCHOR.finditer(text):
+        if any(a.prefix_start <= match.start() < a.end for a in anchors):
+            continue
+        before = text[: match.start()].rstrip()
+        word = match.group("word")
+        unknown_word = bool(re.fullmatch(_UNKNOWN_WORDS, word.lower()))
+        bare = _UPPER_BOUND.sub("", _LOWER_BOUND.sub("", _APPROXIMATE.sub("", before))).rstrip()
+        bare = re.sub(r"(?i)\b(?:probably|presumably|likely|very|extremely)$", "", bare).rstrip()
+        at_start = not bare or bare.endswith((",", ";", ":")) or re.search(r"\b(?:and|or)$", bare)
+        if bare != before and bare.endswith(","):
+            at_start = False               # "Unknown, presumed heavy": one entry
+        if not at_start and not word[0].isupper() and not unknown_word:
+            continue
+        if word.lower() == "some" or (word.lower() in ("high", "light", "moderate", "minimal", "significant")
+                                      and not at_start):
+            continue
+        entry = _Entry(start=match.start(), end=match.end(), prefix_start=match.start())
+        lowered = word.lower()
+        if unknown_word:
+            entry.unknown = True
+        elif lowered in ("none", "nil"):
+            entry.value = 0
+        else:
+            entry.vague = word
+            more = re.match(r"\s+(?:dozens?|hundreds?|thousands?)\b", text[entry.end:], re.IGNORECASE)
+            if more:                       # "Several dozen soldiers", "Several hundred"
+                entry.vague += more.group(0)
+                entry.end += more.end()
+        _read_prefix(text, entry)
+        anchors.append(entry)
+    anchors.sort(key=lambda e: e.start)
+    # An anchor inside the words of a vague one ("Several dozen soldiers") is part of it.
+    merged: list[_Entry] = []
+    for entry in anchors:
+        if merged and merged[-1].vague and entry.vague and not text[merged[-1].end:entry.prefix_start].strip():
+            merged[-1].end = entry.end
+            merged[-1].vague += " " + entry.vague
+            continue
+        merged.append(entry)
+    for index, entry in enumerate(merged):
+        next_start = merged[index + 1].prefix_start if index + 1 < len(merged) else len(text)
+        words = text[entry.end:next_start]
+        separator = re.search(r"(?:\s*(?:,|;|\band\b|\bor\b|&)\s*)+(?:including\s*)?$", words, re.IGNORECASE)
+        if separator:
+            entry.joined_by = separator.group(0).strip()
+            if re.search(r"including", entry.joined_by, re.IGNORECASE) and index + 1 < len(merged):
+                merged[index + 1].including = True
+            words = words[: separator.start()]
+        entry.words = _clean_words(words)
+    return merged
+
+
+def _read_prefix(text: str, entry: _Entry) -> None:
+    """Read approximate and bound words right before an anchor into the entry."""
+    before = text[: entry.start]
+    while True:
+        match = _APPROXIMATE.search(before)
+        if match and match.group(0).strip():
+            entry.approximate = True
+            before = before[: match.start()]
+            entry.prefix_start = match.start()
+            continue
+        match = _LOWER_BOUND.search(before)
+        if match and match.group(0).strip():
+            if entry.value is not None:
+                entry.minimum, entry.value = entry.value, None
+            else:
+                entry.maximum = None       # "At least 8–9": at least 8
+            before = before[: match.start()]
+            entry.prefix_start = match.start()
+            continue
+        match = _UPPER_BOUND.search(before)
+        if match and match.group(0).strip():
+            if entry.value is not None:
+                entry.maximum, entry.value = entry.value, None
+            else:
+                entry.minimum = None       # "up to 8–9": at most 9
+            before = before[: match.start()]
+            entry.prefix_start = match.start()
+            continue
+        break
+
+
+def _clean_words(words: str) -> str:
+    words = re.sub(r"\s+", " ", words).strip(" ,;:.-–*\"()")
+    words = re.sub(r"^(?:of|number of)\s+", "", words, flags=re.IGNORECASE)
+    words = re.sub(r"\s+(?:and|or|&)$", "", words, flags=re.IGNORECASE)
+    return words.strip(" ,;:.")
+
+
+_LOST_ONLY = re.compile(r"^(?!.*\b(?:destroyed|shot down|downed|sunk|scuttled)\b).*\blost\b", re.IGNORECASE)
+_CLAIM_TAIL = re.compile(r"\s*,?\s*\b(?:according to|per|as claimed by|claimed by)\b.*$", re.IGNORECASE)
+_TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(?:\s+(?:hundred|thousand|dozen))?\s*",
+                       re.IGNORECASE)
+
+
+def _split_trailing_period(words: str) -> tuple[str, Period | None]:
+    """``killed in 2014`` -> (``killed``, 2014)."""
+    for match in re.finditer(r"\b(?:in|since|from|by|as of|during|until)\s+", words, re.IGNORECASE):
+        period = parse_period(words[match.start():])
+        if period is not None:
+            return words[: match.start()].strip(" ,;"), period
+    return words, None
+
+
+def _read_parentheticals(items: list[str]) -> tuple[Period | None, str | None, bool]:
+    """(as_of, scope, approximate) from an entry's parentheticals."""
+    as_of: Period | None = None
+    scope: str | None = None
+    approximate = False
+    for item in items:
+        if _ESTIMATE_WORD.search(item):
+            approximate = True
+        candidates = [item, _ESTIMATE_WORD.sub("", item).strip(" ,;")]
+        candidates += [part.strip() for part in re.split(r"[;,:]", item) if part.strip()]
+        period = None
+        for candidate in candidates:
+            period = parse_period(candidate) if candidate else None
+            if period is not None:
+                break
+        if period is not None:
+            as_of = as_of or period
+            continue
+        # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
+        # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
+        phrase = item.strip("\"'“”‘’ ")
+        if scope is None and phrase[:1].islower() and not _CLAIM.search(phrase) and not re.search(r"\d", phrase) \
+                and not _ESTIMATE_WORD.search(phrase) \
+                and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
+            scope = phrase
+    return as_of, scope, approximate
+
+
+def parse_quantities(field: Field, warnings: list[ReadWarning],
+                     kind: QuantityKind = "strength") -> list[Quantity]:
+    """All figures of a ``strengthN`` / ``casualtiesN`` field, in order.
+
+    >>> qs = parse_quantities(Field("strength1", "20,000 SAA soldiers (2012)\\n2,000–4,000 Lebanese Hezbollah fighters"), [])
+    >>> [(q.value, q.minimum, q.maximum, q.description, q.as_of and q.as_of.start.iso()) for q in qs]
+    [(20000, None, None, 'SAA soldiers', '2012'), (None, 2000, 4000, 'Lebanese Hezbollah fighters', None)]
+    >>> q = parse_quantities(Field("casualties4", "31,275 overall deaths\\n(in the whole province)"), [], "casualties")[0]
+    >>> q.value, q.kind, q.scope
+    (31275, 'deaths', 'in the whole province')
+    """
+    casualties = kind == "casualties"
+    quantities: list[Quantity] = []
+    raw = _BR.sub("\n", field.text)
+    raw = _TAGS.sub(" ", raw)
+    heading = _Context()
+    #: (bullet level, index of the first quantity of that line) of lines above, for part_of.
+    parents: list[tuple[int, int]] = []
+    previous_line: list[int] = []
+    for source_line in raw.split("\n"):
+        bullet = _BULLETS.match(source_line)
+        level = len(bullet.group("stars")) if bullet else 0
+        line_text = source_line[bullet.end():] if bullet else source_line
+        line_text = strip_markup(line_text)
+        if not line_text:
+            continue
+        shown = line_text                       # the text each quantity keeps
+        line = drop_undefined(line_text, field.name, warnings)
+        line = strip_image_name(line, field.name, warnings)
+        line = FLAG.sub(" ", line)
+        line = re.sub(r"\s+", " ", line).strip()
+        if not line:
+            continue
+
+        # A line that is only a parenthetical: it qualifies the line above.
+        stripped, parens = _remove_parentheticals(line)
+        if not stripped.strip(" .,;") and parens:
+            _apply_to_previous(quantities, previous_line, [content for _, content in parens])
+            continue
+
+        # A heading: "Per Armenian sources:", "Civilian deaths:", "Units:".
+        label, rest = _line_label(line)
+        if label is not None and not rest.strip():
+            info = _classify_label(label)
+            heading = _Context(words=info.context)
+            parents = []
+            continue
+        if _NOTE_LINE.match(_remove_parentheticals(line)[0].strip()):
+            warnings.append(ReadWarning("ignored-text", field.name, shown,
+                                        f"ignored a note in {shown!r}"))
+            continue
+        if _is_claim_only(line):
+            continue
+
+        line_info = _classify_label(label)
+        line_quantities: list[Quantity] = []
+        for mid_label, part in _split_mid_line_labels(rest):
+            mid_info = _classify_label(mid_label)
+            part_quantities = _read_part(
+                part, field, shown, casualties, warnings,
+                as_of=mid_info.as_of or line_info.as_of,
+                context=" ".join(filter(None, [heading.words, line_info.context, mid_info.context])),
+                name=line_info.name or mid_info.name,
+            )
+            for quantity in part_quantities:
+                if quantity.part_of is not None:
+                    quantity.part_of += len(line_quantities)
+            line_quantities += part_quantities
+        if not line_quantities:
+            continue
+
+        # Sub-counts: part_of the first quantity of the nearest line above with fewer bullets.
+        while parents and parents[-1][0] >= level:
+            parents.pop()
+        parent = parents[-1][1] if parents and level > 0 else None
+        offset = len(quantities)
+        for quantity in line_quantities:
+            if quantity.part_of is not None:
+                quantity.part_of += offset           # "including" inside the line
+            elif parent is not None:
+                quantity.part_of = parent
+        parents.append((level, offset))
+        previous_line = list(range(offset, offset + len(line_quantities)))
+        quantities.extend(line_quantities)
+    for quantity in quantities:
+        if quantity.minimum is not None and quantity.maximum is not None and quantity.minimum > quantity.maximum:
+            warnings.append(ReadWarning("bad-range", field.name, quantity.text,
+                                        f"range {quantity.minimum}–{quantity.maximum} reversed in {quantity.text!r}"))
+            quantity.minimum, quantity.maximum = quantity.maximum, quantity.minimum
+    return quantities
+
+
+def _is_claim_only(line: str) -> bool:
+    """``Rebel claim``, ``(government claim)``: a source note on its own line."""
+    text = line.strip(" ()")
+    return bool(re.fullmatch(r"(?:[\w/&.'-]+\s+){0,3}claims?|(?:per|according to)\s+[^\d]{1,40}", text,
+                             re.IGNORECASE))
+
+
+def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str]) -> None:
+    if not previous_line:
+        return
+    as_of, scope, approximate = _read_parentheticals(parens)
+    claim_only = all(_CLAIM.search(p) for p in parens) and as_of is None
+    if scope is None and as_of is None and not claim_only:
+        scope = "; ".join(parens)
+    for index in previous_line:
+        quantity = quantities[index]
+        if as_of is not None and quantity.as_of is None:
+            quantity.as_of = as_of
+        if scope is not None and quantity.scope is None:
+            quantity.scope = scope
+        if approximate:
+            quantity.approximate = True
+
+
+def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: list[ReadWarning], *,
+               as_of: Period | None, context: str, name: str | None) -> list[Quantity]:
+    """The quantities of one labelled part of a line."""
+    cleaned, parens = _remove_parentheticals(text)
+    entries = _find_entries(cleaned)
+    leading = cleaned[: entries[0].prefix_start] if entries else cleaned
+    leading_words = _clean_words(leading)
+    if entries:
+        # Words before the first figure ("The Azerbaijani army lost 173 soldiers") only
+        # help to classify the figures.
+        context = " ".join(filter(None, [context, leading_words]))
+    elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not _is_claim_only(leading_words):
+        # A line with no figure at all ("Su-25 downed", "Various artillery").
+        lead = _Entry(start=0, end=0, prefix_start=0, words=leading_words)
+        lead.vague = ""
+        entries.append(lead)
+    if not entries:
+        return []
+    # Parentheticals belong to the entry they follow.
+    for position, content in parens:
+        owners = [entry for entry in entries if entry.prefix_start <= position]
+        (owners[-1] if owners else entries[0]).parentheticals.append(content)
+
+    # A period in parentheses closing the part applies to every figure of it
+    # ("100 fighters, 3 tanks (Nov. 2012)").
+    closing: Period | None = None
+    if parens and parens[-1][0] >= len(cleaned.rstrip(" .,;")) and len(entries) > 1:
+        closing, _, _ = _read_parentheticals([parens[-1][1]])
+
+    quantities: list[Quantity] = []
+    for index, entry in enumerate(entries):
+        words = _CLAIM_TAIL.sub("", entry.words).strip(" ,;")
+        to_vague = _TO_VAGUE.match(words)
+        if to_vague and entry.value is not None:
+            # "One hundred to several hundred airborne troops": at least 100.
+            entry.minimum, entry.value = entry.value, None
+            words = words[to_vague.end():]
+        words, trailing_period = _split_trailing_period(words)
+        description = " ".join(filter(None, [name, words])) or None
+        own_as_of, scope, estimated = _read_parentheticals(entry.parentheticals)
+        quantity = Quantity(
+            field=field.name,
+            text=shown,
+            value=entry.value,
+            minimum=entry.minimum,
+            maximum=entry.maximum,
+            approximate=entry.approximate or estimated,
+            as_of=own_as_of or trailing_period or closing or as_of,
+            description=description,
+            scope=scope,
+            unknown=entry.unknown,
+        )
+        if entry.vague is not None:
+            what = f"vague amount {entry.vague!r}" if entry.vague else "no number"
+            warnings.append(ReadWarning("unparsed-number", field.name, shown,
+                                        f"{what} in {shown!r}"))
+        if entry.including and quantities:
+            quantity.part_of = len(quantities) - 1   # made absolute by the caller
+        quantities.append(quantity)
+
+    if casualties:
+        kinds = [casualty_kind(e.words) for e in entries]
+        civilians = [civilian_status(e.words) for e in entries]
+        # "100 Azerbaijani and 85 Armenian civilians killed": words after the last figure
+        # of a list apply to the figures before it.
+        for index in range(len(entries) - 2, -1, -1):
+            joined = entries[index].joined_by.lower()
+            if not joined or entries[index].including:
+                continue
+            if kinds[index] is None and kinds[index + 1] is not None:
+                kinds[index] = kinds[index + 1]
+            if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
+                civilians[index] = civilians[index + 1]
+        context_kind = casualty_kind(context) if context else None
+        context_civilian = civilian_status(context) if context else None
+        for index, quantity in enumerate(quantities):
+            quantity.kind = kinds[index] or context_kind or "casualties"
+            civilian = civilians[index]
+            if civilian is None and name:
+                civilian = civilian_status(name)
+            quantity.civilian = civilian if civilian is not None else context_civilian
+            if quantity.kind == "destroyed" and _LOST_ONLY.search(entries[index].words + " " + context) and (
+                    quantity.civilian is not None or civilian_status(context) is not None):
+                quantity.kind = "casualties"      # people "lost": not equipment
+    return quantities

@@ -1,0 +1,247 @@
+"""``unitsN`` -> :class:`~kg.infobox.records.Unit` list, a forest of units.
+
+The field is cut into entries by :func:`kg.infobox.text.scan_field` and
+:func:`~kg.infobox.text.group_line`, with one units-specific cut inside plain text: a new
+unit starts after a unit word when a new name follows (``52nd Brigade 17th Brigade``,
+``9th Armoured Division Independent Artillery Brigade``, ``Brigade al-Ezz Brigade``).
+
+**The tree.** Every unit has a ``level`` and a ``parent`` (the index, in the returned list,
+of the nearest unit above it with a smaller level; ``None`` if there is none):
+
+1. A line without bullets is a root (level 0); a line with ``*`` is at level 1, ``**`` at
+   level 2, and so on. So the ``*`` lines under a plain line are its children, and ``*``
+   lines before any plain line are level-1 units without a parent.
+2. **Forces.** A plain line directly followed (blank lines aside) by a heading line
+   (``Units involved``, ``Support:``, any ``…:``) names a force: ``Syrian Armed Forces`` /
+   ``Units involved``, ``🇮🇷 Iranian Armed Forces`` / ``Units involved``, ``Russian Armed
+   Forces`` / ``Support:``. The force is a root; the plain lines after it are its children
+   (level 1) and their bullets go one level deeper (``*`` at 2, ``**`` at 3), up to the
+   next force. A plain line that is entirely bold (a heading of a flattened list, as in
+   ``Azerbaijan`` / ``Syrian mercenaries``) is a force too.
+3. Headings are never units and never parents: ``Units involved``, ``Supported by``,
+   ``Support:``, any text ending with ``:``. A heading other than ``Units involved`` sets
+   ``group`` on the units after it (``Support``), until the next heading or force. A colon
+   after a *linked* name (``Syrian Army:`` over ``*3rd Infantry Division``) is a unit
+   written as a heading: it is kept as a unit.
+4. Several units on one line (separated by links, flags, gaps) are siblings at the line's
+   level.
+
+**Names.** Image file names are removed (``Syrian Marines SSI.png Syrian Marines``,
+``[[Image:…|15px]]``); a flag before a unit is its ``country``; a parenthetical that is a
+period (``Shabiha (2011–2012)``, ``(since mid-2014)``, or alone on the next line as in
+``(Oct–Dec 2016)``) is the unit's ``period`` and leaves the name; any other parenthetical
+is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
+Forces (Airborne) Regiment``, ``Irregular civilian volunteers (militia)``), except one
+alone on a later line, which is kept only in ``text``. The reference is the link whose
+anchor is the name (a name cut by an image template is completed from an unplaced link:
+``Mechanized Brigade`` -> ``92nd Mechanized Brigade``), else a plain name. Placeholders
+(``Unknown``, ``See order of battle``) are skipped with a ``placeholder`` warning, empty
+bullets (a unit whose name was only an icon) with ``empty-entry``.
+
+>>> from kg.document import Field, Link
+>>> f = Field("units1", "Syrian Armed Forces\\nUnits involved\\n\\nSyrian Army\\n* Republican Guard\\n** Syrian Marines SSI.png Syrian Marines",
+...           [Link("Syrian Armed Forces")], {"bold": ["Units involved"]})
+>>> [(u.ref.name, u.level, u.parent) for u in parse_units(f, [])]
+[('Syrian Armed Forces', 0, None), ('Syrian Army', 1, 0), ('Republican Guard', 2, 1), ('Syrian Marines', 3, 2)]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from kg.document import Field, ReadWarning
+from kg.infobox.dates import parse_period
+from kg.infobox.flags import flag_country
+from kg.infobox.records import EntityRef, Period, Unit
+from kg.infobox.text import (
+    PLACEHOLDER,
+    Entry,
+    FieldLine,
+    Heading,
+    Piece,
+    ScannedField,
+    drop_undefined,
+    entry_name,
+    entry_ref,
+    entry_source,
+    group_line,
+    scan_field,
+    split_trailing_parentheticals,
+    strip_markup,
+    tidy_name,
+)
+
+__all__ = ["parse_units", "split_units"]
+
+_UNIT_WORD = r"(?:Brigades?|Battalions?|Regiments?|Divisions?)"
+#: A new unit starts after a unit word: at an ordinal (``… Brigade 17th Brigade``) or at a
+#: capitalised word or Arabic article (``… Division Independent …``, ``… Brigade al-Ezz``).
+_UNIT_BREAK = re.compile(
+    rf"\b{_UNIT_WORD}(?P<gap>\s+)(?=\d+(?:st|nd|rd|th)\b|[A-Z][a-z]|(?:al|el|as|ash|ad|an|ar|at|az)-[A-Z])"
+)
+#: Headings that only announce the list of units under a force, not a group of units.
+_STRUCTURAL = re.compile(r"^(?:units\s+involved|units|order\s+of\s+battle)$", re.IGNORECASE)
+
+
+def split_units(text: str) -> list[str]:
+    """Cut plain text where a unit word ends one unit and a new name begins.
+
+    >>> split_units("52nd Brigade 17th Brigade")
+    ['52nd Brigade', '17th Brigade']
+    >>> split_units("9th Armoured Division Independent Artillery Brigade Independent Infantry Brigade")
+    ['9th Armoured Division', 'Independent Artillery Brigade', 'Independent Infantry Brigade']
+    >>> split_units("2 battalions from 93rd Armored Brigade")
+    ['2 battalions from 93rd Armored Brigade']
+    """
+    parts: list[str] = []
+    cursor = 0
+    for match in _UNIT_BREAK.finditer(text):
+        parts.append(text[cursor:match.start("gap")].strip())
+        cursor = match.end("gap")
+    parts.append(text[cursor:].strip())
+    return [part for part in parts if part]
+
+
+@dataclass
+class _Row:
+    """The entries and headings of one line."""
+
+    line: FieldLine
+    items: list[Entry | Heading]
+    phantom: bool = False          # an empty bullet: a unit whose name was only an icon
+
+    @property
+    def entries(self) -> list[Entry]:
+        return [item for item in self.items if isinstance(item, Entry)]
+
+    @property
+    def heading_only(self) -> bool:
+        return bool(self.items) and all(isinstance(i, Heading) and i.link is None for i in self.items)
+
+
+def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
+    """The units of one ``unitsN`` field as a forest (see the module doc for the rule)."""
+    scanned = scan_field(field, warnings)
+    rows: list[_Row] = []
+    for line in scanned.lines:
+        raw = scanned.text[line.start:line.end]
+        if line.blank:
+            if line.level:
+                warnings.append(ReadWarning("empty-entry", field.name, raw.strip(),
+                                            "a bullet without a name (an icon-only unit) skipped"))
+                rows.append(_Row(line, [], phantom=True))
+            continue
+        line_text = strip_markup(raw).lstrip("* ")
+        if PLACEHOLDER.match(line_text):
+            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
+            continue
+        leading, items = group_line(scanned, line, split_text=split_units)
+        if leading:
+            previous = next((e for row in reversed(rows) for e in reversed(row.entries)), None)
+            if previous is not None:
+                previous.later.extend(leading)
+            else:
+                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
+                                            "parenthetical before any unit ignored"))
+        items = [_linked_heading_as_entry(item) for item in items]
+        if items:
+            rows.append(_Row(line, items))
+
+    bold = {strip_markup(text) for text in field.bold}
+    units: list[Unit] = []
+    stack: list[tuple[int, int | None]] = []    # (level, index in units; None: no unit)
+    in_force = False
+    group: str | None = None
+    for number, row in enumerate(rows):
+        following = rows[number + 1] if number + 1 < len(rows) else None
+        if row.phantom:
+            # The units under an icon-only bullet have no parent we know of.
+            level = row.line.level + (1 if in_force else 0)
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            stack.append((level, None))
+            continue
+        entries = row.entries
+        is_force = (
+            row.line.level == 0
+            and len(entries) == 1
+            and len(row.items) == 1
+            and (
+                (following is not None and following.heading_only)
+                or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
+            )
+        )
+        for item in row.items:
+            if isinstance(item, Heading):
+                text = item.text.strip()
+                if text:
+                    group = None if _STRUCTURAL.match(text) else text
+                continue
+            if is_force:
+                level = 0
+                in_force = True
+                group = None
+            else:
+                level = row.line.level + (1 if in_force else 0)
+            unit = _unit(scanned, item, level, group, warnings)
+            if unit is None:
+                continue
+            while stack and stack[-1][0] >= level:
+                stack.pop()
+            unit.parent = stack[-1][1] if stack else None
+            stack.append((level, len(units)))
+            units.append(unit)
+    return units
+
+
+def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
+    """``Syrian Army:`` with ``Syrian Army`` linked is a unit, not a heading."""
+    if isinstance(item, Heading) and item.link is not None and item.text:
+        return Entry(item.line, item.level,
+                     pieces=[Piece("link", item.start, item.end, item.text, item.link)])
+    return item
+
+
+def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
+          warnings: list[ReadWarning]) -> Unit | None:
+    field_name = scanned.name
+    source = entry_source(scanned, entry)
+    raw = entry_name(scanned, entry)
+    raw = drop_undefined(raw, field_name, warnings) if raw else raw
+    core, inside = split_trailing_parentheticals(raw)
+    core = tidy_name(core)
+
+    flag = entry.flag
+    flag_page = flag.link.page if flag is not None and flag.link is not None else None
+    country = flag_country(flag.text, flag_page) if flag is not None else None
+
+    if not core:
+        if flag is not None:
+            warnings.append(ReadWarning("flag-only", field_name, source, "a flag without a unit"))
+        return None
+    if PLACEHOLDER.match(core):
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {core!r}"))
+        return None
+
+    period: Period | None = None
+    kept: list[str] = []
+    same_line = [p.text for p in entry.pieces[len(entry.name_pieces):]]
+    for text in inside + same_line:
+        text = strip_markup(drop_undefined(text, field_name, warnings))
+        as_period = parse_period(text) if text else None
+        if as_period is not None and period is None:
+            period = as_period
+        elif text:
+            kept.append(text)
+    for piece in entry.later:
+        as_period = parse_period(piece.text)
+        if as_period is not None and period is None:
+            period = as_period
+
+    ref = entry_ref(scanned, entry, core, warnings)
+    name = ref.name + "".join(f" ({text})" for text in kept)
+    if name != ref.name:
+        ref = EntityRef(name, ref.page, ref.fragment)
+    return Unit(ref, field_name, source, level=level, parent=None, period=period, group=group,
+                country=country)

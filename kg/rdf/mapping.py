@@ -1,0 +1,401 @@
+"""Records -> RDF quads, one named graph per source document.
+
+The pattern (see ``ontology/conflict-kg.ttl``): a conflict has ``ckg:side`` nodes; a side
+has n-ary ``ckg:Participation``, ``ckg:Command``, ``ckg:UnitDeployment`` and quantity
+estimate nodes, each with ``ckg:sourceField``/``ckg:sourceText`` and ``ckg:order``. All n-ary
+nodes get flat IRIs derived from their content (never blank nodes), so re-ingesting a
+document gives the same triples and two documents stating the same fact share its node.
+
+Terms are built as pyoxigraph objects directly: creating Python term objects is the
+dominant cost of a build, and going through rdflib would double it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+import kg
+from kg.document import Document
+from kg.identity import (
+    dbpedia_iri,
+    document_iri,
+    name_iri,
+    node_iri,
+    normalise_title,
+    resource_iri,
+    wikipedia_url,
+)
+from kg.infobox.records import (
+    Commander,
+    ConflictRecord,
+    EntityRef,
+    PartialDate,
+    Party,
+    Period,
+    Quantity,
+    Side,
+    TextBlock,
+    Unit,
+)
+from kg.rdf import terms as T
+
+RDF_TYPE = NamedNode(T.RDF + "type")
+RDFS_LABEL = NamedNode(T.RDFS + "label")
+RDFS_COMMENT = NamedNode(T.RDFS + "comment")
+SKOS_ALT = NamedNode(T.SKOS + "altLabel")
+OWL_SAMEAS = NamedNode(T.OWL + "sameAs")
+SCHEMA_SAMEAS = NamedNode(T.SCHEMA + "sameAs")
+SCHEMA_NAME = NamedNode(T.SCHEMA + "name")
+DCT_TITLE = NamedNode(T.DCTERMS + "title")
+DCT_DESCRIPTION = NamedNode(T.DCTERMS + "description")
+PROV_DERIVED = NamedNode(T.PROV + "wasDerivedFrom")
+SCHEMA_THUMBNAIL = NamedNode(T.SCHEMA + "thumbnailUrl")
+SCHEMA_DATE_PUBLISHED = NamedNode(T.SCHEMA + "datePublished")
+GEO_LAT = NamedNode(T.GEO + "lat")
+GEO_LONG = NamedNode(T.GEO + "long")
+HAS_GEOMETRY = NamedNode(T.GEOSPARQL + "hasGeometry")
+AS_WKT = NamedNode(T.GEOSPARQL + "asWKT")
+WKT = NamedNode(T.GEOSPARQL + "wktLiteral")
+GEOMETRY = NamedNode(T.GEOSPARQL + "Geometry")
+
+XSD_STRING = NamedNode(T.XSD + "string")
+XSD_INTEGER = NamedNode(T.XSD + "integer")
+XSD_BOOLEAN = NamedNode(T.XSD + "boolean")
+XSD_DECIMAL = NamedNode(T.XSD + "decimal")
+_DATE_TYPES = {
+    "year": NamedNode(T.XSD + "gYear"),
+    "month": NamedNode(T.XSD + "gYearMonth"),
+    "day": NamedNode(T.XSD + "date"),
+}
+TRUE = Literal("true", datatype=XSD_BOOLEAN)
+FALSE = Literal("false", datatype=XSD_BOOLEAN)
+
+# C0/C1 controls other than tab/newline/CR, and lone surrogates, cannot be written to every
+# serialisation (XML, GraphML) and are never meaningful in our sources: they are removed.
+_UNSAFE_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """Text made safe for every RDF serialisation (controls and lone surrogates removed).
+
+    >>> clean_text("a\\x00b\\ud800c\\td")
+    'abc\\td'
+    """
+    return _UNSAFE_CHARS.sub("", text)
+
+
+def text_literal(text: str, language: str | None = None) -> Literal:
+    if language:
+        return Literal(clean_text(text), language=language)
+    return Literal(clean_text(text))
+
+
+def int_literal(value: int) -> Literal:
+    return Literal(str(value), datatype=XSD_INTEGER)
+
+
+def bool_literal(value: bool) -> Literal:
+    return TRUE if value else FALSE
+
+
+def date_literal(date: PartialDate) -> Literal:
+    """``xsd:gYear``, ``xsd:gYearMonth`` or ``xsd:date`` by the date's precision.
+
+    >>> date_literal(PartialDate(2012, 7)).datatype.value.rsplit('#')[1]
+    'gYearMonth'
+    """
+    return Literal(date.iso(), datatype=_DATE_TYPES[date.precision])
+
+
+def entity_iri(ref: EntityRef) -> str:
+    """The IRI of a referenced thing: its page when linked, else its name."""
+    if ref.page is not None and normalise_title(ref.page):
+        return resource_iri(ref.page)
+    return name_iri(ref.name)
+
+
+class DocumentMapper:
+    """Accumulates the quads of one document's graph."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.graph = NamedNode(document_iri(doc.path))
+        self.quads: list[Quad] = []
+        self._typed: set[tuple[str, str]] = set()
+
+    def add(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
+        self.quads.append(Quad(subject, predicate, obj, self.graph))
+
+    def entity(self, ref: EntityRef, rdf_class: NamedNode) -> NamedNode:
+        """The node of a referenced entity, with its type, label and Wikipedia links."""
+        node = NamedNode(entity_iri(ref))
+        key = (node.value, rdf_class.value)
+        if key in self._typed:
+            return node
+        first_time = not any(iri == node.value for iri, _ in self._typed)
+        self._typed.add(key)
+        self.add(node, RDF_TYPE, rdf_class)
+        if rdf_class != T.Entity:
+            self.add(node, RDF_TYPE, T.Entity)
+        if first_time:
+            if ref.page is not None and normalise_title(ref.page):
+                label = normalise_title(ref.page)
+                self.add(node, RDFS_LABEL, text_literal(label, "en"))
+                if ref.name and ref.name != label:
+                    self.add(node, SKOS_ALT, text_literal(ref.name, "en"))
+                self.add(node, OWL_SAMEAS, NamedNode(dbpedia_iri(ref.page)))
+                self.add(node, SCHEMA_SAMEAS, NamedNode(wikipedia_url(ref.page)))
+            else:
+                self.add(node, RDFS_LABEL, text_literal(ref.name, "en"))
+        return node
+
+    # -- document ------------------------------------------------------------------------
+    def map_document(self) -> None:
+        doc, g = self.doc, self.graph
+        kind_class = T.NewsArticle if doc.kind == "news" else T.WikipediaArticle
+        self.add(g, RDF_TYPE, T.SourceDocument)
+        self.add(g, RDF_TYPE, kind_class)
+        self.add(g, RDFS_LABEL, text_literal(doc.title))
+        self.add(g, DCT_TITLE, text_literal(doc.title))
+        self.add(g, T.sourcePath, text_literal(doc.path))
+        self.add(g, T.contentHash, text_literal(doc.content_hash))
+        self.add(g, T.toolVersion, text_literal(kg.__version__))
+        self.add(g, T.documentKind, text_literal(doc.kind))
+        if doc.kind == "wikipedia":
+            self.add(g, PROV_DERIVED, NamedNode(wikipedia_url(doc.title)))
+        if doc.short_description:
+            self.add(g, DCT_DESCRIPTION, text_literal(doc.short_description))
+        if doc.image_url:
+            self.add(g, SCHEMA_THUMBNAIL, text_literal(doc.image_url))
+        if "encoding_repair" in doc.extra:
+            self.add(g, T.encodingRepaired, text_literal(doc.extra["encoding_repair"]))
+
+    def map_warnings(self) -> None:
+        for index, warning in enumerate(self.doc.warnings):
+            node = NamedNode(node_iri("warning", self.graph.value, index, warning.kind,
+                                      warning.field, warning.text, warning.message))
+            self.add(self.graph, T.warning, node)
+            self.add(node, RDF_TYPE, T.ReadWarning)
+            self.add(node, T.warningKind, text_literal(warning.kind))
+            if warning.field:
+                self.add(node, T.sourceField, text_literal(warning.field))
+            self.add(node, T.sourceText, text_literal(warning.text))
+            self.add(node, RDFS_COMMENT, text_literal(str(warning)))
+
+    # -- conflict ------------------------------------------------------------------------
+    def map_conflict(self, record: ConflictRecord) -> NamedNode:
+        conflict = NamedNode(resource_iri(record.title))
+        self.add(self.graph, T.describes, conflict)
+        self._typed.add((conflict.value, T.MilitaryConflict.value))
+        self._typed.add((conflict.value, T.Entity.value))
+        self.add(conflict, RDF_TYPE, T.MilitaryConflict)
+        self.add(conflict, RDF_TYPE, T.Entity)
+        title = normalise_title(record.title)
+        self.add(conflict, RDFS_LABEL, text_literal(title, "en"))
+        self.add(conflict, OWL_SAMEAS, NamedNode(dbpedia_iri(record.title)))
+        self.add(conflict, SCHEMA_SAMEAS, NamedNode(wikipedia_url(record.title)))
+        for name in record.names:
+            if name.lang == "en" and name.text == title:
+                continue
+            predicate = SKOS_ALT if name.lang == "en" else RDFS_LABEL
+            self.add(conflict, predicate, text_literal(name.text, name.lang))
+        for parent in record.part_of:
+            self.add(conflict, T.partOf, self.entity(parent, T.MilitaryConflict))
+        if record.date is not None:
+            self.add(conflict, T.dateText, text_literal(record.date.text))
+            if record.date.start is not None:
+                self.add(conflict, T.startDate, date_literal(record.date.start))
+            if record.date.end is not None:
+                self.add(conflict, T.endDate, date_literal(record.date.end))
+            if record.date.ongoing:
+                self.add(conflict, T.ongoing, TRUE)
+        for place in record.places:
+            self.add(conflict, T.place, self.entity(place, T.Place))
+        if record.coordinates is not None:
+            self._map_coordinates(conflict, record)
+        self._map_text_block(conflict, record.result, T.result, T.resultItem)
+        for block, predicate in ((record.territory, T.territory), (record.status, T.status), (record.notes, T.notes)):
+            self._map_text_block(conflict, block, predicate, None)
+        for side in record.sides:
+            self._map_side(conflict, side)
+        self._map_quantities(conflict, None, record.casualties_total, T.casualties, T.CasualtyEstimate)
+        return conflict
+
+    def _map_coordinates(self, conflict: NamedNode, record: ConflictRecord) -> None:
+        coordinates = record.coordinates
+        assert coordinates is not None
+        lat, lon = _decimal(coordinates.latitude), _decimal(coordinates.longitude)
+        self.add(conflict, GEO_LAT, Literal(lat, datatype=XSD_DECIMAL))
+        self.add(conflict, GEO_LONG, Literal(lon, datatype=XSD_DECIMAL))
+        self.add(conflict, T.coordinatesText, text_literal(coordinates.text))
+        geometry = NamedNode(node_iri("geometry", conflict.value, lat, lon))
+        self.add(conflict, HAS_GEOMETRY, geometry)
+        self.add(geometry, RDF_TYPE, GEOMETRY)
+        self.add(geometry, AS_WKT, Literal(f"POINT({lon} {lat})", datatype=WKT))
+
+    def _map_text_block(self, conflict: NamedNode, block: TextBlock | None,
+                        predicate: NamedNode, item_predicate: NamedNode | None) -> None:
+        if block is None:
+            return
+        if item_predicate is None:
+            self.add(conflict, predicate, text_literal(block.text.strip()))
+            return
+        self.add(conflict, predicate, text_literal((block.lead or block.text).strip()))
+        for bullet in block.bullets:
+            self.add(conflict, item_predicate, text_literal(bullet))
+
+    def _map_side(self, conflict: NamedNode, side: Side) -> None:
+        node = NamedNode(node_iri("side", conflict.value, side.number))
+        self.add(conflict, T.side, node)
+        self.add(node, RDF_TYPE, T.Side)
+        self.add(node, T.sideNumber, int_literal(side.number))
+        for order, party in enumerate(side.parties):
+            self._map_party(node, order, party)
+        for order, commander in enumerate(side.commanders):
+            self._map_commander(node, order, commander)
+        deployments: list[NamedNode] = []
+        for order, unit in enumerate(side.units):
+            deployments.append(self._map_unit(node, order, unit, deployments))
+        self._map_quantities(conflict, node, side.strength, T.strength, T.StrengthEstimate)
+        self._map_quantities(conflict, node, side.casualties, T.casualties, T.CasualtyEstimate)
+
+    def _provenance(self, node: NamedNode, order: int, field: str, text: str) -> None:
+        self.add(node, T.sourceField, text_literal(field))
+        self.add(node, T.sourceText, text_literal(text.strip()))
+        self.add(node, T.order, int_literal(order))
+
+    def _period(self, node: NamedNode, period: Period | None) -> None:
+        if period is None:
+            return
+        if period.start is not None:
+            self.add(node, T.startDate, date_literal(period.start))
+        if period.end is not None:
+            self.add(node, T.endDate, date_literal(period.end))
+        if period.ongoing:
+            self.add(node, T.ongoing, TRUE)
+        self.add(node, T.periodText, text_literal(period.text))
+
+    def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
+        node = NamedNode(node_iri("participation", side.value, order, party.field, party.text, entity_iri(party.ref)))
+        self.add(side, T.participation, node)
+        self.add(node, RDF_TYPE, T.Participation)
+        country = party.country is not None and entity_iri(party.country) == entity_iri(party.ref)
+        self.add(node, T.party, self.entity(party.ref, T.Country if country else T.ArmedGroup))
+        self.add(node, T.role, T.Supporter if party.role == "supporter" else T.Belligerent)
+        if party.group:
+            self.add(node, T.group, text_literal(party.group))
+        if party.country is not None and not country:
+            self.add(node, T.flagCountry, self.entity(party.country, T.Country))
+        self._period(node, party.period)
+        self._provenance(node, order, party.field, party.text)
+
+    def _map_commander(self, side: NamedNode, order: int, commander: Commander) -> None:
+        node = NamedNode(node_iri("command", side.value, order, commander.field, commander.text,
+                                  entity_iri(commander.ref)))
+        self.add(side, T.command, node)
+        self.add(node, RDF_TYPE, T.Command)
+        self.add(node, T.commander, self.entity(commander.ref, T.Person))
+        if commander.role:
+            self.add(node, T.roleDescription, text_literal(commander.role))
+        for ref in commander.role_links:
+            self.add(node, T.roleEntity, self.entity(ref, T.Entity))
+        self.add(node, T.killedInAction, bool_literal(commander.kia))
+        if commander.country is not None:
+            self.add(node, T.flagCountry, self.entity(commander.country, T.Country))
+        self._period(node, commander.period)
+        self._provenance(node, order, commander.field, commander.text)
+
+    def _map_unit(self, side: NamedNode, order: int, unit: Unit, earlier: list[NamedNode]) -> NamedNode:
+        node = NamedNode(node_iri("deployment", side.value, order, unit.field, unit.text, entity_iri(unit.ref)))
+        self.add(side, T.deployment, node)
+        self.add(node, RDF_TYPE, T.UnitDeployment)
+        self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit))
+        self.add(node, T.level, int_literal(unit.level))
+        if unit.parent is not None and 0 <= unit.parent < len(earlier):
+            self.add(node, T.parentDeployment, earlier[unit.parent])
+        if unit.group:
+            self.add(node, T.group, text_literal(unit.group))
+        if unit.country is not None:
+            self.add(node, T.flagCountry, self.entity(unit.country, T.Country))
+        self._period(node, unit.period)
+        self._provenance(node, order, unit.field, unit.text)
+        return node
+
+    def _map_quantities(self, conflict: NamedNode, side: NamedNode | None, quantities: list[Quantity],
+                        predicate: NamedNode, rdf_class: NamedNode) -> None:
+        owner = side if side is not None else conflict
+        nodes: list[NamedNode] = []
+        for order, quantity in enumerate(quantities):
+            node = NamedNode(node_iri(rdf_class.value.rsplit("#", 1)[1], owner.value, order,
+                                      quantity.field, quantity.text, quantity.kind))
+            nodes.append(node)
+            self.add(owner, predicate, node)
+            self.add(node, RDF_TYPE, rdf_class)
+            self.add(node, RDF_TYPE, T.QuantityEstimate)
+            if quantity.value is not None:
+                self.add(node, T.value, int_literal(quantity.value))
+            if quantity.minimum is not None:
+                self.add(node, T.minValue, int_literal(quantity.minimum))
+            if quantity.maximum is not None:
+                self.add(node, T.maxValue, int_literal(quantity.maximum))
+            self.add(node, T.approximate, bool_literal(quantity.approximate))
+            if quantity.unknown:
+                self.add(node, T.unknown, TRUE)
+            if quantity.as_of is not None:
+                if quantity.as_of.start is not None:
+                    self.add(node, T.asOf, date_literal(quantity.as_of.start))
+                if quantity.as_of.end is not None and quantity.as_of.end != quantity.as_of.start:
+                    self.add(node, T.asOfEnd, date_literal(quantity.as_of.end))
+                self.add(node, T.periodText, text_literal(quantity.as_of.text))
+            if quantity.description:
+                self.add(node, T.description, text_literal(quantity.description))
+            if quantity.about is not None:
+                self.add(node, T.about, self.entity(quantity.about, T.Entity))
+            if quantity.part_of is not None and 0 <= quantity.part_of < order:
+                self.add(node, T.partOfEstimate, nodes[quantity.part_of])
+            if quantity.kind:
+                self.add(node, T.casualtyKind, text_literal(quantity.kind))
+            if quantity.civilian is not None:
+                self.add(node, T.civilian, bool_literal(quantity.civilian))
+            if quantity.scope:
+                self.add(node, T.scope, text_literal(quantity.scope))
+            self._provenance(node, order, quantity.field, quantity.text)
+
+
+def _decimal(value: float) -> str:
+    """A canonical xsd:decimal lexical form (no exponent, no trailing zeros).
+
+    >>> _decimal(36.21667), _decimal(-70.0)
+    ('36.21667', '-70.0')
+    """
+    text = f"{value:.6f}".rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def map_document(doc: Document, record: ConflictRecord | None) -> list[Quad]:
+    """All quads of one document's named graph (IRI = :func:`kg.identity.document_iri`).
+
+    >>> from kg.readers import read_document
+    >>> from kg.infobox import parse_conflict
+    >>> doc = read_document("data/wikipedia/syria/battle_of_hosn.md")
+    >>> quads = map_document(doc, parse_conflict(doc))
+    >>> len({q.graph_name for q in quads}), len(quads) > 50
+    (1, True)
+    """
+    mapper = DocumentMapper(doc)
+    mapper.map_document()
+    if record is not None:
+        mapper.map_conflict(record)
+    mapper.map_warnings()
+    return mapper.quads
+
+
+def iter_unique(quads: list[Quad]) -> Iterator[Quad]:
+    seen: set[Quad] = set()
+    for quad in quads:
+        if quad not in seen:
+            seen.add(quad)
+            yield quad

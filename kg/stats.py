@@ -1,0 +1,45 @@
+"""``kg stats``: what the store holds, counted with SPARQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.sparql import select
+
+
+def store_stats(store: Any) -> dict[str, Any]:
+    """Counts by class, documents by kind, triples, warnings by kind."""
+    by_class = select(store, """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
+                                GROUP BY ?class ORDER BY DESC(?n) ?class""")
+    documents = select(store, """SELECT ?kind (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d ckg:documentKind ?kind }
+                                 GROUP BY ?kind ORDER BY ?kind""")
+    warnings = select(store, """SELECT ?kind (COUNT(DISTINCT ?w) AS ?n) WHERE { ?d ckg:warning ?w . ?w ckg:warningKind ?kind }
+                                GROUP BY ?kind ORDER BY DESC(?n) ?kind""")
+    triples = select(store, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    graphs = select(store, "SELECT (COUNT(DISTINCT ?g) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return {
+        "quads": triples[0]["n"],
+        "graphs": graphs[0]["n"],
+        "documents": {r["kind"]: r["n"] for r in documents},
+        "classes": {r["class"]: r["n"] for r in by_class},
+        "warnings": {r["kind"]: r["n"] for r in warnings},
+    }
+
+
+def _short(iri: str) -> str:
+    from kg.rdf.terms import PREFIXES
+
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return f"<{iri}>"
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    lines = [f"{'quads':<32}{stats['quads']:>10}", f"{'named graphs':<32}{stats['graphs']:>10}", "documents:"]
+    lines += [f"  {kind:<30}{n:>10}" for kind, n in stats["documents"].items()]
+    lines.append("entities and nodes by class:")
+    lines += [f"  {_short(c):<30}{n:>10}" for c, n in stats["classes"].items()]
+    lines.append("warnings by kind:")
+    lines += [f"  {kind:<30}{n:>10}" for kind, n in stats["warnings"].items()]
+    return "\n".join(lines)

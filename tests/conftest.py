@@ -1,0 +1,39 @@
+"""Shared fixtures: real on-disk stores built from the project's own data/ folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data"
+SAMPLE_AS_RECEIVED = DATA / "samples" / "battle_of_aleppo_(2012–2016).as-received.md"
+SAMPLE_CLEAN = DATA / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
+CORPUS = DATA / "wikipedia"
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory):
+    """The whole wtf_wikipedia corpus built into an on-disk store (once per session)."""
+    from kg.build import build
+    from kg.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("corpus") / "store")
+    report = build(store, [CORPUS], progress=False)
+    assert report.failed == [], report.summary()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def sample_store(tmp_path_factory):
+    """Only the damaged sample article, as received, built into an on-disk store."""
+    from kg.build import build
+    from kg.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("sample") / "store")
+    report = build(store, [SAMPLE_AS_RECEIVED], progress=False)
+    assert report.count("stored") == 1, report.summary()
+    yield store
+    store.close()

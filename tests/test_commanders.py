@@ -1,0 +1,209 @@
+"""commanderN -> Commander (kg.infobox.commanders).
+
+Data-driven: tests/fixtures/fields/commanders.yaml holds real field texts from the corpus
+with hand-written expectations. Plus the full sample article and a corpus-wide check.
+"""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+import yaml
+
+import kg.infobox.commanders
+from kg.document import Field, Link, ReadWarning
+from kg.infobox.commanders import parse_commanders, split_at_ranks, strip_rank
+from kg.infobox.records import Commander
+from kg.infobox.text import is_flag
+from kg.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "fields" / "commanders.yaml"
+CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
+SAMPLE = ROOT / "data" / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
+
+CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
+
+
+def field_of(case: dict) -> Field:
+    links = [Link(link["page"], link.get("text")) for link in case.get("links") or []]
+    return Field(case["field"], case["text"], links, case.get("formatting") or {})
+
+
+def as_dict(commander: Commander, keys: set[str]) -> dict:
+    record = {
+        "name": commander.ref.name,
+        "page": commander.ref.page,
+        "role": commander.role,
+        "role_links": [ref.page for ref in commander.role_links],
+        "kia": commander.kia,
+        "period": commander.period.text if commander.period else None,
+        "country": commander.country.page if commander.country else None,
+    }
+    if "text" in keys:
+        record["text"] = commander.text
+    return record
+
+
+def expected_dict(expected: dict) -> dict:
+    record = {"role": None, "role_links": [], "kia": False, "period": None, "country": None}
+    record.update(expected)
+    return record
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_fixture_case(case: dict) -> None:
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(field_of(case), warnings)
+    expected = [expected_dict(e) for e in case["expected"] or []]
+    actual = [as_dict(c, set(e)) for c, e in zip(commanders, expected)] + [
+        as_dict(c, set()) for c in commanders[len(expected):]
+    ]
+    assert actual == expected
+    assert sorted(w.kind for w in warnings) == sorted(case["warnings"] or [])
+    for commander in commanders:
+        assert commander.field == case["field"]
+        assert commander.text
+
+
+def test_fixtures_cover_enough_articles() -> None:
+    assert len({case["article"] for case in CASES}) >= 5
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_fixture_text_is_the_corpus_text(case: dict) -> None:
+    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
+    field = doc.conflict_infobox.fields[case["field"]]
+    assert field.text == case["text"]
+    assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
+
+
+# --- the sample article -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_fields() -> dict[str, Field]:
+    return read_document(SAMPLE).conflict_infobox.fields
+
+
+def test_sample_commander1(sample_fields) -> None:
+    commanders = parse_commanders(sample_fields["commander1"], [])
+    assert [(c.ref.name, c.role, c.kia) for c in commanders] == [
+        ("Ali Abdullah Ayyoub", "Chief of the General Staff", False),
+        ("Suheil al-Hasan", "Head of Aleppo military operations", False),
+        ("Qasem Soleimani", "Major General of IRGC", False),
+        ("Viktor Bondarev", "Russian Aerospace Forces Commander-in-Chief", False),
+        ("Alexander Zhuravlyov", "Russian intervention force commander", False),
+        ("Maher al-Assad", "4th Division", False),
+        ("Mohammed Akkad", "Governor of Aleppo", False),
+        ("Abbas Samii", "Republican Guard Commander", True),
+        ("Jabbar Drisawi", "IRGC General", True),
+        ("Zaino Berri", "al-Berri tribe leader", True),
+        ("Hossein Hamadani", "IRGC General", True),
+        ("Mohammad Rafi", "Liwa al-Quds Colonel", True),
+    ]
+    soleimani = commanders[2]
+    assert soleimani.ref.page == "Qasem Soleimani"
+    assert [(r.name, r.page) for r in soleimani.role_links] == [("IRGC", "IRGC")]
+    assert "IRGC" not in [c.ref.name for c in commanders]
+    assert [c.ref.page for c in commanders[:7]] == [c.ref.name for c in commanders[:7]]
+    assert all(c.ref.page is None for c in commanders[7:])
+
+
+def test_sample_commander2(sample_fields) -> None:
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(sample_fields["commander2"], warnings)
+    assert [(c.ref.name, c.kia) for c in commanders] == [
+        ("Abdul Jabbar al-Oqaidi", False),
+        ("Taufik Shiabuddin", False),
+        ("Abdul Qader Saleh", True),
+        ("Yusef al-Jader", True),
+        ("Yussef Al-Abbas", True),
+        ("Khaled Hayani", True),
+        ("Abu Khalid al-Suri", True),
+        ("Abdulrahman al-Salameh", True),
+        ("Nasif Ismail", True),
+    ]
+    assert commanders[0].ref.page == "Abdul Jabbar al-Oqaidi"
+    assert commanders[0].role == "FSA Aleppo top commander, 2013" and commanders[0].period is None
+    assert commanders[1].role == "Nour al-Din al-Zenki Movement"
+    assert [w.kind for w in warnings] == ["image-name"]
+
+
+def test_sample_commander3(sample_fields) -> None:
+    commanders = parse_commanders(sample_fields["commander3"], [])
+    assert [(c.ref.name, c.kia) for c in commanders] == [
+        ("Zoran Birhat", False), ("Sharvan Efrin", False), ("Nujin Derik", False),
+        ("Sewsen Bîrhat", False), ("Yusuf Kahia", True),
+    ]
+
+
+# --- rules in isolation --------------------------------------------------------------------
+
+def test_dagger_marks_kia_and_leaves_the_name() -> None:
+    commanders = parse_commanders(Field("commander1", "Issam Zahreddine †\nSuheil al-Hassan"), [])
+    assert [(c.ref.name, c.kia) for c in commanders] == [("Issam Zahreddine", True), ("Suheil al-Hassan", False)]
+
+
+def test_period_alone_is_not_a_role() -> None:
+    (commander,) = parse_commanders(Field("commander1", "Zahran Alloush (from 2015)", [Link("Zahran Alloush")]), [])
+    assert commander.role is None and commander.period is not None and commander.period.start.year == 2015
+
+
+@pytest.mark.parametrize("name, bare", [
+    ("Maj. Gen. Hussein Isaac", "Hussein Isaac"), ("Lt. Col. Fares Bayoush", "Fares Bayoush"),
+    ("1st Lt. Rifaat Khalil", "Rifaat Khalil"), ("Colonel Suheil al-Hassan", "Suheil al-Hassan"),
+    ("Cmdr. Basil Eissa", "Basil Eissa"), ("Sheikh Khaled Hablas", "Sheikh Khaled Hablas"),
+])
+def test_strip_rank(name: str, bare: str) -> None:
+    assert strip_rank(name) == bare
+
+
+def test_split_at_ranks_keeps_compound_ranks() -> None:
+    assert split_at_ranks("Lt. Gen. Sergei Kisel") == ["Lt. Gen. Sergei Kisel"]
+    assert split_at_ranks("Brig. Gen. Qassam Mahmoud Shehada") == ["Brig. Gen. Qassam Mahmoud Shehada"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "KIA", "KIA:\n", "(role only)", "†", "🇷🇺", "Unknown\n(Chief)", "Foo (bar", "** x)",
+    "Col.", "a.png (b)", ",,", "(2014–present)\nName",
+])
+def test_odd_input_does_not_raise(text: str) -> None:
+    for commander in parse_commanders(Field("commander1", text, [Link("x", "nothing here")]), []):
+        check_name(commander.ref.name, repr(text))
+
+
+# --- corpus ------------------------------------------------------------------------------
+
+def test_corpus_commanders_are_clean() -> None:
+    total = 0
+    for path in CORPUS:
+        box = read_document(path).conflict_infobox
+        if box is None:
+            continue
+        for name, field in box.fields.items():
+            if not name.startswith("commander"):
+                continue
+            for commander in parse_commanders(field, []):
+                total += 1
+                label = f"{path.name} {name}: {commander.ref.name!r}"
+                check_name(commander.ref.name, label)
+                assert commander.field == name and commander.text, label
+                assert commander.ref.name.lower() != "unknown", label
+                assert commander.role is None or commander.role.strip(), label
+    assert total > 400
+
+
+def check_name(name: str, label: str) -> None:
+    lowered = name.lower()
+    assert name.strip() and name == name.strip(), label
+    assert not name.endswith(":"), label
+    assert not any(ext in lowered for ext in (".svg", ".png", ".jpg", ".jpeg")), label
+    assert lowered != "undefined", label
+    assert not is_flag(name), label
+    assert "†" not in name, label
+
+
+def test_doctests() -> None:
+    assert doctest.testmod(kg.infobox.commanders).failed == 0

@@ -1,0 +1,259 @@
+"""Strength and casualty figures: real fields (tests/fixtures/fields/quantities.yaml), the
+forms the design names, and the whole corpus."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kg.document import Field
+from kg.infobox.quantities import casualty_kind, civilian_status, parse_quantities, read_amount
+from kg.infobox.records import PartialDate, Period, Quantity
+from kg.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "fields"
+CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
+
+DEFAULTS = {
+    "value": None, "min": None, "max": None, "approximate": False, "as_of": None,
+    "description": None, "part_of": None, "kind": None, "civilian": None, "scope": None,
+    "unknown": False,
+}
+
+
+def load_cases(name: str) -> list:
+    cases = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
+    return [pytest.param(case, id=case["id"]) for case in cases]
+
+
+def date_repr(date: PartialDate | None) -> str | None:
+    if date is None:
+        return None
+    text = date.iso()
+    if date.qualifier:
+        text = f"{date.qualifier} {text}"
+    if date.circa:
+        text = f"c. {text}"
+    return text
+
+
+def period_repr(period: Period | None) -> str | None:
+    if period is None:
+        return None
+    if period.start is not None and period.start == period.end:
+        return date_repr(period.start)
+    return f"{date_repr(period.start) or ''}..{date_repr(period.end) or ''}"
+
+
+def as_dict(quantity: Quantity) -> dict:
+    return {
+        "value": quantity.value, "min": quantity.minimum, "max": quantity.maximum,
+        "approximate": quantity.approximate, "as_of": period_repr(quantity.as_of),
+        "description": quantity.description, "part_of": quantity.part_of, "kind": quantity.kind,
+        "civilian": quantity.civilian, "scope": quantity.scope, "unknown": quantity.unknown,
+    }
+
+
+def family(field_name: str) -> str:
+    return "strength" if field_name.startswith("strength") else "casualties"
+
+
+def parse(text: str, field: str = "casualties1", warnings: list | None = None) -> list[Quantity]:
+    return parse_quantities(Field(field, text), [] if warnings is None else warnings, family(field))
+
+
+@pytest.mark.parametrize("case", load_cases("quantities.yaml"))
+def test_fixture_case(case):
+    warnings: list = []
+    quantities = parse(case["text"], case["field"], warnings)
+    expected = [{**DEFAULTS, **item} for item in case["expected"]]
+    assert [as_dict(q) for q in quantities] == expected
+    assert all(q.field == case["field"] for q in quantities)
+    assert all(q.about is None for q in quantities)
+    assert sorted(w.kind for w in warnings) == sorted(case.get("warnings") or [])
+
+
+def test_quantity_keeps_its_source_line():
+    quantities = parse("15,000 fighters (2012) \n* 2,500 al-Nusra fighters \nc. undefined 8,000 fighters (mid-2016)",
+                       "strength2")
+    assert [q.text for q in quantities] == [
+        "15,000 fighters (2012)", "2,500 al-Nusra fighters", "c. undefined 8,000 fighters (mid-2016)"]
+
+
+# ---- the forms named in the design ---------------------------------------------------------
+
+@pytest.mark.parametrize("text, value, minimum, maximum, approximate", [
+    ("20,000", 20000, None, None, False),
+    ("2,000–4,000", None, 2000, 4000, False),
+    ("2,000-4,000", None, 2000, 4000, False),
+    ("2,000 to 4,000", None, 2000, 4000, False),
+    ("500+", None, 500, None, False),
+    ("at least 500", None, 500, None, False),
+    ("over 500", None, 500, None, False),
+    ("more than 500", None, 500, None, False),
+    ("500 plus", None, 500, None, False),
+    ("up to 50", None, None, 50, False),
+    ("fewer than 50", None, None, 50, False),
+    ("c. 8,000", 8000, None, None, True),
+    ("ca. 8,000", 8000, None, None, True),
+    ("about 8,000", 8000, None, None, True),
+    ("around 8,000", 8000, None, None, True),
+    ("approx. 8,000", 8000, None, None, True),
+    ("~8,000", 8000, None, None, True),
+    ("est. 8,000", 8000, None, None, True),
+    ("estimated 8,000", 8000, None, None, True),
+    ("c. 2,000–4,000", None, 2000, 4000, True),
+    ("~5,000+", None, 5000, None, True),
+    ("1.5 million", 1500000, None, None, False),
+])
+def test_amount_forms(text, value, minimum, maximum, approximate):
+    assert read_amount(text) == (value, minimum, maximum, approximate)
+    [quantity] = parse(text + " fighters", "strength1")
+    assert (quantity.value, quantity.minimum, quantity.maximum, quantity.approximate) == (
+        value, minimum, maximum, approximate)
+    assert quantity.description == "fighters"
+
+
+@pytest.mark.parametrize("text", ["Unknown", "unknown", "N/A", "Unspecified"])
+def test_unknown(text):
+    warnings: list = []
+    [quantity] = parse(text, "strength2", warnings)
+    assert quantity.unknown and (quantity.value, quantity.minimum, quantity.maximum) == (None, None, None)
+    assert quantity.text == text and warnings == []
+
+
+@pytest.mark.parametrize("text, as_of", [
+    ("20,000 SAA soldiers (2012)", "2012"),
+    ("8,000 fighters (mid-2016)", "mid 2016"),
+    ("8,000 fighters (as of 2019)", "2019"),
+    ("8,000 fighters (2013–14)", "2013..2014"),
+])
+def test_as_of_from_trailing_parenthetical(text, as_of):
+    [quantity] = parse(text, "strength1")
+    assert period_repr(quantity.as_of) == as_of
+    assert quantity.value in (20000, 8000)
+
+
+def test_years_are_never_counts():
+    [quantity] = parse("2,000 killed in 2014")
+    assert (quantity.value, quantity.kind, period_repr(quantity.as_of)) == (2000, "killed", "2014")
+    [quantity] = parse("1,200 soldiers (2012)", "strength1")
+    assert quantity.value == 1200
+    assert parse("2013–2014", "strength1") == []  # a period alone is not a figure
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("200 killed, 400 wounded", [(200, "killed"), (400, "wounded")]),
+    ("1,200 killed and 3,000 wounded", [(1200, "killed"), (3000, "wounded")]),
+    ("68 killed 200 wounded", [(68, "killed"), (200, "wounded")]),
+])
+def test_several_figures_on_one_line(text, expected):
+    quantities = parse(text)
+    assert [(q.value, q.kind) for q in quantities] == expected
+    assert all(q.text == text for q in quantities)
+
+
+@pytest.mark.parametrize("words, kind", [
+    ("killed", "killed"), ("dead", "killed"), ("deaths", "killed"), ("overall deaths", "deaths"),
+    ("total deaths", "deaths"), ("wounded", "wounded"), ("injured", "wounded"),
+    ("captured", "captured"), ("prisoners", "captured"), ("POW", "captured"),
+    ("missing", "missing"), ("displaced", "displaced"), ("refugees", "displaced"),
+    ("tanks destroyed", "destroyed"), ("vehicles destroyed", "destroyed"),
+    ("aircraft destroyed", "destroyed"), ("casualties", "casualties"),
+    ("killed and wounded", "casualties"), ("fighters", None),
+])
+def test_casualty_kind(words, kind):
+    assert casualty_kind(words) == kind
+    [quantity] = parse(f"100 {words}")
+    assert quantity.kind == (kind or "casualties")
+
+
+@pytest.mark.parametrize("words, civilian", [
+    ("civilians killed", True), ("civilian", True), ("soldiers killed", False),
+    ("fighters", False), ("troops", False), ("servicemen", False), ("killed", None),
+    ("soldiers and civilians killed", None),
+])
+def test_civilian_status(words, civilian):
+    assert civilian_status(words) is civilian
+    [quantity] = parse(f"100 {words}")
+    assert quantity.civilian is civilian
+
+
+def test_strength_has_no_casualty_kind():
+    [quantity] = parse("300 soldiers killed", "strength1")
+    assert quantity.kind is None and quantity.civilian is None
+
+
+def test_unreadable_figure_is_kept_with_warning():
+    warnings: list = []
+    [quantity] = parse("Several killed", "casualties1", warnings)
+    assert (quantity.value, quantity.minimum, quantity.maximum, quantity.unknown) == (None, None, None, False)
+    assert quantity.kind == "killed" and quantity.text == "Several killed"
+    assert [w.kind for w in warnings] == ["unparsed-number"]
+
+
+def test_numbers_inside_names_are_not_counts():
+    quantities = parse("1 ZSU-23-4 Shilka destroyed\n14 T-72s destroyed\nOrbiter 1K\n17th Division")
+    assert [q.value for q in quantities] == [1, 14, None, None]
+    assert quantities[0].description == "ZSU-23-4 Shilka destroyed"
+
+
+def test_ratio_is_not_a_count():
+    warnings: list = []
+    [quantity] = parse("8 times larger than the strength of Russian troops", "strength1", warnings)
+    assert quantity.value is None and [w.kind for w in warnings] == ["unparsed-number"]
+
+
+def test_notes_are_ignored_with_warning():
+    warnings: list = []
+    assert parse("See Casualties for details", "casualties1", warnings) == []
+    assert [w.kind for w in warnings] == ["ignored-text"]
+
+
+def test_subcount_levels():
+    quantities = parse("100 soldiers\n* 60 infantry\n** 20 snipers\n* 40 tankers\n50 militia", "strength1")
+    assert [q.part_of for q in quantities] == [None, 0, 1, 0, None]
+
+
+def test_image_name_is_dropped():
+    warnings: list = []
+    [quantity] = parse("PFLP-GC Flag.svg 4 killed", "casualties2", warnings)
+    assert quantity.value == 4 and [w.kind for w in warnings] == ["image-name"]
+
+
+# ---- the whole corpus ------------------------------------------------------------------
+
+_FAMILY = re.compile(r"^(strength|casualties)\d*[a-d]?$")
+
+
+def test_corpus_quantities():
+    """Every strength/casualty field parses; no range is reversed; parents come first."""
+    total = 0
+    for path in CORPUS:
+        box = read_document(str(path)).conflict_infobox
+        if box is None:
+            continue
+        for name, field in box.fields.items():
+            if not _FAMILY.match(name):
+                continue
+            warnings: list = []
+            quantities = parse_quantities(field, warnings, family(name))
+            total += len(quantities)
+            for index, quantity in enumerate(quantities):
+                if quantity.minimum is not None and quantity.maximum is not None:
+                    assert quantity.minimum <= quantity.maximum, (path.name, name, quantity.text)
+                if quantity.part_of is not None:
+                    assert 0 <= quantity.part_of < index, (path.name, name, quantity.text)
+                if quantity.unknown:
+                    assert (quantity.value, quantity.minimum, quantity.maximum) == (None, None, None)
+                for number in (quantity.value, quantity.minimum, quantity.maximum):
+                    assert number is None or number >= 0
+                if name.startswith("casualties"):
+                    assert quantity.kind is not None
+            assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
+                                  "bad-range"} for w in warnings)
+    assert total > 500

@@ -1,0 +1,206 @@
+"""unitsN -> Unit forest (kg.infobox.units), and the shared scanning in kg.infobox.text.
+
+Data-driven: tests/fixtures/fields/units.yaml holds real field texts from the corpus with
+hand-written expectations. Plus the full sample article and a corpus-wide check.
+"""
+
+from __future__ import annotations
+
+import doctest
+from pathlib import Path
+
+import pytest
+import yaml
+
+import kg.infobox.text
+import kg.infobox.units
+from kg.document import Field, Link, ReadWarning
+from kg.infobox.records import Unit
+from kg.infobox.text import is_flag
+from kg.infobox.units import parse_units, split_units
+from kg.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures" / "fields" / "units.yaml"
+CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
+SAMPLE = ROOT / "data" / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
+
+CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
+
+
+def field_of(case: dict) -> Field:
+    links = [Link(link["page"], link.get("text")) for link in case.get("links") or []]
+    return Field(case["field"], case["text"], links, case.get("formatting") or {})
+
+
+def as_dict(unit: Unit, keys: set[str]) -> dict:
+    record = {
+        "name": unit.ref.name,
+        "page": unit.ref.page,
+        "level": unit.level,
+        "parent": unit.parent,
+        "period": unit.period.text if unit.period else None,
+        "group": unit.group,
+        "country": unit.country.page if unit.country else None,
+    }
+    if "text" in keys:
+        record["text"] = unit.text
+    return record
+
+
+def expected_dict(expected: dict) -> dict:
+    record = {"level": 0, "parent": None, "period": None, "group": None, "country": None}
+    record.update(expected)
+    return record
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_fixture_case(case: dict) -> None:
+    warnings: list[ReadWarning] = []
+    units = parse_units(field_of(case), warnings)
+    expected = [expected_dict(e) for e in case["expected"] or []]
+    actual = [as_dict(u, set(e)) for u, e in zip(units, expected)] + [
+        as_dict(u, set()) for u in units[len(expected):]
+    ]
+    assert actual == expected
+    assert sorted(w.kind for w in warnings) == sorted(case["warnings"] or [])
+    check_forest(units, case["id"])
+
+
+def test_fixtures_cover_enough_articles() -> None:
+    assert len({case["article"] for case in CASES}) >= 5
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_fixture_text_is_the_corpus_text(case: dict) -> None:
+    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
+    field = doc.conflict_infobox.fields[case["field"]]
+    assert field.text == case["text"]
+    assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
+
+
+def check_forest(units: list[Unit], label: str) -> None:
+    """Parents point backwards to a shallower unit."""
+    for index, unit in enumerate(units):
+        if unit.parent is not None:
+            assert 0 <= unit.parent < index, label
+            assert units[unit.parent].level < unit.level, label
+        assert unit.level >= 0, label
+
+
+# --- the sample article -------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def sample_units() -> dict[str, list[Unit]]:
+    fields = read_document(SAMPLE).conflict_infobox.fields
+    return {name: parse_units(fields[name], []) for name in ("units1", "units2", "units3")}
+
+
+def parent_name(units: list[Unit], name: str) -> str | None:
+    (unit,) = [u for u in units if u.ref.name == name]
+    return None if unit.parent is None else units[unit.parent].ref.name
+
+
+def test_sample_units1_tree(sample_units) -> None:
+    units = sample_units["units1"]
+    names = [u.ref.name for u in units]
+    for heading in ("Units involved", "Support", "Support:"):
+        assert heading not in names
+    roots = [u.ref.name for u in units if u.parent is None]
+    assert roots == ["Syrian Armed Forces", "Iranian Armed Forces", "Russian Armed Forces",
+                     "Iraqi Shia militias", "Hezbollah"]
+    chain = [("Syrian Marines", "Republican Guard"), ("Republican Guard", "Syrian Army"),
+             ("Syrian Army", "Syrian Armed Forces"), ("Quds Force", "IRGC"), ("Basij", "IRGC"),
+             ("IRGC", "Iranian Armed Forces"), ("Iranian Army", "Iranian Armed Forces"),
+             ("Russian Air Force", "Russian Armed Forces"), ("Russian Navy", "Russian Armed Forces"),
+             ("Special Operations Forces advisors", "Russian Armed Forces"),
+             ("Ammar Yasser Brigade", "Harakat Hezbollah al-Nujaba"),
+             ("Harakat Hezbollah al-Nujaba", "Iraqi Shia militias"), ("Badr Organisation", "Iraqi Shia militias"),
+             ("Junud al-Mahdi", "Syrian Hezbollah units"), ("Imam al Hujja Regiment", "Syrian Hezbollah units"),
+             ("Syrian Hezbollah units", "Hezbollah"), ("al-Baqir Brigade", "Local Defence Forces"),
+             ("Special Mission Units", "Syrian Ministry of Interior"),
+             ("National Defence Forces", "Syrian Armed Forces"), ("Shabiha", "Syrian Armed Forces")]
+    for child, parent in chain:
+        assert parent_name(units, child) == parent, child
+    by_name = {u.ref.name: u for u in units}
+    assert by_name["Syrian Marines"].level == 3
+    assert by_name["Republican Guard"].level == 2
+    assert by_name["Syrian Army"].level == 1
+    assert by_name["Syrian Armed Forces"].level == 0
+    assert by_name["Shabiha"].period.text == "2011–2012"
+    assert by_name["Special Operations Forces advisors"].period.text == "Oct–Dec 2016"
+    assert "17th Division (Reserve)" in names and "46th Special Forces (Airborne) Regiment" in names
+    assert "4th Mechanized Division" in names and "Desert Hawks Brigade" in names
+    assert by_name["Iranian Armed Forces"].country.page == "iran"
+    assert by_name["Iranian Armed Forces"].ref.page == "Armed Forces of the Islamic Republic of Iran"
+    assert by_name["Russian Air Force"].group == "Support"
+    assert len(units) == 47
+
+
+def test_sample_units2_and_units3(sample_units) -> None:
+    units2 = sample_units["units2"]
+    assert [u.ref.name for u in units2 if u.level == 0] == [
+        "Al-Nusra Front", "Jabhat Ansar al-Din", "Turkistan Islamic Party in Syria",
+        "Movement of Salah al-Din the Kurd"]
+    assert all(u.parent is None for u in units2[:11])
+    assert parent_name(units2, "Jaish al-Muhajireen wal-Ansar") == "Al-Nusra Front"
+    assert parent_name(units2, "Harakat Sham al-Islam") == "Jabhat Ansar al-Din"
+    units3 = sample_units["units3"]
+    assert [(u.ref.name, u.parent) for u in units3] == [
+        ("Army of Revolutionaries", None), ("Jabhat al-Akrad", 0), ("Northern Democratic Brigade", 0)]
+
+
+# --- rules in isolation --------------------------------------------------------------------
+
+def test_split_units() -> None:
+    assert split_units("114th Territorial Defense Brigade 119th Territorial Defense Brigade") == [
+        "114th Territorial Defense Brigade", "119th Territorial Defense Brigade"]
+    assert split_units("Brigade 313 – Soldiers of Badr") == ["Brigade 313 – Soldiers of Badr"]
+    assert split_units("Quneitra Hawks Brigade forces from Khan Arnabah") == [
+        "Quneitra Hawks Brigade forces from Khan Arnabah"]
+
+
+@pytest.mark.parametrize("text", [
+    "", "*", "* \n** \n***", "Units involved", "Support:\n* x", "(Oct–Dec 2016)", ":", "🇺🇦",
+    "** (2014)\n* Foo (bar", "[[File:x (y).svg|2px]]", "a.svg b.svg", "undefined\n* undefined",
+])
+def test_odd_input_does_not_raise(text: str) -> None:
+    units = parse_units(Field("units1", text, [Link("x", "nothing here")], {"bold": ["Units involved"]}), [])
+    check_forest(units, repr(text))
+    for unit in units:
+        check_name(unit.ref.name, repr(text))
+
+
+# --- corpus ------------------------------------------------------------------------------
+
+def test_corpus_units_are_clean() -> None:
+    total = 0
+    for path in CORPUS:
+        box = read_document(path).conflict_infobox
+        if box is None:
+            continue
+        for name, field in box.fields.items():
+            if not name.startswith("units"):
+                continue
+            units = parse_units(field, [])
+            check_forest(units, f"{path.name} {name}")
+            for unit in units:
+                total += 1
+                label = f"{path.name} {name}: {unit.ref.name!r}"
+                check_name(unit.ref.name, label)
+                assert unit.field == name and unit.text, label
+    assert total > 600
+
+
+def check_name(name: str, label: str) -> None:
+    lowered = name.lower()
+    assert name.strip() and name == name.strip(), label
+    assert not name.endswith(":"), label
+    assert not any(ext in lowered for ext in (".svg", ".png", ".jpg", ".jpeg")), label
+    assert lowered != "undefined", label
+    assert not is_flag(name), label
+
+
+def test_doctests() -> None:
+    for module in (kg.infobox.units, kg.infobox.text):
+        assert doctest.testmod(module).failed == 0, module.__name__
