@@ -167,12 +167,12 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
            with_build_log: bool) -> None:
     """Export the graph (deterministic output, stable prefixes)."""
     from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
-    from kg.export import UnknownFormat, export as run_export, format_for
+    from kg.export import export as run_export, format_for
     from kg.sparql import select, sparql_iri
 
     try:
         exporter = format_for(fmt or (Path(output).suffix if output != "-" else "ttl"))
-    except UnknownFormat as exc:
+    except ValueError as exc:
         _fail(str(exc), EXIT_USAGE)
         return
     store = obj.store(read_only=True)

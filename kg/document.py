@@ -117,6 +117,25 @@ class ReadWarning:
         return f"{where}{self.message} in {self.text!r}"
 
 
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of an entity in a document's text.
+
+    ``start``/``end`` are character offsets in the text the document was read from (the
+    markdown body for Wikipedia, the original file text for news); ``exact`` is the text at
+    that span. Exactly one of ``page`` (a Wikipedia link target, resolved by identity) or
+    ``iri`` (an entity already in the graph, as news linking finds) is set.
+    """
+
+    start: int
+    end: int
+    exact: str
+    page: str | None = None
+    iri: str | None = None
+    section: str | None = None
+    confidence: float | None = None
+
+
 @dataclass
 class Document:
     """One source document as read: metadata, infoboxes, body, links and warnings."""
