@@ -25,12 +25,12 @@ from typing import Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.document import Document, ReadWarning
+from kg.document import Document, Mention, ReadWarning
 from kg.identity import document_iri
 from kg.infobox import parse_conflict
 from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
-from kg.readers import DocumentError, iter_source_files, read_document
+from kg.readers import DocumentError, document_kind, iter_source_files, read_document
 
 BUILD_LOG_GRAPH = T.GRAPH + "builds"
 PROV_GENERATED = NamedNode(T.PROV + "generatedAtTime")
@@ -55,6 +55,7 @@ class BuildReport:
     outcomes: list[DocumentOutcome] = field(default_factory=list)
     seconds: float = 0.0
     derived_triples: int = 0
+    identity: Any = None
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -97,8 +98,10 @@ class ProcessedDocument:
     quads: list[Quad]
 
 
-def process_file(path: str | Path) -> ProcessedDocument:
+def process_file(path: str | Path, resolver: dict[str, str] | None = None) -> ProcessedDocument:
     """Read, parse and map one file; raises :class:`DocumentError` for unreadable input.
+
+    ``resolver`` maps surface keys to canonical IRIs (:func:`kg.resolution.current_resolver`).
 
     >>> processed = process_file("data/wikipedia/syria/battle_of_hosn.md")
     >>> processed.doc.title, len(processed.quads) > 50
@@ -106,7 +109,15 @@ def process_file(path: str | Path) -> ProcessedDocument:
     """
     doc = read_document(path)
     record = parse_conflict(doc) if doc.kind == "wikipedia" else None
-    return ProcessedDocument(doc, map_document(doc, record))
+    return ProcessedDocument(doc, map_quads(doc, record, resolver))
+
+
+def map_quads(doc: Document, record: Any, resolver: dict[str, str] | None) -> list[Quad]:
+    """The quads of a Wikipedia-like document: infobox records plus body links as mentions."""
+    mentions = [Mention(link.anchor_start, link.anchor_end, doc.body[link.anchor_start:link.anchor_end],
+                        page=link.target, section=link.section)
+                for link in doc.links if not link.external and link.target and link.anchor_end > link.anchor_start]
+    return map_document(doc, record, mentions, resolver=resolver)
 
 
 def ingestion_time() -> str:
@@ -137,30 +148,73 @@ def build(
     started = time.perf_counter()
     report = BuildReport()
     files = iter_source_files(list(paths))
-    bar = _progress(files, progress)
+    articles = [f for f in files if document_kind(f) != "news"]
+    news = [f for f in files if document_kind(f) == "news"]
     stamp = ingestion_time()
-    for path in bar:
-        outcome = _build_one(store, path, skip_unchanged, stamp)
+    from kg.resolution import current_resolver, refresh_identity
+
+    resolver = current_resolver(store)
+    for path in _progress(articles, progress, "articles"):
+        outcome = _build_one(store, path, skip_unchanged, stamp, resolver)
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    articles_changed = report.count("stored") > 0
+    if articles_changed:
+        report.identity = refresh_identity(store)
+    if news:
+        _build_news(store, news, report, skip_unchanged and not articles_changed, stamp, progress, on_outcome)
     if derive and report.count("stored"):
         report.derived_triples = refresh_derived(store)
     report.seconds = time.perf_counter() - started
     return report
 
 
-def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str) -> DocumentOutcome:
+def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
+                progress: bool | None, on_outcome: Callable[[DocumentOutcome], None] | None) -> None:
+    """News after the articles: linking needs the entities they introduce. News are
+    re-linked whenever the articles changed, since their links may change too."""
+    from kg.linking import Linker, link_news
+
+    linker = Linker.from_store(store)
+    for path in _progress(files, progress, "news"):
+        iri = document_iri(str(path))
+        try:
+            doc = read_document(path)
+            if skip_unchanged and store.document_hash(iri) == doc.content_hash:
+                outcome = DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
+            else:
+                mentions, about = link_news(doc, linker)
+                quads = map_document(doc, None, mentions, about)
+                store.replace_graph(iri, quads)
+                record_ingestion(store, iri, stamp)
+                outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
+                                          warnings=doc.warnings)
+        except DocumentError as exc:
+            outcome = DocumentOutcome(str(path), iri, "failed", str(exc))
+        except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
+            outcome = _internal_error(path, iri, exc)
+        report.outcomes.append(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+
+def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
+    where = traceback.extract_tb(exc.__traceback__)[-1]
+    return DocumentOutcome(str(path), iri, "failed",
+                           f"{path}: internal error {type(exc).__name__}: {exc} "
+                           f"(at {Path(where.filename).name}:{where.lineno}); please report it")
+
+
+def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str,
+               resolver: dict[str, str] | None = None) -> DocumentOutcome:
     iri = document_iri(str(path))
     try:
-        processed = process_file(path)
+        processed = process_file(path, resolver)
     except DocumentError as exc:
         return DocumentOutcome(str(path), iri, "failed", str(exc))
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return DocumentOutcome(str(path), iri, "failed",
-                               f"{path}: internal error {type(exc).__name__}: {exc} "
-                               f"(at {Path(where.filename).name}:{where.lineno}); please report it")
+        return _internal_error(path, iri, exc)
     doc = processed.doc
     if skip_unchanged and store.document_hash(iri) == doc.content_hash:
         return DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
@@ -186,11 +240,44 @@ def refresh_derived(store: Any) -> int:
     return len(quads)
 
 
-def _progress(files: list[Path], enabled: bool | None) -> Iterable[Path]:
+def _progress(files: list[Path], enabled: bool | None, label: str = "building") -> Iterable[Path]:
     if enabled is None:
         enabled = sys.stderr.isatty()
-    if not enabled:
+    if not enabled or not files:
         return files
     from tqdm import tqdm
 
-    return tqdm(files, desc="building", unit="doc", file=sys.stderr)
+    return tqdm(files, desc=label, unit="doc", file=sys.stderr)
+
+
+def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
+    """Remove the documents of these files (or document IRIs) and every entity only they
+    introduced; identities and the derived graph are recomputed. Returns the removed IRIs.
+
+    >>> import kg.store
+    >>> store = kg.store.open_store(in_memory=True)
+    >>> _ = build(store, ["data/wikipedia/syria/battle_of_hosn.md"], progress=False)
+    >>> remove(store, ["data/wikipedia/syria/battle_of_hosn.md"]), store.count() == 0
+    (['https://w3id.org/conflict-kg/document/syria/battle_of_hosn.md'], True)
+    """
+    from kg.resolution import refresh_identity
+
+    present = set(store.graphs())
+    removed: list[str] = []
+    for path in paths:
+        text = str(path)
+        iri = text if text.startswith(("http://", "https://")) else document_iri(text)
+        if iri not in present:
+            raise KeyError(f"{path}: no such document in the store")
+        store.remove_graph(iri)
+        store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
+        removed.append(iri)
+    remaining = [g for g in store.graphs() if g.startswith(T.DOCUMENT)]
+    if remaining:
+        refresh_identity(store)
+        if derive:
+            refresh_derived(store)
+    else:
+        for graph in store.graphs():
+            store.remove_graph(graph)
+    return removed

@@ -268,13 +268,28 @@ def entity_card(store: Any, iri: str) -> dict[str, Any]:
         ?d schema:mentions {e} ; dcterms:title ?title ; ckg:documentKind ?kind .
         OPTIONAL {{ ?d ckg:mentionCount ?mc . ?mc ckg:mentioned {e} ; ckg:count ?count }}
     }} GROUP BY ?d ?title ?kind ORDER BY ?kind ?title""")
+    decided = select(store, f"SELECT ?t WHERE {{ {e} ckg:entityType ?t }} LIMIT 1")
+    merged = [r["k"] for r in select(store, f"SELECT DISTINCT ?k WHERE {{ {e} ckg:mergedFrom ?k }} ORDER BY ?k")]
+    evidence = select(store, f"""SELECT ?rule ?text ?doc ?key WHERE {{ {e} ckg:evidence ?x . ?x a ckg:MergeEvidence ;
+        ckg:rule ?rule ; ckg:evidenceText ?text ; ckg:mergedFrom ?key OPTIONAL {{ ?x ckg:evidenceDocument ?doc }} }}
+        ORDER BY ?rule ?key ?text""")
+    ambiguous = select(store, f"""SELECT ?name (GROUP_CONCAT(STR(?c); separator=" ") AS ?candidates) WHERE {{
+        {e} ckg:evidence ?x . ?x a ckg:AmbiguousName ; ckg:surfaceName ?name ; ckg:candidate ?c }} GROUP BY ?name""")
+    type_conflicts = [r["t"] for r in select(store, f"""SELECT ?t WHERE {{ {e} ckg:evidence ?x .
+        ?x a ckg:TypeConflict ; ckg:evidenceText ?t }} ORDER BY ?t""")]
     return {
         "kind": "entity",
         "iri": iri,
         "label": label_rows[0]["label"] if label_rows else None,
         "aliases": aliases,
+        "type": decided[0]["t"] if decided else None,
         "types": types,
         "same_as": same_as,
+        "merged_from": merged,
+        "evidence": [{"rule": r["rule"], "text": r["text"], "document": r["doc"], "merged": r["key"]}
+                     for r in evidence],
+        "ambiguous": [{"name": r["name"], "candidates": sorted(r["candidates"].split())} for r in ambiguous],
+        "type_conflicts": type_conflicts,
         "conflicts": [{"iri": r["c"], "label": r["label"], "side": r["n"], "roles": sorted(set(r["roles"].split()))}
                       for r in conflicts],
         "allies": relations["allies"],

@@ -162,14 +162,29 @@ def show(obj: Context, target: str, as_json: bool) -> None:
 @click.option("--graph", "graph", default=None, help="Only this document's graph (IRI or ingested file path).")
 @click.option("--conflict", "conflict", default=None, help="Only the graphs of the documents describing this conflict.")
 @click.option("--with-build-log", is_flag=True, help="Include the graph of ingestion times (not deterministic).")
+@click.option("--projection", default=None,
+              help="With --format graphml|gexf: the network to write (entities, alliances, commanders, mentions).")
 @click.pass_obj
 def export(obj: Context, fmt: str | None, output: str, graph: str | None, conflict: str | None,
-           with_build_log: bool) -> None:
-    """Export the graph (deterministic output, stable prefixes)."""
+           with_build_log: bool, projection: str | None) -> None:
+    """Export the graph (deterministic output, stable prefixes), or a network projection
+    of it as GraphML/GEXF."""
     from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
     from kg.export import export as run_export, format_for
     from kg.sparql import select, sparql_iri
 
+    network_format = (fmt or Path(output).suffix.lstrip(".")).lower()
+    if network_format in ("graphml", "gexf") or projection:
+        from kg.projections import PROJECTIONS, write_projection
+
+        if network_format not in ("graphml", "gexf"):
+            _fail("--projection needs --format graphml or gexf", EXIT_USAGE)
+        if projection not in PROJECTIONS:
+            _fail(f"--projection must be one of: {', '.join(PROJECTIONS)}", EXIT_USAGE)
+        counts = write_projection(obj.store(read_only=True), projection, network_format,
+                                  sys.stdout.buffer if output == "-" else output)
+        click.echo(f"{projection}: {counts[0]} nodes, {counts[1]} edges", err=True)
+        return
     try:
         exporter = format_for(fmt or (Path(output).suffix if output != "-" else "ttl"))
     except ValueError as exc:
@@ -218,38 +233,47 @@ def validate(obj: Context, as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.option("--identity", is_flag=True, help="Merged, ambiguous and unlinked names instead.")
 @click.pass_obj
-def stats(obj: Context, as_json: bool) -> None:
+def stats(obj: Context, as_json: bool, identity: bool) -> None:
     """Counts by class, documents, triples and warnings by kind."""
-    from kg.stats import format_stats, store_stats
+    from kg.stats import format_identity, format_stats, identity_stats, store_stats
 
-    result = store_stats(obj.store(read_only=True))
+    store = obj.store(read_only=True)
+    result = identity_stats(store) if identity else store_stats(store)
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
     else:
-        click.echo(format_stats(result))
+        click.echo(format_identity(result) if identity else format_stats(result))
 
 
 @main.command()
-@click.argument("query")
-@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table")
+@click.argument("paths", nargs=-1, required=True)
 @click.pass_obj
-def query(obj: Context, query: str, fmt: str) -> None:
-    """Run a SPARQL SELECT (a string or a .rq file) on the store."""
-    from kg.sparql import select
+def remove(obj: Context, paths: tuple[str, ...]) -> None:
+    """Remove documents (by file path or document IRI) and every entity only they
+    introduced; identities are recomputed."""
+    from kg.build import remove as run_remove
 
-    text = Path(query).read_text(encoding="utf-8") if query.endswith(".rq") and Path(query).is_file() else query
     try:
-        rows = select(obj.store(read_only=True), text)
-    except (SyntaxError, ValueError, TypeError, OSError) as exc:
-        _fail(f"query failed: {exc}", EXIT_USAGE)
+        removed = run_remove(obj.store(), list(paths))
+    except KeyError as exc:
+        _fail(str(exc.args[0]), EXIT_USAGE)
         return
-    from kg.render import render_rows
-
-    click.echo(render_rows(rows, fmt), nl=False)
-    if not rows:
-        sys.exit(EXIT_DATA)
+    obj.store().flush()
+    for iri in removed:
+        click.echo(f"removed {iri}", err=True)
 
 
 def run() -> None:  # pragma: no cover - entry point alias
     main()
+
+
+def _register_plugins() -> None:
+    from kg.commands import load_commands
+
+    for command in load_commands():
+        main.add_command(command)
+
+
+_register_plugins()

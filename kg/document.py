@@ -85,7 +85,8 @@ class Section:
 @dataclass(frozen=True)
 class BodyLink:
     """A link in the markdown body. ``start``/``end`` are character offsets of the whole
-    ``[anchor](target)`` construct in :attr:`Document.body`; ``section`` is the title of the
+    ``[anchor](target)`` construct in :attr:`Document.body`, ``anchor_start``/``anchor_end``
+    those of the anchor text between the brackets; ``section`` is the title of the
     enclosing section (``None`` before the first heading)."""
 
     target: str
@@ -95,6 +96,8 @@ class BodyLink:
     fragment: str | None = None
     section: str | None = None
     external: bool = False
+    anchor_start: int = -1
+    anchor_end: int = -1
 
 
 @dataclass(frozen=True)

@@ -136,9 +136,19 @@ def document_iri(path: str) -> str:
     Only the last two path parts count, so ``kg build data/`` and ``kg build data/wikipedia``
     name a file the same way.
 
+    A page of a dump (path ``dump.xml.bz2::Page title``) is named
+    ``<dump file name>/<page title>``.
+
     >>> document_iri("data/wikipedia/syria/battle_of_hosn.md")
     'https://w3id.org/conflict-kg/document/syria/battle_of_hosn.md'
+    >>> document_iri("dumps/enwiki.xml.bz2::Battle of Marathon")
+    'https://w3id.org/conflict-kg/document/enwiki.xml.bz2/Battle_of_Marathon'
     """
+    if "::" in path:
+        container, _, page = path.partition("::")
+        name = re.split(r"[\\/]+", container)[-1]
+        return (terms.DOCUMENT + iri_segment(unicodedata.normalize("NFC", name), wiki_spaces=False)
+                + "/" + iri_segment(normalise_title(page)))
     parts = [p for p in re.split(r"[\\/]+", path) if p and p != "."]
     tail = parts[-2:] if len(parts) >= 2 else parts
     return terms.DOCUMENT + "/".join(iri_segment(unicodedata.normalize("NFC", p), wiki_spaces=False) for p in tail)
@@ -150,3 +160,13 @@ def wikipedia_url(title: str) -> str:
 
 def dbpedia_iri(title: str) -> str:
     return terms.DBR + iri_segment(normalise_title(title))
+
+
+def local_iri(name: str, scope: str) -> str:
+    """IRI of a generic unlinked name (``Special Forces``) scoped to one document.
+
+    >>> local_iri("Special Forces", "https://w3id.org/conflict-kg/document/syria/a.md")[:52]
+    'https://w3id.org/conflict-kg/resource/local/0cbd6f4e'
+    """
+    digest = hashlib.sha1(scope.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+    return f"{terms.RESOURCE}local/{digest}/{iri_segment(normalise_title(name))}"

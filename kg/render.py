@@ -90,6 +90,13 @@ def render_card(card: dict[str, Any]) -> str:
         if card.get("aliases"):
             lines.append("  aliases: " + ", ".join(card["aliases"]))
         lines.append("  types: " + ", ".join(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in card["types"]))
+        for item in card.get("evidence", []):
+            where = f" [{item['document'].rsplit('/', 1)[-1]}]" if item.get("document") else ""
+            lines.append(f"  merged ({item['rule']}): {item['text']}{where}")
+        for item in card.get("ambiguous", []):
+            lines.append(f"  ambiguous name {item['name']!r}: could be " + ", ".join(item["candidates"]))
+        for text in card.get("type_conflicts", []):
+            lines.append(f"  conflicting type evidence: {text}")
         for conflict in card.get("conflicts", []):
             lines.append(f"  in {conflict['label']} (side {conflict['side']}: {', '.join(conflict['roles'])})")
         for name in ("allies", "opponents"):

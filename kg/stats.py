@@ -43,3 +43,38 @@ def format_stats(stats: dict[str, Any]) -> str:
     lines.append("warnings by kind:")
     lines += [f"  {kind:<30}{n:>10}" for kind, n in stats["warnings"].items()]
     return "\n".join(lines)
+
+
+def identity_stats(store: Any) -> dict[str, Any]:
+    """Merged, ambiguous and unlinked names, read from the identity graph."""
+    from kg.rdf import terms as T
+
+    def one(query: str) -> int:
+        return select(store, query)[0]["n"]
+
+    ident = f"<{T.IDENTITY_GRAPH.value}>"
+    return {
+        "entities": one(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:entityType ?t }} }}"),
+        "merged_entities": one(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k }} }}"),
+        "merged_spellings": one(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k }} }}"),
+        "merges_by_rule": {r["rule"]: r["n"] for r in select(store, f"""SELECT ?rule (COUNT(*) AS ?n) WHERE {{
+            GRAPH {ident} {{ ?x a ckg:MergeEvidence ; ckg:rule ?rule }} }} GROUP BY ?rule ORDER BY ?rule""")},
+        "ambiguous_names": one(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {ident} {{ ?x a ckg:AmbiguousName }} }}"),
+        "unlinked_names": one(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:entityType ?t }}
+            FILTER(STRSTARTS(STR(?e), "{T.NAME}")) }}"""),
+        "document_scoped_names": one(f"""SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:entityType ?t }}
+            FILTER(STRSTARTS(STR(?e), "{T.RESOURCE}local/")) }}"""),
+        "type_conflicts": one(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {ident} {{ ?x a ckg:TypeConflict }} }}"),
+    }
+
+
+def format_identity(stats: dict[str, Any]) -> str:
+    lines = [f"{'entities':<32}{stats['entities']:>10}",
+             f"{'merged entities':<32}{stats['merged_entities']:>10}",
+             f"{'merged spellings/pages':<32}{stats['merged_spellings']:>10}"]
+    lines += [f"  by rule {rule:<23}{n:>10}" for rule, n in stats["merges_by_rule"].items()]
+    lines += [f"{'ambiguous names':<32}{stats['ambiguous_names']:>10}",
+              f"{'unlinked names (own entity)':<32}{stats['unlinked_names']:>10}",
+              f"{'generic names (per document)':<32}{stats['document_scoped_names']:>10}",
+              f"{'type conflicts':<32}{stats['type_conflicts']:>10}"]
+    return "\n".join(lines)

@@ -348,6 +348,11 @@ class KGStore:
                 raw.remove_graph(graph)
                 return
             old = set(raw.quads_for_pattern(None, None, None, graph))
+            if not old and not has_bnode:
+                # A graph that does not exist yet: one extend() call is one transaction too,
+                # and skips building and parsing SPARQL text (3-5x faster for a new document).
+                raw.extend(new)
+                return
             to_delete = old - new
             to_insert = new - old
             if not to_delete and not to_insert:

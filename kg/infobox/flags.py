@@ -28,7 +28,7 @@ import pycountry
 from kg.infobox.records import EntityRef
 from kg.infobox.text import FLAG
 
-__all__ = ["flag_code", "flag_title", "flag_country", "country_names", "is_same_country"]
+__all__ = ["flag_code", "flag_title", "flag_country", "country_names", "is_country_title", "is_same_country"]
 
 _REGIONAL_A = 0x1F1E6
 _TAG_BASE = 0xE0000
@@ -167,3 +167,23 @@ def is_same_country(flag: str, name: str, page: str | None = None, flag_page: st
 def _fold(text: str) -> str:
     text = unicodedata.normalize("NFC", text).replace("_", " ")
     return " ".join(text.split()).casefold().removeprefix("the ")
+
+
+_COUNTRY_TITLES: set[str] | None = None
+
+
+def is_country_title(title: str) -> bool:
+    """True when a page title or name is a country's name (any of its ISO names, its
+    Wikipedia title, or a known alias), so a party linked to it is a country.
+
+    >>> is_country_title("Iran"), is_country_title("saudi arabia"), is_country_title("Hezbollah")
+    (True, True, False)
+    """
+    global _COUNTRY_TITLES
+    if _COUNTRY_TITLES is None:
+        names: set[str] = set()
+        for country in pycountry.countries:
+            names |= country_names(chr(_REGIONAL_A + ord(country.alpha_2[0]) - ord("A"))
+                                   + chr(_REGIONAL_A + ord(country.alpha_2[1]) - ord("A")))
+        _COUNTRY_TITLES = names
+    return _fold(title) in _COUNTRY_TITLES

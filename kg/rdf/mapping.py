@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from pyoxigraph import Literal, NamedNode, Quad
 
 import kg
-from kg.document import Document
+from kg.document import Document, Mention
 from kg.identity import (
     dbpedia_iri,
     document_iri,
+    local_iri,
     name_iri,
     node_iri,
     normalise_title,
@@ -41,6 +42,8 @@ from kg.infobox.records import (
     Unit,
 )
 from kg.rdf import terms as T
+from kg.infobox.flags import is_country_title
+from kg.resolution import is_generic
 
 RDF_TYPE = NamedNode(T.RDF + "type")
 RDFS_LABEL = NamedNode(T.RDFS + "label")
@@ -54,6 +57,8 @@ DCT_DESCRIPTION = NamedNode(T.DCTERMS + "description")
 PROV_DERIVED = NamedNode(T.PROV + "wasDerivedFrom")
 SCHEMA_THUMBNAIL = NamedNode(T.SCHEMA + "thumbnailUrl")
 SCHEMA_DATE_PUBLISHED = NamedNode(T.SCHEMA + "datePublished")
+SCHEMA_PUBLISHER = NamedNode(T.SCHEMA + "publisher")
+SCHEMA_ABOUT = NamedNode(T.SCHEMA + "about")
 GEO_LAT = NamedNode(T.GEO + "lat")
 GEO_LONG = NamedNode(T.GEO + "long")
 HAS_GEOMETRY = NamedNode(T.GEOSPARQL + "hasGeometry")
@@ -65,6 +70,7 @@ XSD_STRING = NamedNode(T.XSD + "string")
 XSD_INTEGER = NamedNode(T.XSD + "integer")
 XSD_BOOLEAN = NamedNode(T.XSD + "boolean")
 XSD_DECIMAL = NamedNode(T.XSD + "decimal")
+XSD_ANYURI = NamedNode(T.XSD + "anyURI")
 _DATE_TYPES = {
     "year": NamedNode(T.XSD + "gYear"),
     "month": NamedNode(T.XSD + "gYearMonth"),
@@ -110,46 +116,78 @@ def date_literal(date: PartialDate) -> Literal:
     return Literal(date.iso(), datatype=_DATE_TYPES[date.precision])
 
 
-def entity_iri(ref: EntityRef) -> str:
-    """The IRI of a referenced thing: its page when linked, else its name."""
+def entity_iri(ref: EntityRef, scope: str | None = None) -> str:
+    """The IRI a reference gives before cross-document resolution (its *surface key*): its
+    page when linked, else its name; a generic unlinked name (``Special Forces``) is scoped
+    to the document ``scope`` so that it never merges with another document's.
+
+    >>> entity_iri(EntityRef("YPG", "People's Protection Units"))
+    "https://w3id.org/conflict-kg/resource/People's_Protection_Units"
+    >>> entity_iri(EntityRef("Special Forces"), scope="doc").startswith(T.RESOURCE + "local/")
+    True
+    """
     if ref.page is not None and normalise_title(ref.page):
         return resource_iri(ref.page)
+    if scope is not None and is_generic(ref.name):
+        return local_iri(ref.name, scope)
     return name_iri(ref.name)
 
 
 class DocumentMapper:
-    """Accumulates the quads of one document's graph."""
+    """Accumulates the quads of one document's graph.
 
-    def __init__(self, doc: Document) -> None:
+    ``resolver`` maps surface keys to canonical IRIs (from the store's identity graph) so
+    that a new document is written with the identities already known.
+    """
+
+    def __init__(self, doc: Document, resolver: dict[str, str] | None = None) -> None:
         self.doc = doc
         self.graph = NamedNode(document_iri(doc.path))
         self.quads: list[Quad] = []
-        self._typed: set[tuple[str, str]] = set()
+        self.resolver = resolver or {}
+        self._entity_facts: set[tuple[str, str, str]] = set()
+        self._surfaces: dict[tuple[str, str], NamedNode] = {}
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
         self.quads.append(Quad(subject, predicate, obj, self.graph))
 
-    def entity(self, ref: EntityRef, rdf_class: NamedNode) -> NamedNode:
-        """The node of a referenced entity, with its type, label and Wikipedia links."""
-        node = NamedNode(entity_iri(ref))
-        key = (node.value, rdf_class.value)
-        if key in self._typed:
-            return node
-        first_time = not any(iri == node.value for iri, _ in self._typed)
-        self._typed.add(key)
-        self.add(node, RDF_TYPE, rdf_class)
-        if rdf_class != T.Entity:
-            self.add(node, RDF_TYPE, T.Entity)
-        if first_time:
-            if ref.page is not None and normalise_title(ref.page):
-                label = normalise_title(ref.page)
-                self.add(node, RDFS_LABEL, text_literal(label, "en"))
-                if ref.name and ref.name != label:
-                    self.add(node, SKOS_ALT, text_literal(ref.name, "en"))
-                self.add(node, OWL_SAMEAS, NamedNode(dbpedia_iri(ref.page)))
-                self.add(node, SCHEMA_SAMEAS, NamedNode(wikipedia_url(ref.page)))
-            else:
-                self.add(node, RDFS_LABEL, text_literal(ref.name, "en"))
+    def _once(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
+        key = (subject.value, predicate.value, str(obj))
+        if key not in self._entity_facts:
+            self._entity_facts.add(key)
+            self.add(subject, predicate, obj)
+
+    def entity(self, ref: EntityRef, rdf_class: NamedNode, field: str | None = None) -> NamedNode:
+        """The node of a referenced entity (its canonical IRI), with the type its field
+        implies, its spellings as ``skos:altLabel``, Wikipedia links, and the surface form
+        that lets identities be recomputed later."""
+        key = entity_iri(ref, scope=self.graph.value)
+        node = NamedNode(self.resolver.get(key, key))
+        self._once(node, RDF_TYPE, rdf_class)
+        self._once(node, RDF_TYPE, T.Entity)
+        name = clean_text(ref.name).strip()
+        if name:
+            self._once(node, SKOS_ALT, text_literal(name, "en"))
+        if ref.page is not None and normalise_title(ref.page):
+            title = normalise_title(ref.page)
+            if title != name:
+                self._once(node, SKOS_ALT, text_literal(title, "en"))
+            self._once(node, OWL_SAMEAS, NamedNode(dbpedia_iri(ref.page)))
+            self._once(node, SCHEMA_SAMEAS, NamedNode(wikipedia_url(ref.page)))
+        surface = self._surfaces.get((key, name))
+        if surface is None:
+            surface = NamedNode(node_iri("surface", self.graph.value, key, name))
+            self._surfaces[(key, name)] = surface
+            self.add(self.graph, T.surface, surface)
+            self.add(surface, RDF_TYPE, T.SurfaceForm)
+            self.add(surface, T.surfaceKey, Literal(key, datatype=XSD_ANYURI))
+            self.add(surface, T.surfaceName, text_literal(name))
+            if ref.page is not None:
+                self.add(surface, T.surfacePage, text_literal(ref.page))
+            self.add(surface, T.resolvesTo, node)
+        self._once(surface, T.typeEvidence, rdf_class)
+        if field:
+            self._once(surface, T.sourceField, text_literal(field))
         return node
 
     # -- document ------------------------------------------------------------------------
@@ -170,6 +208,10 @@ class DocumentMapper:
             self.add(g, DCT_DESCRIPTION, text_literal(doc.short_description))
         if doc.image_url:
             self.add(g, SCHEMA_THUMBNAIL, text_literal(doc.image_url))
+        if doc.published:
+            self.add(g, SCHEMA_DATE_PUBLISHED, _published_literal(doc.published))
+        if doc.extra.get("publisher"):
+            self.add(g, SCHEMA_PUBLISHER, text_literal(doc.extra["publisher"]))
         if "encoding_repair" in doc.extra:
             self.add(g, T.encodingRepaired, text_literal(doc.extra["encoding_repair"]))
 
@@ -187,23 +229,17 @@ class DocumentMapper:
 
     # -- conflict ------------------------------------------------------------------------
     def map_conflict(self, record: ConflictRecord) -> NamedNode:
-        conflict = NamedNode(resource_iri(record.title))
-        self.add(self.graph, T.describes, conflict)
-        self._typed.add((conflict.value, T.MilitaryConflict.value))
-        self._typed.add((conflict.value, T.Entity.value))
-        self.add(conflict, RDF_TYPE, T.MilitaryConflict)
-        self.add(conflict, RDF_TYPE, T.Entity)
         title = normalise_title(record.title)
+        conflict = self.entity(EntityRef(title, title), T.MilitaryConflict, field="title")
+        self.add(self.graph, T.describes, conflict)
         self.add(conflict, RDFS_LABEL, text_literal(title, "en"))
-        self.add(conflict, OWL_SAMEAS, NamedNode(dbpedia_iri(record.title)))
-        self.add(conflict, SCHEMA_SAMEAS, NamedNode(wikipedia_url(record.title)))
         for name in record.names:
             if name.lang == "en" and name.text == title:
                 continue
             predicate = SKOS_ALT if name.lang == "en" else RDFS_LABEL
             self.add(conflict, predicate, text_literal(name.text, name.lang))
         for parent in record.part_of:
-            self.add(conflict, T.partOf, self.entity(parent, T.MilitaryConflict))
+            self.add(conflict, T.partOf, self.entity(parent, T.MilitaryConflict, "partof"))
         if record.date is not None:
             self.add(conflict, T.dateText, text_literal(record.date.text))
             if record.date.start is not None:
@@ -213,7 +249,7 @@ class DocumentMapper:
             if record.date.ongoing:
                 self.add(conflict, T.ongoing, TRUE)
         for place in record.places:
-            self.add(conflict, T.place, self.entity(place, T.Place))
+            self.add(conflict, T.place, self.entity(place, T.Place, "place"))
         if record.coordinates is not None:
             self._map_coordinates(conflict, record)
         self._map_text_block(conflict, record.result, T.result, T.resultItem)
@@ -282,13 +318,14 @@ class DocumentMapper:
         node = NamedNode(node_iri("participation", side.value, order, party.field, party.text, entity_iri(party.ref)))
         self.add(side, T.participation, node)
         self.add(node, RDF_TYPE, T.Participation)
-        country = party.country is not None and entity_iri(party.country) == entity_iri(party.ref)
-        self.add(node, T.party, self.entity(party.ref, T.Country if country else T.ArmedGroup))
+        country = (party.country is not None and entity_iri(party.country) == entity_iri(party.ref)) or (
+            is_country_title(party.ref.title))
+        self.add(node, T.party, self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field))
         self.add(node, T.role, T.Supporter if party.role == "supporter" else T.Belligerent)
         if party.group:
             self.add(node, T.group, text_literal(party.group))
         if party.country is not None and not country:
-            self.add(node, T.flagCountry, self.entity(party.country, T.Country))
+            self.add(node, T.flagCountry, self.entity(party.country, T.Country, party.field))
         self._period(node, party.period)
         self._provenance(node, order, party.field, party.text)
 
@@ -297,14 +334,14 @@ class DocumentMapper:
                                   entity_iri(commander.ref)))
         self.add(side, T.command, node)
         self.add(node, RDF_TYPE, T.Command)
-        self.add(node, T.commander, self.entity(commander.ref, T.Person))
+        self.add(node, T.commander, self.entity(commander.ref, T.Person, commander.field))
         if commander.role:
             self.add(node, T.roleDescription, text_literal(commander.role))
         for ref in commander.role_links:
-            self.add(node, T.roleEntity, self.entity(ref, T.Entity))
+            self.add(node, T.roleEntity, self.entity(ref, T.Entity, commander.field))
         self.add(node, T.killedInAction, bool_literal(commander.kia))
         if commander.country is not None:
-            self.add(node, T.flagCountry, self.entity(commander.country, T.Country))
+            self.add(node, T.flagCountry, self.entity(commander.country, T.Country, commander.field))
         self._period(node, commander.period)
         self._provenance(node, order, commander.field, commander.text)
 
@@ -312,14 +349,14 @@ class DocumentMapper:
         node = NamedNode(node_iri("deployment", side.value, order, unit.field, unit.text, entity_iri(unit.ref)))
         self.add(side, T.deployment, node)
         self.add(node, RDF_TYPE, T.UnitDeployment)
-        self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit))
+        self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit, unit.field))
         self.add(node, T.level, int_literal(unit.level))
         if unit.parent is not None and 0 <= unit.parent < len(earlier):
             self.add(node, T.parentDeployment, earlier[unit.parent])
         if unit.group:
             self.add(node, T.group, text_literal(unit.group))
         if unit.country is not None:
-            self.add(node, T.flagCountry, self.entity(unit.country, T.Country))
+            self.add(node, T.flagCountry, self.entity(unit.country, T.Country, unit.field))
         self._period(node, unit.period)
         self._provenance(node, order, unit.field, unit.text)
         return node
@@ -353,7 +390,7 @@ class DocumentMapper:
             if quantity.description:
                 self.add(node, T.description, text_literal(quantity.description))
             if quantity.about is not None:
-                self.add(node, T.about, self.entity(quantity.about, T.Entity))
+                self.add(node, T.about, self.entity(quantity.about, T.Entity, quantity.field))
             if quantity.part_of is not None and 0 <= quantity.part_of < order:
                 self.add(node, T.partOfEstimate, nodes[quantity.part_of])
             if quantity.kind:
@@ -363,6 +400,73 @@ class DocumentMapper:
             if quantity.scope:
                 self.add(node, T.scope, text_literal(quantity.scope))
             self._provenance(node, order, quantity.field, quantity.text)
+
+
+OA_ANNOTATION = NamedNode(T.OA + "Annotation")
+OA_HAS_BODY = NamedNode(T.OA + "hasBody")
+OA_HAS_TARGET = NamedNode(T.OA + "hasTarget")
+OA_HAS_SOURCE = NamedNode(T.OA + "hasSource")
+OA_HAS_SELECTOR = NamedNode(T.OA + "hasSelector")
+OA_MOTIVATED_BY = NamedNode(T.OA + "motivatedBy")
+OA_IDENTIFYING = NamedNode(T.OA + "identifying")
+OA_POSITION_SELECTOR = NamedNode(T.OA + "TextPositionSelector")
+OA_QUOTE_SELECTOR = NamedNode(T.OA + "TextQuoteSelector")
+OA_START = NamedNode(T.OA + "start")
+OA_END = NamedNode(T.OA + "end")
+OA_EXACT = NamedNode(T.OA + "exact")
+OA_SPECIFIC_RESOURCE = NamedNode(T.OA + "SpecificResource")
+SCHEMA_MENTIONS = NamedNode(T.SCHEMA + "mentions")
+XSD_NON_NEGATIVE = NamedNode(T.XSD + "nonNegativeInteger")
+
+
+def map_mentions(mapper: DocumentMapper, mentions: list[Mention]) -> None:
+    """``doc schema:mentions entity`` with a count per entity, and each occurrence as a Web
+    Annotation (``oa:TextPositionSelector`` offsets + ``oa:TextQuoteSelector`` exact text,
+    the section, and the linker's confidence when there is one).
+
+    A mention with ``page`` names a Wikipedia page (identity resolves it like any other
+    reference); one with ``iri`` names an entity already in the graph.
+    """
+    doc = mapper.graph
+    counts: dict[str, int] = {}
+    targets: dict[str, NamedNode] = {}
+    for mention in mentions:
+        if mention.iri is not None:
+            entity = NamedNode(mention.iri)
+        elif mention.page is not None:
+            entity = mapper.entity(EntityRef(mention.exact, mention.page), T.Entity, field="body")
+        else:
+            continue
+        counts[entity.value] = counts.get(entity.value, 0) + 1
+        targets[entity.value] = entity
+        annotation = NamedNode(node_iri("annotation", doc.value, mention.start, mention.end, entity.value))
+        target = NamedNode(annotation.value + "-target")
+        position = NamedNode(annotation.value + "-position")
+        quote = NamedNode(annotation.value + "-quote")
+        mapper.add(annotation, RDF_TYPE, OA_ANNOTATION)
+        mapper.add(annotation, OA_MOTIVATED_BY, OA_IDENTIFYING)
+        mapper.add(annotation, OA_HAS_BODY, entity)
+        mapper.add(annotation, OA_HAS_TARGET, target)
+        mapper.add(target, RDF_TYPE, OA_SPECIFIC_RESOURCE)
+        mapper.add(target, OA_HAS_SOURCE, doc)
+        mapper.add(target, OA_HAS_SELECTOR, position)
+        mapper.add(target, OA_HAS_SELECTOR, quote)
+        mapper.add(position, RDF_TYPE, OA_POSITION_SELECTOR)
+        mapper.add(position, OA_START, Literal(str(mention.start), datatype=XSD_NON_NEGATIVE))
+        mapper.add(position, OA_END, Literal(str(mention.end), datatype=XSD_NON_NEGATIVE))
+        mapper.add(quote, RDF_TYPE, OA_QUOTE_SELECTOR)
+        mapper.add(quote, OA_EXACT, text_literal(mention.exact))
+        if mention.section:
+            mapper.add(annotation, T.section, text_literal(mention.section))
+        if mention.confidence is not None:
+            mapper.add(annotation, T.confidence, Literal(_decimal(round(mention.confidence, 4)), datatype=XSD_DECIMAL))
+    for iri in sorted(counts):
+        mapper.add(doc, SCHEMA_MENTIONS, targets[iri])
+        count_node = NamedNode(node_iri("mentioncount", doc.value, iri))
+        mapper.add(doc, T.mentionCount, count_node)
+        mapper.add(count_node, RDF_TYPE, T.MentionCount)
+        mapper.add(count_node, T.mentioned, targets[iri])
+        mapper.add(count_node, T.count, int_literal(counts[iri]))
 
 
 def _decimal(value: float) -> str:
@@ -375,7 +479,18 @@ def _decimal(value: float) -> str:
     return text + "0" if text.endswith(".") else text
 
 
-def map_document(doc: Document, record: ConflictRecord | None) -> list[Quad]:
+def _published_literal(text: str) -> Literal:
+    """``xsd:date`` for an ISO date, ``xsd:dateTime`` for an ISO timestamp, else a string."""
+    if re.fullmatch(r"-?\d{4}-\d{2}-\d{2}", text):
+        return Literal(text, datatype=_DATE_TYPES["day"])
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", text):
+        return Literal(text, datatype=NamedNode(T.XSD + "dateTime"))
+    return text_literal(text)
+
+
+def map_document(doc: Document, record: ConflictRecord | None,
+                 mentions: list[Mention] | None = None, about: list[str] | None = None,
+                 resolver: dict[str, str] | None = None) -> list[Quad]:
     """All quads of one document's named graph (IRI = :func:`kg.identity.document_iri`).
 
     >>> from kg.readers import read_document
@@ -385,10 +500,14 @@ def map_document(doc: Document, record: ConflictRecord | None) -> list[Quad]:
     >>> len({q.graph_name for q in quads}), len(quads) > 50
     (1, True)
     """
-    mapper = DocumentMapper(doc)
+    mapper = DocumentMapper(doc, resolver)
     mapper.map_document()
     if record is not None:
         mapper.map_conflict(record)
+    if mentions:
+        map_mentions(mapper, mentions)
+    for iri in sorted(set(about or ())):
+        mapper.add(mapper.graph, SCHEMA_ABOUT, NamedNode(iri))
     mapper.map_warnings()
     return mapper.quads
 

@@ -160,6 +160,34 @@ warningKind = ckg("warningKind")
 describes = ckg("describes")  # document -> the conflict its infobox describes
 encodingRepaired = ckg("encodingRepaired")
 
+# --- identity across documents ------------------------------------------------------
+SurfaceForm = ckg("SurfaceForm")  # how one document named one entity
+surface = ckg("surface")  # document -> SurfaceForm
+surfaceName = ckg("surfaceName")
+surfacePage = ckg("surfacePage")
+surfaceKey = ckg("surfaceKey")  # the IRI the name gives before resolution (xsd:anyURI)
+resolvesTo = ckg("resolvesTo")
+typeEvidence = ckg("typeEvidence")
+entityType = ckg("entityType")  # the type decided from all the evidence
+mergedFrom = ckg("mergedFrom")  # canonical -> surface key it absorbed (xsd:anyURI)
+MergeEvidence = ckg("MergeEvidence")
+AmbiguousName = ckg("AmbiguousName")
+TypeConflict = ckg("TypeConflict")
+evidence = ckg("evidence")  # entity -> MergeEvidence / TypeConflict
+rule = ckg("rule")
+evidenceText = ckg("evidenceText")
+evidenceDocument = ckg("evidenceDocument")
+candidate = ckg("candidate")
+IDENTITY_GRAPH = NamedNode(GRAPH + "identity")
+
+# --- mentions (Wikipedia body links and news) -----------------------------------------
+MentionCount = ckg("MentionCount")  # doc ckg:mentionCount [ckg:mentioned e ; ckg:count n]
+mentionCount = ckg("mentionCount")
+mentioned = ckg("mentioned")
+count = ckg("count")
+section = ckg("section")  # the section heading an annotation's text is in
+confidence = ckg("confidence")  # the linker's confidence in a mention, 0..1
+
 # --- derived relations (materialised by ontology/rules/, see kg.rdf.rules) -------------
 alliedWith = ckg("alliedWith")  # symmetric: same side of some conflict
 opposed = ckg("opposed")  # symmetric: different sides of the same conflict

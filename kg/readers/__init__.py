@@ -22,10 +22,27 @@ READERS: dict[str, Reader] = {
     ".md": read_wtf_markdown,
     ".markdown": read_wtf_markdown,
 }
+#: The document kind each extension yields: "wikipedia" documents are built first, "news"
+#: after them, because news linking needs the entities the articles introduce.
+KINDS: dict[str, str] = {".md": "wikipedia", ".markdown": "wikipedia"}
 
 
-def register_reader(extension: str, reader: Reader) -> None:
+def register_reader(extension: str, reader: Reader, kind: str = "wikipedia") -> None:
     READERS[extension.lower()] = reader
+    KINDS[extension.lower()] = kind
+
+
+def document_kind(path: str | Path) -> str | None:
+    """The kind of document a file's reader yields (``wikipedia``, ``news``), or ``None``.
+
+    >>> document_kind("a/b.md")
+    'wikipedia'
+    """
+    name = str(path).lower()
+    for extension in sorted(KINDS, key=len, reverse=True):
+        if name.endswith(extension):
+            return KINDS[extension]
+    return None
 
 
 def reader_for(path: str | Path) -> Reader | None:
@@ -61,4 +78,5 @@ def iter_source_files(paths: list[str | Path]) -> list[Path]:
     return sorted(found)
 
 
-__all__ = ["DocumentError", "READERS", "iter_source_files", "read_document", "reader_for", "register_reader"]
+__all__ = ["DocumentError", "KINDS", "READERS", "document_kind", "iter_source_files", "read_document", "reader_for", "register_reader"]
+

@@ -11,10 +11,16 @@ curly quotes and would change clean text), and records what it did.
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass, field
 
 import ftfy
 from ftfy.badness import is_bad
+
+
+#: Lines holding characters that mojibake is made of (Latin-1 / Mac Roman letters, box and
+#: punctuation marks); only those are given to ftfy's slower badness test.
+_MOJIBAKE_HINT = re.compile(r"^.*[\u0080-\u024f\u2018-\u203a\u2122\u2202-\u221e\u25ca\uf8ff].*$", re.MULTILINE)
 
 
 class DecodeError(ValueError):
@@ -80,7 +86,7 @@ def repair_text(text: str) -> DecodedText:
     if repaired:
         steps = ", ".join(f"{op} {arg}" for op, arg in (fixed.explanation or []))
         notes.append(f"repaired encoding damage ({steps or 'ftfy'})")
-    suspicious = is_bad(fixed.text)
+    suspicious = any(is_bad(line) for line in _MOJIBAKE_HINT.findall(fixed.text))
     if suspicious:
         notes.append("text still looks like mojibake after repair; kept verbatim")
     return DecodedText(fixed.text, notes, repaired, steps, suspicious)

@@ -267,9 +267,10 @@ def find_body_links(body: str, sections: list[Section] | None = None, skip: int 
         if target.startswith("./"):
             page, _, fragment = unquote(target[2:]).partition("#")
             links.append(BodyLink(page.replace("_", " ").strip(), clean_anchor, open_bracket, end + 1,
-                                  fragment.replace("_", " ") or None, section))
+                                  fragment.replace("_", " ") or None, section, False, open_bracket + 1, close))
         else:
-            links.append(BodyLink(target, clean_anchor, open_bracket, end + 1, None, section, external=True))
+            links.append(BodyLink(target, clean_anchor, open_bracket, end + 1, None, section, True,
+                                  open_bracket + 1, close))
     return links
 
 

@@ -1,0 +1,480 @@
+"""One node per real-world thing, across every document of a store.
+
+Each document graph records how it named each entity (a ``ckg:SurfaceForm``: the name as
+written, the linked page if any, the field, the type the field implies, and the IRI it
+resolved to). From those alone, :func:`resolve` computes identities for the whole store:
+
+1. page titles equal up to case are one page (``saudi arabia`` / ``Saudi Arabia``);
+2. the curated table ``data/aliases.tsv`` (Wikipedia redirects; users extend it) merges
+   an alias - a page title or an unlinked name - into its target page;
+3. an unlinked name equal to a linked page's title is that page;
+4. an unlinked name equal to a link anchor that always points to one page is that page
+   (``YPG`` -> People's Protection Units); an anchor pointing to several pages makes the name
+   *ambiguous*: it stays a local entity and the candidates are recorded;
+5. generic unlinked names (``Special Forces``, ``1st Corps``) are scoped to their document
+   and never merged by rules 3-4: two countries' special forces are not one unit.
+
+The canonical IRI of a group is chosen by a function of the whole evidence (curated target,
+the title of an article, the spelling used most), so building article by article gives the
+same graph as building all at once. :func:`refresh_identity` rewrites the document graphs
+whose references changed (merges are rewritten in place; a split, after a removal, re-reads
+the affected source files) and replaces the identity graph, which holds the canonical
+labels, the merged spellings, and the evidence for every merge, ambiguity and type conflict.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from kg.identity import node_iri, normalise_title, resource_iri
+from kg.rdf import terms as T
+from kg.sparql import select
+
+XSD_ANYURI = NamedNode(T.XSD + "anyURI")
+RDF_TYPE = NamedNode(T.RDF + "type")
+RDFS_LABEL = NamedNode(T.RDFS + "label")
+SKOS_ALT = NamedNode(T.SKOS + "altLabel")
+IDENTITY_GRAPH = T.IDENTITY_GRAPH.value
+
+_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
+GENERIC_WORDS = frozenset("""
+the of and for in a an & army armed forces force corps division divisions brigade brigades
+battalion battalions regiment regiments company companies platoon squad group groups unit units
+special operations operation national guard guards republican presidential defence defense
+security service services intelligence military police navy naval air airborne land ground
+marine marines infantry mechanized mechanised armoured armored tank tanks artillery rifle
+motorized motorised motor mountain border territorial reserve reserves volunteer volunteers
+militia militias local popular mobilization mobilisation command headquarters staff general
+aerospace fleet district front detachment team tactical assault sniper engineer engineers
+signal signals rangers commando commandos paratroopers fighters rebels government troops
+soldiers civilians people protection committee committees council unknown others other
+battalion-tactical army-corps coast coastal aviation missile missiles rocket rockets
+""".split())
+
+
+def is_generic(name: str) -> bool:
+    """True when every word of a name is a generic military word or an ordinal.
+
+    >>> is_generic("Special Forces"), is_generic("1st Corps"), is_generic("Tiger Forces")
+    (True, True, False)
+    """
+    words = [w.strip(".,()'’\"").casefold() for w in name.split()]
+    words = [w for w in words if w]
+    return bool(words) and all(w in GENERIC_WORDS or _ORDINAL.match(w) for w in words)
+
+
+def _key(text: str) -> str:
+    return normalise_title(text).casefold()
+
+
+@dataclass(frozen=True)
+class Surface:
+    """How one document named one entity."""
+
+    graph: str
+    key: str  # the IRI the name gives before resolution
+    name: str
+    page: str | None
+    resolved: str
+    types: tuple[str, ...] = ()
+    fields: tuple[str, ...] = ()
+
+    @property
+    def is_page(self) -> bool:
+        return self.key.startswith(T.RESOURCE) and not self.key.startswith((T.NAME, T.RESOURCE + "local/"))
+
+    @property
+    def is_local(self) -> bool:
+        return self.key.startswith(T.RESOURCE + "local/")
+
+
+@dataclass(frozen=True)
+class Evidence:
+    entity: str
+    key: str
+    rule: str
+    text: str
+    document: str | None = None
+
+
+@dataclass
+class Resolution:
+    """Identities of a store: surface key -> canonical IRI, and why."""
+
+    canonical: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+    evidence: list[Evidence] = field(default_factory=list)
+    ambiguous: dict[str, list[str]] = field(default_factory=dict)  # local key -> candidate IRIs
+    entity_types: dict[str, str] = field(default_factory=dict)
+    type_conflicts: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def groups(self) -> dict[str, list[str]]:
+        grouped: dict[str, list[str]] = defaultdict(list)
+        for key, canonical in self.canonical.items():
+            grouped[canonical].append(key)
+        return {c: sorted(keys) for c, keys in grouped.items()}
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        self.parent.setdefault(item, item)
+        root = item
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[item] != root:
+            self.parent[item], item = root, self.parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller IRI becomes the root so that the result never depends on order
+            if rb < ra:
+                ra, rb = rb, ra
+            self.parent[rb] = ra
+
+
+# --- curated aliases -----------------------------------------------------------------
+def default_aliases_path() -> Path | None:
+    env = os.environ.get("KG_ALIASES")
+    if env:
+        return Path(env)
+    candidate = Path(__file__).resolve().parents[1] / "data" / "aliases.tsv"
+    return candidate if candidate.exists() else None
+
+
+def load_aliases(path: str | Path | None = None) -> dict[str, str]:
+    """Read ``alias<TAB>target page[<TAB>note]`` rows (``#`` comments, blank lines ignored)
+    into ``{casefolded normalised alias: target title}``.
+
+    >>> import tempfile, os
+    >>> f = tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False); _ = f.write("# c\\nIRGC\\tIslamic Revolutionary Guard Corps\\n"); f.close()
+    >>> load_aliases(f.name)
+    {'irgc': 'Islamic Revolutionary Guard Corps'}
+    >>> os.unlink(f.name)
+    """
+    path = Path(path) if path is not None else default_aliases_path()
+    if path is None or not path.exists():
+        return {}
+    aliases: dict[str, str] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        for number, row in enumerate(csv.reader(handle, delimiter="\t"), 1):
+            if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
+                continue
+            if len(row) < 2 or not row[1].strip():
+                raise ValueError(f"{path}:{number}: expected 'alias<TAB>target page', got {row!r}")
+            aliases[_key(row[0])] = normalise_title(row[1])
+    return aliases
+
+
+# --- reading surfaces ----------------------------------------------------------------
+def load_surfaces(store: Any) -> list[Surface]:
+    rows = select(store, """SELECT ?g ?key ?name ?page ?resolved
+            (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
+            (GROUP_CONCAT(DISTINCT ?field; separator=" ") AS ?fields) WHERE {
+        GRAPH ?g { ?g ckg:surface ?s . ?s ckg:surfaceKey ?key ; ckg:surfaceName ?name ; ckg:resolvesTo ?resolved .
+                   OPTIONAL { ?s ckg:surfacePage ?page } OPTIONAL { ?s ckg:typeEvidence ?type }
+                   OPTIONAL { ?s ckg:sourceField ?field } } }
+        GROUP BY ?g ?key ?name ?page ?resolved ORDER BY ?g ?key ?name""")
+    return [Surface(r["g"], r["key"], r["name"], r["page"], r["resolved"],
+                    tuple(sorted((r["types"] or "").split())), tuple(sorted((r["fields"] or "").split())))
+            for r in rows]
+
+
+def _described(store: Any) -> set[str]:
+    return {r["c"] for r in select(store, "SELECT DISTINCT ?c WHERE { ?d ckg:describes ?c }")}
+
+
+# --- resolution ----------------------------------------------------------------------
+_FAMILY = {
+    T.Person.value: "person",
+    T.ArmedGroup.value: "organisation",
+    T.MilitaryUnit.value: "organisation",
+    T.Country.value: "country",
+    T.Place.value: "place",
+    T.MilitaryConflict.value: "conflict",
+}
+_COMPATIBLE = {frozenset({"country", "place"}), frozenset({"country", "organisation"})}
+_TYPE_PRIORITY = [T.Country.value, T.MilitaryConflict.value, T.Person.value, T.ArmedGroup.value,
+                  T.MilitaryUnit.value, T.Place.value]
+
+
+def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None,
+            described: set[str] | None = None) -> Resolution:
+    """Compute identities from surface forms (pure: the same input gives the same output,
+    whatever its order)."""
+    aliases = aliases or {}
+    described = described or set()
+    uf = _UnionFind()
+    evidence: list[Evidence] = []
+    surfaces = sorted(set(surfaces), key=lambda s: (s.key, s.graph, s.name, s.page or ""))
+    keys = sorted({s.key for s in surfaces})
+    for key in keys:
+        uf.find(key)
+    title_of: dict[str, str] = {}
+    for s in surfaces:
+        if s.is_page and s.page is not None:
+            title_of.setdefault(s.key, normalise_title(s.page))
+
+    # 1. page titles equal up to case
+    pages_by_fold: dict[str, list[str]] = defaultdict(list)
+    for key, title in sorted(title_of.items()):
+        pages_by_fold[title.casefold()].append(key)
+    for fold, group in sorted(pages_by_fold.items()):
+        for other in group[1:]:
+            uf.union(group[0], other)
+            evidence.append(Evidence(group[0], other, "same-title",
+                                     f"titles differ only in case: {title_of[group[0]]!r} / {title_of[other]!r}"))
+
+    # 2. curated aliases (redirects)
+    curated_targets: set[str] = set()
+    for s in surfaces:
+        text = s.page if s.page is not None else s.name
+        target = aliases.get(_key(text))
+        if target is not None:
+            target_iri = resource_iri(target)
+            curated_targets.add(target_iri)
+            if target_iri != s.key:
+                uf.union(target_iri, s.key)
+                evidence.append(Evidence(target_iri, s.key, "curated",
+                                         f"data/aliases.tsv: {text!r} -> {target!r}", s.graph))
+
+    # 3-4. unlinked names: equal to a page title, or to an unambiguous anchor
+    anchors: dict[str, set[str]] = defaultdict(set)
+    anchor_docs: dict[tuple[str, str], str] = {}
+    for s in surfaces:
+        if s.is_page and s.page is not None and _key(s.name) != _key(s.page):
+            anchors[_key(s.name)].add(s.key)
+            anchor_docs.setdefault((_key(s.name), s.key), s.graph)
+    page_by_fold = {fold: group[0] for fold, group in pages_by_fold.items()}
+    ambiguous: dict[str, list[str]] = {}
+    for s in surfaces:
+        if s.is_page or s.is_local or s.page is not None:
+            continue
+        fold = _key(s.name)
+        if fold in aliases:
+            continue
+        if fold in page_by_fold:
+            page_key = page_by_fold[fold]
+            uf.union(page_key, s.key)
+            evidence.append(Evidence(page_key, s.key, "name-equals-title",
+                                     f"unlinked name {s.name!r} is the title of a linked page", s.graph))
+        elif fold in anchors and not is_generic(s.name):
+            roots = sorted({uf.find(k) for k in anchors[fold]})
+            if len(roots) == 1:
+                page_key = sorted(anchors[fold])[0]
+                uf.union(page_key, s.key)
+                evidence.append(Evidence(page_key, s.key, "anchor",
+                                         f"anchor {s.name!r} links {title_of.get(page_key, page_key)!r}",
+                                         anchor_docs.get((fold, page_key))))
+            else:
+                ambiguous[s.key] = roots
+
+    # canonical IRI per group: a deterministic function of the evidence
+    members: dict[str, list[str]] = defaultdict(list)
+    for key in keys + sorted(curated_targets):
+        members[uf.find(key)].append(key)
+    spelled = Counter()
+    docs_per_key: dict[str, set[str]] = defaultdict(set)
+    for s in surfaces:
+        spelled[s.name] += 1
+        docs_per_key[s.key].add(s.graph)
+
+    def rank(key: str) -> tuple:
+        title = title_of.get(key, "")
+        return (
+            key in curated_targets,
+            key in described,
+            key.startswith(T.RESOURCE) and not key.startswith((T.NAME, T.RESOURCE + "local/")),
+            spelled.get(title, 0) > 0,
+            len(docs_per_key.get(key, ())),
+            sum(1 for c in title if c.isupper()),
+        )
+
+    resolution = Resolution(evidence=[], ambiguous={})
+    for root, group in sorted(members.items()):
+        group = sorted(set(group))
+        best = sorted(group, key=lambda k: (tuple(-int(x) if isinstance(x, bool) else -x for x in rank(k)), k))[0]
+        for key in group:
+            resolution.canonical[key] = best
+    for key, roots in ambiguous.items():
+        resolution.ambiguous[key] = sorted({resolution.canonical[r] for r in roots})
+    resolution.evidence = sorted({Evidence(resolution.canonical[e.entity], e.key, e.rule, e.text, e.document)
+                                  for e in evidence}, key=lambda e: (e.entity, e.key, e.rule, e.text, e.document or ""))
+
+    # labels and decided types
+    names_by_canonical: dict[str, Counter[str]] = defaultdict(Counter)
+    types_by_canonical: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s in surfaces:
+        canonical = resolution.canonical[s.key]
+        names_by_canonical[canonical][s.name] += 1
+        for rdf_type in s.types:
+            types_by_canonical[canonical][rdf_type].add(s.graph)
+    for canonical in sorted(set(resolution.canonical.values())):
+        title = title_of.get(canonical)
+        if title is None and canonical in curated_targets:
+            title = next((t for t in aliases.values() if resource_iri(t) == canonical), None)
+        counts = names_by_canonical.get(canonical, Counter())
+        if title is None:
+            title = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0] if counts else canonical
+        else:
+            # a page linked only as 'saudi arabia' is labelled as people write it: 'Saudi Arabia'
+            same = sorted(((n, name) for name, n in counts.items() if name.casefold() == title.casefold()
+                           and name != title and name[:1].isupper()), key=lambda kv: (-kv[0], kv[1]))
+            if same and title[1:] == title[1:].lower():
+                title = same[0][1]
+        resolution.labels[canonical] = title
+        evidence_types = types_by_canonical.get(canonical, {})
+        resolution.entity_types[canonical] = _decide_type(evidence_types)
+        families = {_FAMILY[t] for t in evidence_types if t in _FAMILY}
+        if any(frozenset({a, b}) not in _COMPATIBLE for a in families for b in families if a < b):
+            resolution.type_conflicts[canonical] = {t.rsplit("#", 1)[-1]: len(d) for t, d in sorted(evidence_types.items())
+                                                    if t in _FAMILY}
+    return resolution
+
+
+def _decide_type(evidence: dict[str, set[str]]) -> str:
+    if T.Country.value in evidence:
+        return T.Country.value
+    if T.MilitaryConflict.value in evidence:
+        return T.MilitaryConflict.value
+    scored = [(len(evidence[t]), -_TYPE_PRIORITY.index(t), t) for t in _TYPE_PRIORITY if t in evidence]
+    return max(scored)[2] if scored else T.Entity.value
+
+
+# --- writing -------------------------------------------------------------------------
+def identity_quads(resolution: Resolution, described: set[str]) -> list[Quad]:
+    """The identity graph: canonical labels, merged spellings and all the evidence."""
+    g = T.IDENTITY_GRAPH
+    quads: list[Quad] = []
+
+    def add(s: NamedNode, p: NamedNode, o: Any) -> None:
+        quads.append(Quad(s, p, o, g))
+
+    for canonical, label in sorted(resolution.labels.items()):
+        node = NamedNode(canonical)
+        if canonical not in described:
+            add(node, RDFS_LABEL, Literal(label, language="en"))
+        add(node, T.entityType, NamedNode(resolution.entity_types[canonical]))
+    for canonical, keys in sorted(resolution.groups().items()):
+        for key in keys:
+            if key != canonical:
+                add(NamedNode(canonical), T.mergedFrom, Literal(key, datatype=XSD_ANYURI))
+    for item in resolution.evidence:
+        node = NamedNode(node_iri("merge", item.entity, item.key, item.rule, item.text))
+        add(NamedNode(item.entity), T.evidence, node)
+        add(node, RDF_TYPE, T.MergeEvidence)
+        add(node, T.rule, Literal(item.rule))
+        add(node, T.mergedFrom, Literal(item.key, datatype=XSD_ANYURI))
+        add(node, T.evidenceText, Literal(item.text))
+        if item.document:
+            add(node, T.evidenceDocument, NamedNode(item.document))
+    for key, candidates in sorted(resolution.ambiguous.items()):
+        entity = NamedNode(resolution.canonical[key])
+        node = NamedNode(node_iri("ambiguous", key))
+        add(entity, T.evidence, node)
+        add(node, RDF_TYPE, T.AmbiguousName)
+        add(node, T.surfaceName, Literal(resolution.labels[resolution.canonical[key]]))
+        for candidate in candidates:
+            add(node, T.candidate, NamedNode(candidate))
+    for canonical, counts in sorted(resolution.type_conflicts.items()):
+        node = NamedNode(node_iri("typeconflict", canonical))
+        add(NamedNode(canonical), T.evidence, node)
+        add(node, RDF_TYPE, T.TypeConflict)
+        text = " vs ".join(f"{name} ({n} document{'s' if n != 1 else ''})" for name, n in counts.items())
+        add(node, T.evidenceText, Literal(text))
+    return quads
+
+
+def current_resolver(store: Any) -> dict[str, str]:
+    """Surface key -> canonical IRI as the identity graph says now (for new documents)."""
+    rows = select(store, f"""SELECT ?c ?key WHERE {{ GRAPH <{IDENTITY_GRAPH}> {{ ?c ckg:mergedFrom ?key }} }}""")
+    return {r["key"]: r["c"] for r in rows}
+
+
+@dataclass
+class IdentityReport:
+    surfaces: int = 0
+    entities: int = 0
+    merged_groups: int = 0
+    merged_keys: int = 0
+    ambiguous: int = 0
+    unlinked: int = 0
+    local: int = 0
+    type_conflicts: int = 0
+    rewritten_documents: list[str] = field(default_factory=list)
+    reprocessed_documents: list[str] = field(default_factory=list)
+
+
+def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> IdentityReport:
+    """Recompute identities for the whole store, rewrite the document graphs whose
+    references changed, and replace the identity graph."""
+    surfaces = load_surfaces(store)
+    described = _described(store)
+    resolution = resolve(surfaces, load_aliases() if aliases is None else aliases, described)
+    report = IdentityReport(surfaces=len(surfaces))
+    by_graph: dict[str, list[Surface]] = defaultdict(list)
+    for s in surfaces:
+        by_graph[s.graph].append(s)
+    for graph, items in sorted(by_graph.items()):
+        mapping: dict[str, set[str]] = defaultdict(set)
+        for s in items:
+            mapping[s.resolved].add(resolution.canonical[s.key])
+        if all(targets == {old} for old, targets in mapping.items()):
+            continue
+        if all(len(targets) == 1 for targets in mapping.values()):
+            rename = {old: next(iter(t)) for old, t in mapping.items() if t != {old}}
+            _rewrite_graph(store, graph, rename)
+            report.rewritten_documents.append(graph)
+        else:
+            if _reprocess(store, graph, resolution.canonical):
+                report.reprocessed_documents.append(graph)
+    store.replace_graph(IDENTITY_GRAPH, identity_quads(resolution, described))
+    groups = resolution.groups()
+    report.entities = len(groups)
+    report.merged_groups = sum(1 for keys in groups.values() if len(keys) > 1)
+    report.merged_keys = sum(len(keys) - 1 for keys in groups.values() if len(keys) > 1)
+    report.ambiguous = len(resolution.ambiguous)
+    report.unlinked = sum(1 for c in groups if c.startswith(T.NAME))
+    report.local = sum(1 for c in groups if c.startswith(T.RESOURCE + "local/"))
+    report.type_conflicts = len(resolution.type_conflicts)
+    return report
+
+
+def _rewrite_graph(store: Any, graph: str, rename: dict[str, str]) -> None:
+    """Rename entity IRIs inside one document graph (a merge: exact, no source needed)."""
+    def term(value: Any) -> Any:
+        if isinstance(value, NamedNode) and value.value in rename:
+            return NamedNode(rename[value.value])
+        return value
+
+    quads = [Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in store.quads(graph)]
+    store.replace_graph(graph, quads)
+
+
+def _reprocess(store: Any, graph: str, canonical: dict[str, str]) -> bool:
+    """Re-map a document from its source file when its identities split (after a removal).
+    Returns False (and leaves the graph as it is) when the file is gone or changed."""
+    from kg.build import process_file
+    from kg.document import content_hash
+
+    rows = select(store, f"SELECT ?path ?hash WHERE {{ GRAPH <{graph}> {{ <{graph}> ckg:sourcePath ?path ; ckg:contentHash ?hash }} }}")
+    if not rows:
+        return False
+    path = rows[0]["path"].split("::", 1)[0]
+    if not os.path.exists(path) or content_hash(Path(path).read_bytes()) != rows[0]["hash"]:
+        return False
+    processed = process_file(rows[0]["path"], resolver=canonical)
+    store.replace_graph(graph, processed.quads)
+    return True
