@@ -159,13 +159,16 @@ def build(
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
-    articles_changed = report.count("stored") > 0
+    # A build killed between storing documents and refreshing identities leaves the marker
+    # behind, so the next build refreshes even when every document is unchanged.
+    articles_changed = report.count("stored") > 0 or is_stale(store)
     if articles_changed:
         report.identity = refresh_identity(store)
     if news:
         _build_news(store, news, report, skip_unchanged and not articles_changed, stamp, progress, on_outcome)
-    if derive and report.count("stored"):
+    if derive and (report.count("stored") or is_stale(store)):
         report.derived_triples = refresh_derived(store)
+    mark_stale(store, False)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -206,6 +209,22 @@ def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
                            f"(at {Path(where.filename).name}:{where.lineno}); please report it")
 
 
+STALE = NamedNode(T.CKG + "derivedGraphsStale")
+
+
+def is_stale(store: Any) -> bool:
+    """True when documents changed since identities and derived graphs were last computed."""
+    return bool(store.query(f"ASK {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> true }} }}"))
+
+
+def mark_stale(store: Any, stale: bool) -> None:
+    if stale:
+        store.add_quads([Quad(NamedNode(BUILD_LOG_GRAPH), STALE, Literal("true", datatype=NamedNode(T.XSD + "boolean")),
+                              NamedNode(BUILD_LOG_GRAPH))])
+    else:
+        store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> ?x }} }}")
+
+
 def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str,
                resolver: dict[str, str] | None = None) -> DocumentOutcome:
     iri = document_iri(str(path))
@@ -218,6 +237,7 @@ def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str,
     doc = processed.doc
     if skip_unchanged and store.document_hash(iri) == doc.content_hash:
         return DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
+    mark_stale(store, True)
     store.replace_graph(iri, processed.quads)
     record_ingestion(store, iri, stamp)
     return DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(processed.quads)),
@@ -264,6 +284,7 @@ def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> l
 
     present = set(store.graphs())
     removed: list[str] = []
+    mark_stale(store, True)
     for path in paths:
         text = str(path)
         iri = text if text.startswith(("http://", "https://")) else document_iri(text)
@@ -277,6 +298,7 @@ def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> l
         refresh_identity(store)
         if derive:
             refresh_derived(store)
+        mark_stale(store, False)
     else:
         for graph in store.graphs():
             store.remove_graph(graph)
