@@ -43,8 +43,9 @@ class DocumentOutcome:
 
     path: str
     iri: str
-    status: str  # stored | unchanged | failed
+    status: str  # stored | unchanged | quarantined (bad input) | failed (internal error)
     reason: str | None = None
+    code: str | None = None  # stable short reason: yaml-alias, too-large, encoding, internal …
     title: str | None = None
     triples: int = 0
     warnings: list[ReadWarning] = field(default_factory=list)
@@ -62,7 +63,8 @@ class BuildReport:
 
     @property
     def failed(self) -> list[DocumentOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
+        """Documents not stored: quarantined input and internal errors."""
+        return [o for o in self.outcomes if o.status in ("failed", "quarantined")]
 
     @property
     def warnings_by_kind(self) -> Counter[str]:
@@ -78,7 +80,8 @@ class BuildReport:
             f"{'documents read':<24}{len(self.outcomes):>8}",
             f"{'stored':<24}{self.count('stored'):>8}",
             f"{'unchanged (skipped)':<24}{self.count('unchanged'):>8}",
-            f"{'failed':<24}{self.count('failed'):>8}",
+            f"{'quarantined (bad input)':<24}{self.count('quarantined'):>8}",
+            f"{'failed (internal error)':<24}{self.count('failed'):>8}",
             f"{'triples written':<24}{self.triples:>8}",
             f"{'derived triples':<24}{self.derived_triples:>8}",
             f"{'seconds':<24}{self.seconds:>8.2f}",
@@ -88,7 +91,7 @@ class BuildReport:
             lines.append("warnings by kind:")
             lines.extend(f"  {kind:<22}{n:>8}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
         for outcome in self.failed:
-            lines.append(f"FAILED {outcome.path}: {outcome.reason}")
+            lines.append(f"{outcome.status.upper()} [{outcome.code}] {outcome.reason}")
         return "\n".join(lines)
 
 
@@ -194,7 +197,7 @@ def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchang
                 outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
                                           warnings=doc.warnings)
         except DocumentError as exc:
-            outcome = DocumentOutcome(str(path), iri, "failed", str(exc))
+            outcome = DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
             outcome = _internal_error(path, iri, exc)
         report.outcomes.append(outcome)
@@ -206,7 +209,7 @@ def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
     where = traceback.extract_tb(exc.__traceback__)[-1]
     return DocumentOutcome(str(path), iri, "failed",
                            f"{path}: internal error {type(exc).__name__}: {exc} "
-                           f"(at {Path(where.filename).name}:{where.lineno}); please report it")
+                           f"(at {Path(where.filename).name}:{where.lineno}); please report it", code="internal")
 
 
 STALE = NamedNode(T.CKG + "derivedGraphsStale")
@@ -231,7 +234,7 @@ def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str,
     try:
         processed = process_file(path, resolver)
     except DocumentError as exc:
-        return DocumentOutcome(str(path), iri, "failed", str(exc))
+        return DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
     except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
         return _internal_error(path, iri, exc)
     doc = processed.doc

@@ -91,7 +91,8 @@ def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | No
     if as_json:
         click.echo(json.dumps({
             "stored": report.count("stored"), "unchanged": report.count("unchanged"),
-            "failed": [{"path": o.path, "reason": o.reason} for o in report.failed],
+            "failed": [{"path": o.path, "status": o.status, "code": o.code, "reason": o.reason}
+                       for o in report.failed],
             "triples": report.triples, "seconds": round(report.seconds, 3),
             "warnings_by_kind": dict(sorted(report.warnings_by_kind.items())),
         }, ensure_ascii=False, indent=2))

@@ -60,7 +60,8 @@ def test_build_reports_failures_and_keeps_the_good(tmp_path):
     assert report["stored"] == 1
     [failure] = report["failed"]
     assert failure["path"].endswith("broken.md") and "front matter" in failure["reason"]
-    assert "FAILED" in result.stderr and "broken.md" in result.stderr
+    assert failure["status"] == "quarantined" and failure["code"] == "no-front-matter"
+    assert "QUARANTINED [no-front-matter]" in result.stderr and "broken.md" in result.stderr
     assert kg("show", "Battle of Hosn", "--json", store=tmp_path / "store").returncode == 0
 
 

@@ -80,3 +80,12 @@ def iter_source_files(paths: list[str | Path]) -> list[Path]:
 
 __all__ = ["DocumentError", "KINDS", "READERS", "document_kind", "iter_source_files", "read_document", "reader_for", "register_reader"]
 
+
+def _register_wikitext() -> None:
+    from kg.readers.wikitext import read_wikitext
+
+    register_reader(".wiki", read_wikitext)
+    register_reader(".wikitext", read_wikitext)
+
+
+_register_wikitext()

@@ -23,6 +23,7 @@ all (no front matter, YAML that does not parse) raises :class:`DocumentError`.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -65,13 +66,93 @@ class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.Base
         yaml.resolver.BaseResolver.__init__(self)
 
 
-def load_yaml(text: str) -> Any:
-    """Parse YAML with :class:`StringLoader`.
+#: Limits checked before any parsing; our articles' front matter is < 100 kB.
+MAX_FILE_BYTES = int(os.environ.get("KG_MAX_FILE_BYTES", 32 * 1024 * 1024))
+MAX_FRONT_MATTER_CHARS = int(os.environ.get("KG_MAX_FRONT_MATTER_CHARS", 2 * 1024 * 1024))
+MAX_BODY_CHARS = int(os.environ.get("KG_MAX_BODY_CHARS", 16 * 1024 * 1024))
+#: Deeper nesting is refused before libyaml sees it: its C parser recurses and crashes the
+#: process at ~30,000 levels, and its time grows with the square of the depth.
+MAX_YAML_DEPTH = 64
 
-    >>> load_yaml("a: NO\\nb: 010\\nc: [1, ~]")
-    {'a': 'NO', 'b': '010', 'c': ['1', '~']}
+_STR_TAG = "tag:yaml.org,2002:str"
+_ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
+
+
+class UnsafeYAML(ValueError):
+    """YAML using a feature our documents never need (and attackers love)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        self.code = code
+        super().__init__(message)
+
+
+def nesting_depth(text: str) -> int:
+    r"""An upper bound of the nesting depth of a YAML text, without parsing it: flow
+    brackets opened and not yet closed, plus indentation levels. Quoted text is not
+    skipped, so the bound can only be too high, never too low.
+
+    >>> nesting_depth("a:\n  b: [1, [2, {c: 3}]]\n")
+    4
     """
-    return yaml.load(text, Loader=StringLoader)  # noqa: S506 - StringLoader is safe
+    depth = deepest = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}" and depth:
+            depth -= 1
+        elif char == "\n":
+            depth = 0
+    indent = max((len(line) - len(line.lstrip(" -")) for line in text.splitlines()), default=0)
+    return deepest + indent // 2
+
+
+def load_yaml(text: str) -> Any:
+    r"""Parse front matter YAML safely: libyaml composes the node tree (C speed), then only
+    plain mappings, sequences and strings are accepted.
+
+    Refused with :class:`UnsafeYAML`: aliases (``*x``: a 640-byte alias bomb expands without
+    limit once traversed), explicit tags (``!!python/object/apply``, ``!!binary``), duplicate
+    keys (PyYAML silently keeps the last), nesting deeper than :data:`MAX_YAML_DEPTH`.
+    Every scalar is the exact source string (no implicit booleans, numbers or dates).
+
+    >>> load_yaml("a: NO\nb: 010\nc: [1, ~, 2016-12-22]")
+    {'a': 'NO', 'b': '010', 'c': ['1', '~', '2016-12-22']}
+    >>> load_yaml("a: &x [1]\nb: *x")  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    UnsafeYAML: YAML alias at line 2: aliases are not accepted
+    """
+    if nesting_depth(text) > MAX_YAML_DEPTH:
+        raise UnsafeYAML("yaml-too-deep", f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
+    node = yaml.compose(text, Loader=StringLoader)  # noqa: S506 - StringLoader is safe
+    if node is None:
+        return None
+    return _to_python(node, 0, set())
+
+
+def _to_python(node: yaml.Node, depth: int, seen: set[int]) -> Any:
+    if depth > MAX_YAML_DEPTH:
+        raise UnsafeYAML("yaml-too-deep", f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
+    if node.tag not in _ALLOWED_TAGS:
+        raise UnsafeYAML("yaml-tag", f"explicit YAML tag {node.tag!r} at line {node.start_mark.line + 1}: "
+                                     "tags are not accepted")
+    if id(node) in seen:
+        raise UnsafeYAML("yaml-alias", f"YAML alias (a node used again, line {node.start_mark.line + 1}): "
+                                       "aliases are not accepted")
+    seen.add(id(node))
+    if isinstance(node, yaml.ScalarNode):
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_to_python(item, depth + 1, seen) for item in node.value]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = _to_python(key_node, depth + 1, seen)
+        if not isinstance(key, str):
+            raise UnsafeYAML("yaml-key", f"non-string YAML key at line {key_node.start_mark.line + 1}")
+        if key in result:
+            raise UnsafeYAML("yaml-duplicate-key", f"duplicate YAML key {key!r} at line {key_node.start_mark.line + 1}")
+        result[key] = _to_python(value_node, depth + 1, seen)
+    return result
 
 
 FRONT_MATTER_DELIMITER = "---"
@@ -108,24 +189,40 @@ def read_wtf_markdown(path: str | Path, data: bytes | None = None) -> Document:
     ('Battle of Aleppo (2012–2016)', True)
     """
     path = Path(path)
+    if data is None and path.stat().st_size > MAX_FILE_BYTES:
+        raise DocumentError(str(path), None, None, f"file is {path.stat().st_size} bytes; the limit is "
+                            f"{MAX_FILE_BYTES} ($KG_MAX_FILE_BYTES)", code="too-large")
     raw = path.read_bytes() if data is None else data
+    if len(raw) > MAX_FILE_BYTES:
+        raise DocumentError(str(path), None, None, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}",
+                            code="too-large")
     try:
         decoded = decode_bytes(raw)
     except DecodeError as exc:
-        raise DocumentError(str(path), None, None, str(exc)) from None
+        raise DocumentError(str(path), None, None, str(exc), code="encoding") from None
     repaired = repair_text(decoded.text)
     text = repaired.text
     parts = split_front_matter(text)
     if parts is None:
         raise DocumentError(str(path), None, text[:40],
-                            "no YAML front matter: expected a first line '---' and a closing '---' line")
+                            "no YAML front matter: expected a first line '---' and a closing '---' line",
+                            code="no-front-matter")
     front, body = parts
+    if len(front) > MAX_FRONT_MATTER_CHARS:
+        raise DocumentError(str(path), "front matter", None, f"front matter is {len(front)} characters; the "
+                            f"limit is {MAX_FRONT_MATTER_CHARS} ($KG_MAX_FRONT_MATTER_CHARS)", code="too-large")
+    if len(body) > MAX_BODY_CHARS:
+        raise DocumentError(str(path), "body", None, f"body is {len(body)} characters; the limit is "
+                            f"{MAX_BODY_CHARS} ($KG_MAX_BODY_CHARS)", code="too-large")
     try:
         meta = load_yaml(front)
+    except UnsafeYAML as exc:
+        raise DocumentError(str(path), "front matter", None, str(exc), code=exc.code) from None
     except yaml.YAMLError as exc:
-        raise DocumentError(str(path), "front matter", None, f"YAML does not parse: {exc}") from None
+        raise DocumentError(str(path), "front matter", None, f"YAML does not parse: {exc}", code="yaml-syntax") from None
     if not isinstance(meta, dict):
-        raise DocumentError(str(path), "front matter", repr(meta)[:60], "front matter is not a mapping")
+        raise DocumentError(str(path), "front matter", repr(meta)[:60], "front matter is not a mapping",
+                            code="not-a-mapping")
 
     title = _string(meta.get("title")) or path.stem.replace("_", " ")
     doc = Document(
