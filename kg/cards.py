@@ -105,6 +105,7 @@ def _by_label(store: Any, text: str) -> list[dict[str, str]]:
 def conflict_card(store: Any, iri: str) -> dict[str, Any]:
     """The conflict card of ``iri`` (see ``shared/design/cards.md``)."""
     c = sparql_iri(iri)
+    primary = primary_source(store, c)
     base = select(store, f"""SELECT ?title ?start ?end ?ongoing ?lat ?lon ?result ?dateText WHERE {{
         {c} rdfs:label ?title FILTER(LANG(?title) = "en")
         OPTIONAL {{ {c} ckg:startDate ?start }} OPTIONAL {{ {c} ckg:endDate ?end }}
@@ -131,8 +132,9 @@ def conflict_card(store: Any, iri: str) -> dict[str, Any]:
         "coordinates": {"lat": row["lat"], "lon": row["lon"]} if row.get("lat") is not None else None,
         "result": row.get("result"),
         "result_items": [r["x"] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {c} ckg:resultItem ?x }} ORDER BY ?x")],
-        "sides": _sides(store, c),
-        "casualties_total": _quantities(store, f"{c} ckg:casualties ?q"),
+        "primary_source": primary,
+        "sides": _sides(store, c, primary),
+        "casualties_total": _quantities(store, _in(primary, f"{c} ckg:casualties ?q")),
         "sources": _documents(store, f"?d ckg:describes {c}"),
         "mentioned_in": _documents(store, f"?d schema:mentions {c}"),
         "warnings": [r["m"] for r in select(store, f"""SELECT DISTINCT ?m ?o WHERE {{
@@ -153,25 +155,41 @@ def _documents(store: Any, pattern: str) -> list[dict[str, Any]]:
     return [{"iri": r["d"], "title": r["title"], "kind": r["kind"]} for r in rows]
 
 
-def _sides(store: Any, c: str) -> list[dict[str, Any]]:
-    sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {c} ckg:side ?side . ?side ckg:sideNumber ?n }} ORDER BY ?n ?side")
+def _in(graph: str | None, pattern: str) -> str:
+    """Restrict a triple pattern to one document's graph (when several describe a conflict)."""
+    return f"GRAPH {sparql_iri(graph)} {{ {pattern} }}" if graph else pattern
+
+
+def primary_source(store: Any, c: str) -> str | None:
+    """The document whose description of the conflict is richest (ties: smallest IRI).
+
+    Several documents can describe one conflict (revisions, a wikitext and a wtf copy);
+    their sides differ, so the card shows one of them and lists the others as sources.
+    """
+    rows = select(store, f"""SELECT ?d (COUNT(?x) AS ?n) WHERE {{ ?d ckg:describes {c} .
+        GRAPH ?d {{ {c} ckg:side ?s . ?s ?p ?x }} }} GROUP BY ?d ORDER BY DESC(?n) ?d LIMIT 1""")
+    return rows[0]["d"] if rows else None
+
+
+def _sides(store: Any, c: str, graph: str | None = None) -> list[dict[str, Any]]:
+    sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {_in(graph, f'{c} ckg:side ?side')} . ?side ckg:sideNumber ?n }} ORDER BY ?n ?side")
     merged: dict[int, dict[str, Any]] = {}
     for side_row in sides:
         s = sparql_iri(side_row["side"])
         side = merged.setdefault(side_row["n"], {"number": side_row["n"], "parties": [], "commanders": [],
                                                  "units": [], "strength": [], "casualties": []})
-        side["parties"].extend(_parties(store, s))
-        side["commanders"].extend(_commanders(store, s))
-        side["units"].extend(_units(store, s))
-        side["strength"].extend(_quantities(store, f"{s} ckg:strength ?q"))
-        side["casualties"].extend(_quantities(store, f"{s} ckg:casualties ?q"))
+        side["parties"].extend(_parties(store, s, graph))
+        side["commanders"].extend(_commanders(store, s, graph))
+        side["units"].extend(_units(store, s, graph))
+        side["strength"].extend(_quantities(store, _in(graph, f"{s} ckg:strength ?q")))
+        side["casualties"].extend(_quantities(store, _in(graph, f"{s} ckg:casualties ?q")))
     return [merged[n] for n in sorted(merged)]
 
 
-def _parties(store: Any, s: str) -> list[dict[str, Any]]:
+def _parties(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?party (MIN(?l) AS ?label) ?role ?start ?end ?text ?order ?group ?country
                                     (MIN(?cl) AS ?countryLabel) ?periodText WHERE {{
-        {s} ckg:participation ?p . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order .
+        {_in(graph, f"{s} ckg:participation ?p")} . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order .
         BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role)
         OPTIONAL {{ ?party rdfs:label ?l }}
         OPTIONAL {{ ?p ckg:startDate ?start }} OPTIONAL {{ ?p ckg:endDate ?end }}
@@ -183,10 +201,10 @@ def _parties(store: Any, s: str) -> list[dict[str, Any]]:
              "text": r["text"]} for r in rows]
 
 
-def _commanders(store: Any, s: str) -> list[dict[str, Any]]:
+def _commanders(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order
                                     (GROUP_CONCAT(DISTINCT STR(?re); separator=" ") AS ?roleLinks) WHERE {{
-        {s} ckg:command ?c . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order .
+        {_in(graph, f"{s} ckg:command ?c")} . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order .
         OPTIONAL {{ ?person rdfs:label ?l }} OPTIONAL {{ ?c ckg:roleDescription ?role }}
         OPTIONAL {{ ?c ckg:roleEntity ?re }}
     }} GROUP BY ?person ?role ?kia ?text ?order ORDER BY ?order ?person""")
@@ -194,10 +212,10 @@ def _commanders(store: Any, s: str) -> list[dict[str, Any]]:
              "role_links": sorted(r["roleLinks"].split()) if r["roleLinks"] else [], "text": r["text"]} for r in rows]
 
 
-def _units(store: Any, s: str) -> list[dict[str, Any]]:
+def _units(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?unit (MIN(?l) AS ?label) ?parent (MIN(?pl) AS ?parentLabel) ?start ?end
                                     ?level ?text ?order WHERE {{
-        {s} ckg:deployment ?d . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order .
+        {_in(graph, f"{s} ckg:deployment ?d")} . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order .
         OPTIONAL {{ ?unit rdfs:label ?l }}
         OPTIONAL {{ ?d ckg:parentDeployment/ckg:unit ?parent OPTIONAL {{ ?parent rdfs:label ?pl }} }}
         OPTIONAL {{ ?d ckg:startDate ?start }} OPTIONAL {{ ?d ckg:endDate ?end }}
