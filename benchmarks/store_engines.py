@@ -307,9 +307,9 @@ def worker(engine_name: str, n_triples: int, workdir: Path) -> dict[str, Any]:
 
 
 def export_check(n_triples: int, workdir: Path) -> dict[str, float]:
-    """Time kg.export's sorted + verified Turtle/N-Quads (the determinism tax), in memory."""
+    """Time kg.exporter's sorted + verified Turtle/N-Quads (the determinism tax), in memory."""
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    from kg.export import export
+    from kg.exporter import export
     from kg.store import open_store
 
     store = open_store(in_memory=True)
@@ -350,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--engines", default=",".join(ENGINES), help="comma-separated subset of " + ", ".join(ENGINES))
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per worker run")
-    parser.add_argument("--no-export", action="store_true", help="skip timing kg.export")
+    parser.add_argument("--no-export", action="store_true", help="skip timing kg.exporter")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--export-worker", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -414,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
                 if proc.returncode != 0:
                     raise RuntimeError(proc.stderr[-3000:])
                 times.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        print(f"kg.export (sorted, prefixes fixed, fsync + strict re-parse check), median: "
+        print(f"kg.exporter (sorted, prefixes fixed, fsync + strict re-parse check), median: "
               f"Turtle {fmt_seconds(statistics.median(t['ttl'] for t in times))}, "
               f"N-Quads {fmt_seconds(statistics.median(t['nq'] for t in times))}")
     if len(rows) != 1 or len(counts) != 1:

@@ -8,7 +8,7 @@ The package is laid out along the data flow::
     kg.rdf        records -> RDF quads (ontology terms, mapping)
     kg.store      the embedded Oxigraph store (one named graph per document)
     kg.cards      conflict / entity / document cards read back with SPARQL
-    kg.export     Turtle, N-Triples, N-Quads, TriG, JSON-LD
+    kg.exporter   Turtle, N-Triples, N-Quads, TriG, JSON-LD
     kg.cli        the ``kg`` command, a thin layer over the functions below
 
 Example:
@@ -39,8 +39,8 @@ def open_store(path: str | None = None, *, read_only: bool = False, in_memory: b
 
 
 def build(store: Any, paths: list[str], **options: Any) -> Any:
-    """Build files/folders into the store; returns a :class:`kg.build.BuildReport`."""
-    from kg.build import build as _build
+    """Build files/folders into the store; returns a :class:`kg.builder.BuildReport`."""
+    from kg.builder import build as _build
 
     return _build(store, paths, **options)
 
@@ -75,6 +75,6 @@ def card(store: Any, target: str) -> dict[str, Any]:
 
 def export(store: Any, fmt: str, out: Any, **options: Any) -> int:
     """Export the store in ``fmt`` (ttl, nt, nq, trig, jsonld) to a path or binary stream."""
-    from kg.export import export as _export, format_for
+    from kg.exporter import export as _export, format_for
 
     return _export(store, format_for(fmt), out, **options)

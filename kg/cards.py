@@ -336,6 +336,9 @@ def document_card(store: Any, iri: str) -> dict[str, Any]:
         {d} schema:mentions ?e OPTIONAL {{ ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource {d} }} }}
         OPTIONAL {{ ?e rdfs:label ?l }} }} GROUP BY ?e ORDER BY DESC(?count) ?label""")
     triples = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {d} {{ ?s ?p ?o }} }}")
+    from kg.linking import mention_spans
+
+    spans = mention_spans(store, iri)
     return {
         "kind": row["kind"],
         "iri": iri,
@@ -346,7 +349,8 @@ def document_card(store: Any, iri: str) -> dict[str, Any]:
         "published": row["published"],
         "encoding_repair": row["repair"],
         "describes": _refs(store, f"GRAPH {d} {{ {d} ckg:describes ?x }}"),
-        "mentions": [{"iri": r["e"], "label": r["label"], "count": r["count"], "spans": []} for r in mentions],
+        "mentions": [{"iri": r["e"], "label": r["label"], "count": r["count"], "spans": spans.get(r["e"], [])}
+                     for r in mentions],
         "about": _refs(store, f"GRAPH {d} {{ {d} schema:about ?x }}"),
         "triples": triples[0]["n"] if triples else 0,
         "warnings": [{"kind": r["kind"], "field": r["field"], "message": r["message"]} for r in warnings],

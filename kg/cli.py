@@ -74,23 +74,28 @@ def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
 @click.option("--force", is_flag=True, help="Rebuild documents even when their content hash is unchanged.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar on stderr (default: when a terminal).")
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
+@click.option("--workers", type=click.IntRange(1, 64), default=None, envvar="KG_WORKERS",
+              help="Processes that read, parse and map articles (one writer); default $KG_WORKERS or 1.")
 @click.pass_obj
-def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | None, as_json: bool) -> None:
+def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | None, as_json: bool,
+          workers: int | None) -> None:
     """Build files or folders of documents into the store.
 
     Every good document is stored even when others fail; exit 1 if any failed.
     """
-    from kg.build import build as run_build
+    from kg.builder import build as run_build
 
     for path in paths:
         if not Path(path).exists():
             _fail(f"{path}: no such file or folder", EXIT_USAGE)
-    report = run_build(obj.store(), list(paths), progress=progress, skip_unchanged=not force)
+    report = run_build(obj.store(), list(paths), progress=progress, skip_unchanged=not force, workers=workers)
     obj.store().flush()
     click.echo(report.summary(), err=True)
     if as_json:
         click.echo(json.dumps({
             "stored": report.count("stored"), "unchanged": report.count("unchanged"),
+            "skipped": report.count("skipped"),
+            "dumps": {path: str(stats) for path, stats in sorted(report.dump_stats.items())},
             "failed": [{"path": o.path, "status": o.status, "code": o.code, "reason": o.reason}
                        for o in report.failed],
             "triples": report.triples, "seconds": round(report.seconds, 3),
@@ -171,7 +176,7 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
     """Export the graph (deterministic output, stable prefixes), or a network projection
     of it as GraphML/GEXF."""
     from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
-    from kg.export import export as run_export, format_for
+    from kg.exporter import export as run_export, format_for
     from kg.sparql import select, sparql_iri
 
     network_format = (fmt or Path(output).suffix.lstrip(".")).lower()
@@ -208,7 +213,7 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
     except (TargetNotFound, AmbiguousTarget) as exc:
         _fail(str(exc), EXIT_DATA)
     if graphs is None and not with_build_log:
-        from kg.build import BUILD_LOG_GRAPH
+        from kg.builder import BUILD_LOG_GRAPH
 
         graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH]
     out: Any = sys.stdout.buffer if output == "-" else output
@@ -254,7 +259,7 @@ def stats(obj: Context, as_json: bool, identity: bool) -> None:
 def remove(obj: Context, paths: tuple[str, ...]) -> None:
     """Remove documents (by file path or document IRI) and every entity only they
     introduced; identities are recomputed."""
-    from kg.build import remove as run_remove
+    from kg.builder import remove as run_remove
 
     try:
         removed = run_remove(obj.store(), list(paths))

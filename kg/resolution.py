@@ -197,6 +197,8 @@ def _described(store: Any) -> set[str]:
 
 
 # --- resolution ----------------------------------------------------------------------
+_MINOR_WORDS_CAPITALISED = frozenset({"For", "Of", "The", "And", "In", "On", "At", "To", "A", "An", "By"})
+
 _FAMILY = {
     T.Person.value: "person",
     T.ArmedGroup.value: "organisation",
@@ -293,12 +295,15 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None,
 
     def rank(key: str) -> tuple:
         title = title_of.get(key, "")
+        words = title.split()[1:]
         return (
             key in curated_targets,
             key in described,
             key.startswith(T.RESOURCE) and not key.startswith((T.NAME, T.RESOURCE + "local/")),
             spelled.get(title, 0) > 0,
             len(docs_per_key.get(key, ())),
+            # English titles keep minor words lower-case ('for', 'of'), other words capitalised
+            -sum(1 for w in words if w in _MINOR_WORDS_CAPITALISED),
             sum(1 for c in title if c.isupper()),
         )
 
@@ -466,7 +471,7 @@ def _rewrite_graph(store: Any, graph: str, rename: dict[str, str]) -> None:
 def _reprocess(store: Any, graph: str, canonical: dict[str, str]) -> bool:
     """Re-map a document from its source file when its identities split (after a removal).
     Returns False (and leaves the graph as it is) when the file is gone or changed."""
-    from kg.build import process_file
+    from kg.builder import process_file
     from kg.document import content_hash
 
     rows = select(store, f"SELECT ?path ?hash WHERE {{ GRAPH <{graph}> {{ <{graph}> ckg:sourcePath ?path ; ckg:contentHash ?hash }} }}")

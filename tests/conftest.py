@@ -16,7 +16,7 @@ CORPUS = DATA / "wikipedia"
 @pytest.fixture(scope="session")
 def corpus_store(tmp_path_factory):
     """The whole wtf_wikipedia corpus built into an on-disk store (once per session)."""
-    from kg.build import build
+    from kg.builder import build
     from kg.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("corpus") / "store")
@@ -29,7 +29,7 @@ def corpus_store(tmp_path_factory):
 @pytest.fixture(scope="session")
 def sample_store(tmp_path_factory):
     """Only the damaged sample article, as received, built into an on-disk store."""
-    from kg.build import build
+    from kg.builder import build
     from kg.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("sample") / "store")

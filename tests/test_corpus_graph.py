@@ -9,8 +9,8 @@ import rdflib
 
 import kg
 from conftest import CORPUS
-from kg.build import BUILD_LOG_GRAPH, build
-from kg.export import export, format_for
+from kg.builder import BUILD_LOG_GRAPH, build
+from kg.exporter import export, format_for
 from kg.validate import format_report, validate_store
 
 

@@ -1,4 +1,4 @@
-"""Exports (kg.export): every format parses back to the store's content, deterministically
+"""Exports (kg.exporter): every format parses back to the store's content, deterministically
 and atomically."""
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import rdflib
 from pyoxigraph import BlankNode, Literal, NamedNode, Quad
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-import kg.export
-from kg.export import ExportError, JsonLdFormat, NTriplesFormat, export, format_for, formats
+import kg.exporter
+from kg.exporter import ExportError, JsonLdFormat, NTriplesFormat, export, format_for, formats
 from kg.rdf import terms
 from kg.store import KGStore, open_store
 
@@ -353,5 +353,5 @@ def test_export_keeps_the_target_file_mode(store: KGStore, tmp_path: Path) -> No
 
 
 def test_docstring_examples() -> None:
-    result = doctest.testmod(kg.export, optionflags=doctest.ELLIPSIS)
+    result = doctest.testmod(kg.exporter, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 5 and result.failed == 0

@@ -9,9 +9,9 @@ import pytest
 
 import kg
 from conftest import CORPUS, SAMPLE_CLEAN
-from kg.build import build, remove
+from kg.builder import build, remove
 from kg.cards import AmbiguousTarget, card, resolve_target
-from kg.export import export, format_for
+from kg.exporter import export, format_for
 from kg.identity import normalise_title, resource_iri
 from kg.rdf import terms as T
 from kg.resolution import Surface, is_generic, resolve
@@ -180,7 +180,7 @@ def test_commander_conflicts_and_sides(corpus_store):
 
 
 def _canonical_nquads(store, tmp_path, name):
-    from kg.build import BUILD_LOG_GRAPH
+    from kg.builder import BUILD_LOG_GRAPH
 
     out = tmp_path / f"{name}.nq"
     export(store, format_for("nq"), out, graphs=[g for g in store.graphs() if g != BUILD_LOG_GRAPH])

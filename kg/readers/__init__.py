@@ -81,6 +81,15 @@ def iter_source_files(paths: list[str | Path]) -> list[Path]:
 __all__ = ["DocumentError", "KINDS", "READERS", "document_kind", "iter_source_files", "read_document", "reader_for", "register_reader"]
 
 
+def _register_news() -> None:
+    from kg.readers.news import read_news
+
+    register_reader(".txt", read_news, kind="news")
+
+
+_register_news()
+
+
 def _register_wikitext() -> None:
     from kg.readers.wikitext import read_wikitext
 
@@ -89,3 +98,18 @@ def _register_wikitext() -> None:
 
 
 _register_wikitext()
+
+
+def _read_dump_as_one(path: str | Path) -> Document:
+    raise DocumentError(str(path), None, None, "a MediaWiki dump holds many documents: build it with "
+                        "`kg build` (or iterate kg.readers.dump.iter_dump)", code="multi-document")
+
+
+def _register_dumps() -> None:
+    # `kg build` expands dumps page by page (kg.pipeline.iter_work); registering the
+    # extensions makes folders pick them up.
+    for extension in (".xml", ".xml.bz2", ".xml.gz"):
+        register_reader(extension, _read_dump_as_one)
+
+
+_register_dumps()

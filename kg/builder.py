@@ -18,7 +18,7 @@ import sys
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,7 @@ class BuildReport:
     seconds: float = 0.0
     derived_triples: int = 0
     identity: Any = None
+    dump_stats: dict[str, Any] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -82,10 +83,13 @@ class BuildReport:
             f"{'unchanged (skipped)':<24}{self.count('unchanged'):>8}",
             f"{'quarantined (bad input)':<24}{self.count('quarantined'):>8}",
             f"{'failed (internal error)':<24}{self.count('failed'):>8}",
+            f"{'skipped (no infobox)':<24}{self.count('skipped'):>8}",
             f"{'triples written':<24}{self.triples:>8}",
             f"{'derived triples':<24}{self.derived_triples:>8}",
             f"{'seconds':<24}{self.seconds:>8.2f}",
         ]
+        for dump, stats in sorted(self.dump_stats.items()):
+            lines.append(f"dump {Path(dump).name}: {stats}")
         kinds = self.warnings_by_kind
         if kinds:
             lines.append("warnings by kind:")
@@ -139,8 +143,14 @@ def build(
     skip_unchanged: bool = True,
     derive: bool = True,
     on_outcome: Callable[[DocumentOutcome], None] | None = None,
+    workers: int | None = None,
+    batch_quads: int = 50_000,
 ) -> BuildReport:
     """Build every readable file under ``paths`` into ``store``.
+
+    Articles (files and dump pages) are read, parsed and mapped by ``workers`` processes
+    (default ``$KG_WORKERS`` or 1) and written by this one; new document graphs are
+    inserted in batches of about ``batch_quads`` quads, one transaction per batch.
 
     >>> import kg.store
     >>> store = kg.store.open_store(in_memory=True)
@@ -150,18 +160,29 @@ def build(
     """
     started = time.perf_counter()
     report = BuildReport()
-    files = iter_source_files(list(paths))
-    articles = [f for f in files if document_kind(f) != "news"]
-    news = [f for f in files if document_kind(f) == "news"]
+    paths = list(paths)
+    news = [f for f in iter_source_files(paths) if document_kind(f) == "news"]
     stamp = ingestion_time()
+    from kg.pipeline import default_workers, iter_work, process_items
     from kg.resolution import current_resolver, refresh_identity
 
     resolver = current_resolver(store)
-    for path in _progress(articles, progress, "articles"):
-        outcome = _build_one(store, path, skip_unchanged, stamp, resolver)
+    known = store.document_hashes()
+    writer = _BatchWriter(store, stamp, batch_quads)
+
+    def todo() -> Iterator[Any]:
+        for item in iter_work(paths, report.dump_stats):
+            if skip_unchanged and known.get(item.iri) == item.content_hash:
+                report.outcomes.append(DocumentOutcome(item.path, item.iri, "unchanged"))
+                continue
+            yield item
+
+    for result in _progress(process_items(todo(), resolver, workers or default_workers()), progress, "articles"):
+        outcome = writer.write(result)
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    writer.flush()
     # A build killed between storing documents and refreshing identities leaves the marker
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)
@@ -174,6 +195,49 @@ def build(
     mark_stale(store, False)
     report.seconds = time.perf_counter() - started
     return report
+
+
+class _BatchWriter:
+    """The one writer: new document graphs go in batches (one transaction each); a graph
+    that already exists is replaced on its own (one transaction, old facts removed)."""
+
+    def __init__(self, store: Any, stamp: str, batch_quads: int) -> None:
+        self.store = store
+        self.stamp = stamp
+        self.batch_quads = batch_quads
+        self.existing = set(store.graphs())
+        self.pending: list[Quad] = []
+        self.marked = False
+
+    def write(self, result: Any) -> DocumentOutcome:
+        item = result.item
+        if result.status != "processed":
+            status = "skipped" if result.status == "skipped" else result.status
+            return DocumentOutcome(item.path, item.iri, status, reason=result.reason, title=result.title,
+                                   code=result.code)
+        quads = result.quads()
+        if not self.marked:
+            mark_stale(self.store, True)
+            self.marked = True
+        log = NamedNode(BUILD_LOG_GRAPH)
+        if item.iri in self.existing:
+            self.flush()
+            self.store.replace_graph(item.iri, quads)
+            record_ingestion(self.store, item.iri, self.stamp)
+        else:
+            self.existing.add(item.iri)
+            self.pending.extend(quads)
+            self.pending.append(Quad(NamedNode(item.iri), PROV_GENERATED,
+                                     Literal(self.stamp, datatype=XSD_DATETIME), log))
+            if len(self.pending) >= self.batch_quads:
+                self.flush()
+        return DocumentOutcome(item.path, item.iri, "stored", title=result.title, triples=len(quads),
+                               warnings=result.warnings)
+
+    def flush(self) -> None:
+        if self.pending:
+            self.store.add_quads(self.pending)
+            self.pending = []
 
 
 def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
@@ -226,25 +290,6 @@ def mark_stale(store: Any, stale: bool) -> None:
                               NamedNode(BUILD_LOG_GRAPH))])
     else:
         store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> ?x }} }}")
-
-
-def _build_one(store: Any, path: Path, skip_unchanged: bool, stamp: str,
-               resolver: dict[str, str] | None = None) -> DocumentOutcome:
-    iri = document_iri(str(path))
-    try:
-        processed = process_file(path, resolver)
-    except DocumentError as exc:
-        return DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
-        return _internal_error(path, iri, exc)
-    doc = processed.doc
-    if skip_unchanged and store.document_hash(iri) == doc.content_hash:
-        return DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
-    mark_stale(store, True)
-    store.replace_graph(iri, processed.quads)
-    record_ingestion(store, iri, stamp)
-    return DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(processed.quads)),
-                           warnings=doc.warnings)
 
 
 def record_ingestion(store: Any, iri: str, stamp: str) -> None:
