@@ -52,7 +52,31 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _PluginGroup(click.Group):
+    """Adds the verbs of :mod:`kg.commands` on first lookup, not at import time: a plug-in
+    module that imports this one (for Context, exit codes) may be the first to import it,
+    and registering eagerly would then see that module half-loaded and drop its verbs."""
+
+    _loaded = False
+
+    def _load(self) -> None:
+        if not self._loaded:
+            self._loaded = True
+            from kg.commands import load_commands
+
+            for command in load_commands():
+                self.add_command(command)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        self._load()
+        return super().get_command(ctx, cmd_name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        self._load()
+        return super().list_commands(ctx)
+
+
+@click.group(cls=_PluginGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--store", "store_path", envvar="KG_STORE", metavar="DIR",
               help="Store directory (default: $KG_STORE or ./kg-store).")
 @click.option("--memory", is_flag=True, help="Use a throw-away in-memory store.")
@@ -274,12 +298,3 @@ def remove(obj: Context, paths: tuple[str, ...]) -> None:
 def run() -> None:  # pragma: no cover - entry point alias
     main()
 
-
-def _register_plugins() -> None:
-    from kg.commands import load_commands
-
-    for command in load_commands():
-        main.add_command(command)
-
-
-_register_plugins()

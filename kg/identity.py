@@ -74,7 +74,7 @@ def _allowed_in_iri(char: str) -> bool:
         0xA0 <= code <= 0xD7FF
         or 0xF900 <= code <= 0xFDCF
         or 0xFDF0 <= code <= 0xFFEF
-        or (0x10000 <= code <= 0xEFFFD and (code & 0xFFFF) < 0xFFFE)
+        or (0x10000 <= code <= 0xEFFFD and (code & 0xFFFF) < 0xFFFE and not 0xE0000 <= code < 0xE1000)
     )
 
 
