@@ -432,6 +432,7 @@ def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> Ident
     by_graph: dict[str, list[Surface]] = defaultdict(list)
     for s in surfaces:
         by_graph[s.graph].append(s)
+    renames: dict[str, dict[str, str]] = {}
     for graph, items in sorted(by_graph.items()):
         mapping: dict[str, set[str]] = defaultdict(set)
         for s in items:
@@ -439,12 +440,13 @@ def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> Ident
         if all(targets == {old} for old, targets in mapping.items()):
             continue
         if all(len(targets) == 1 for targets in mapping.values()):
-            rename = {old: next(iter(t)) for old, t in mapping.items() if t != {old}}
-            _rewrite_graph(store, graph, rename)
+            renames[graph] = {old: next(iter(t)) for old, t in mapping.items() if t != {old}}
             report.rewritten_documents.append(graph)
         else:
             if _reprocess(store, graph, resolution.canonical):
                 report.reprocessed_documents.append(graph)
+    # merges are exact renames: all documents in one transaction, only the quads that change
+    store.rename_terms(renames)
     store.replace_graph(IDENTITY_GRAPH, identity_quads(resolution, described))
     groups = resolution.groups()
     report.entities = len(groups)
@@ -455,17 +457,6 @@ def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> Ident
     report.local = sum(1 for c in groups if c.startswith(T.RESOURCE + "local/"))
     report.type_conflicts = len(resolution.type_conflicts)
     return report
-
-
-def _rewrite_graph(store: Any, graph: str, rename: dict[str, str]) -> None:
-    """Rename entity IRIs inside one document graph (a merge: exact, no source needed)."""
-    def term(value: Any) -> Any:
-        if isinstance(value, NamedNode) and value.value in rename:
-            return NamedNode(rename[value.value])
-        return value
-
-    quads = [Quad(term(q.subject), q.predicate, term(q.object), q.graph_name) for q in store.quads(graph)]
-    store.replace_graph(graph, quads)
 
 
 def _reprocess(store: Any, graph: str, canonical: dict[str, str]) -> bool:

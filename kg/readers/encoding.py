@@ -18,9 +18,13 @@ import ftfy
 from ftfy.badness import is_bad
 
 
-#: Lines holding characters that mojibake is made of (Latin-1 / Mac Roman letters, box and
-#: punctuation marks); only those are given to ftfy's slower badness test.
-_MOJIBAKE_HINT = re.compile(r"^.*[\u0080-\u024f\u2018-\u203a\u2122\u2202-\u221e\u25ca\uf8ff].*$", re.MULTILINE)
+#: Mojibake is a *pair*: a lead character that UTF-8 lead bytes become under Latin-1, cp1252
+#: or Mac Roman (Ã, Â, â, Ø, Ù, ‚, Ÿ …) followed by one that a continuation byte becomes. Only
+#: lines with such a pair go to ftfy's badness test (about 1 ms per long line).
+_LEAD = "\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u201a\u2020\u2021\u221a\u2248"
+_CONTINUATION = ("\u0080-\u00bf\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6"
+                 "\u02dc\u2013-\u203a\u20ac\u2122\u2202-\u221e\u2260\u2264\u2265\u25ca\uf8ff")
+_MOJIBAKE_HINT = re.compile(rf"^.*[{_LEAD}][{_CONTINUATION}].*$", re.MULTILINE)
 
 
 class DecodeError(ValueError):
