@@ -51,6 +51,7 @@ import re
 import secrets
 import stat
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -617,9 +618,12 @@ def _atomic_write(target: Path, export_format: ExportFormat, content: SortedCont
     """Write beside the target, fsync, verify by strict re-parse, then rename over it."""
     parent = target.parent if str(target.parent) else Path(".")
     parent.mkdir(parents=True, exist_ok=True)
-    # A dot-name in the same folder: os.replace is atomic only within one file system.
+    # A dot-name in the same folder: os.replace is atomic only within one file system. The
+    # name carries the writer's pid, so that a later export can tell a file left by a killed
+    # writer (kill -9, OOM killer: no Python cleanup runs) from one being written now.
+    _remove_stale_temp_files(parent, target.name)
     while True:
-        tmp = parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        tmp = parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
         try:
             # O_EXCL: never reuse someone else's file; mode 0o666 lets the umask decide,
             # like a normal open() (mkstemp would force 0600).
@@ -651,6 +655,57 @@ def _atomic_write(target: Path, export_format: ExportFormat, content: SortedCont
         tmp.unlink(missing_ok=True)
         raise
     _fsync_dir(parent)
+
+
+_LEGACY_TMP_AGE = 24 * 3600  # seconds; for ".name.<hex>.tmp" files of older versions (no pid)
+
+
+def _remove_stale_temp_files(folder: Path, name: str) -> list[str]:
+    """Remove ``.<name>.<pid>.<hex>.tmp`` files whose writer process is gone; returns their
+    names. Files of a live process (this one included: another thread may be exporting)
+    are kept; so is anything not named like ours. POSIX only (no safe liveness probe on
+    Windows, where ``os.kill`` terminates)."""
+    if os.name != "posix":
+        return []
+    prefix = f".{name}."
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and entry.name.endswith(".tmp")):
+            continue
+        middle = entry.name[len(prefix):-len(".tmp")].split(".")
+        if len(middle) == 2 and middle[0].isdigit() and re.fullmatch(r"[0-9a-f]{8}", middle[1]):
+            if _pid_alive(int(middle[0])):
+                continue
+        elif len(middle) == 1 and re.fullmatch(r"[0-9a-f]{8}", middle[0]):
+            try:
+                if time.time() - entry.stat(follow_symlinks=False).st_mtime < _LEGACY_TMP_AGE:
+                    continue
+            except OSError:
+                continue
+        else:
+            continue
+        try:
+            os.unlink(entry.path)
+            removed.append(entry.name)
+        except FileNotFoundError:
+            pass
+    return removed
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0 or pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
 
 
 def _fsync_dir(folder: Path) -> None:

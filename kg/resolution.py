@@ -192,10 +192,6 @@ def load_surfaces(store: Any) -> list[Surface]:
             for r in rows]
 
 
-def _described(store: Any) -> set[str]:
-    return {r["c"] for r in select(store, "SELECT DISTINCT ?c WHERE { ?d ckg:describes ?c }")}
-
-
 # --- resolution ----------------------------------------------------------------------
 _MINOR_WORDS_CAPITALISED = frozenset({"For", "Of", "The", "And", "In", "On", "At", "To", "A", "An", "By"})
 
@@ -212,12 +208,13 @@ _TYPE_PRIORITY = [T.Country.value, T.MilitaryConflict.value, T.Person.value, T.A
                   T.MilitaryUnit.value, T.Place.value]
 
 
-def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None,
-            described: set[str] | None = None) -> Resolution:
+def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> Resolution:
     """Compute identities from surface forms (pure: the same input gives the same output,
-    whatever its order)."""
+    whatever its order, and whatever the store's IRIs were before)."""
     aliases = aliases or {}
-    described = described or set()
+    # an article's own title (field "title") outranks other spellings; read from the surface
+    # keys, never from resolved IRIs, which a previous refresh may have renamed
+    described = {s.key for s in surfaces if "title" in s.fields}
     uf = _UnionFind()
     evidence: list[Evidence] = []
     surfaces = sorted(set(surfaces), key=lambda s: (s.key, s.graph, s.name, s.page or ""))
@@ -360,6 +357,7 @@ def _decide_type(evidence: dict[str, set[str]]) -> str:
 
 # --- writing -------------------------------------------------------------------------
 def identity_quads(resolution: Resolution, described: set[str]) -> list[Quad]:
+    """``described``: canonical IRIs an article describes (their label is the article's title)."""
     """The identity graph: canonical labels, merged spellings and all the evidence."""
     g = T.IDENTITY_GRAPH
     quads: list[Quad] = []
@@ -426,8 +424,8 @@ def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> Ident
     """Recompute identities for the whole store, rewrite the document graphs whose
     references changed, and replace the identity graph."""
     surfaces = load_surfaces(store)
-    described = _described(store)
-    resolution = resolve(surfaces, load_aliases() if aliases is None else aliases, described)
+    resolution = resolve(surfaces, load_aliases() if aliases is None else aliases)
+    described = {resolution.canonical[s.key] for s in surfaces if "title" in s.fields}
     report = IdentityReport(surfaces=len(surfaces))
     by_graph: dict[str, list[Surface]] = defaultdict(list)
     for s in surfaces:

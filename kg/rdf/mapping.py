@@ -230,6 +230,9 @@ class DocumentMapper:
     # -- conflict ------------------------------------------------------------------------
     def map_conflict(self, record: ConflictRecord) -> NamedNode:
         title = normalise_title(record.title)
+        # n-ary node IRIs hash the surface key, not the resolved IRI: a later identity merge
+        # renames the conflict but must not change the IRIs re-ingestion would mint
+        self.conflict_key = entity_iri(EntityRef(title, title), scope=self.graph.value)
         conflict = self.entity(EntityRef(title, title), T.MilitaryConflict, field="title")
         self.add(self.graph, T.describes, conflict)
         self.add(conflict, RDFS_LABEL, text_literal(title, "en"))
@@ -267,7 +270,7 @@ class DocumentMapper:
         self.add(conflict, GEO_LAT, Literal(lat, datatype=XSD_DECIMAL))
         self.add(conflict, GEO_LONG, Literal(lon, datatype=XSD_DECIMAL))
         self.add(conflict, T.coordinatesText, text_literal(coordinates.text))
-        geometry = NamedNode(node_iri("geometry", conflict.value, lat, lon))
+        geometry = NamedNode(node_iri("geometry", self.conflict_key, lat, lon))
         self.add(conflict, HAS_GEOMETRY, geometry)
         self.add(geometry, RDF_TYPE, GEOMETRY)
         self.add(geometry, AS_WKT, Literal(f"POINT({lon} {lat})", datatype=WKT))
@@ -284,7 +287,7 @@ class DocumentMapper:
             self.add(conflict, item_predicate, text_literal(bullet))
 
     def _map_side(self, conflict: NamedNode, side: Side) -> None:
-        node = NamedNode(node_iri("side", conflict.value, side.number))
+        node = NamedNode(node_iri("side", self.conflict_key, side.number))
         self.add(conflict, T.side, node)
         self.add(node, RDF_TYPE, T.Side)
         self.add(node, T.sideNumber, int_literal(side.number))
@@ -364,9 +367,10 @@ class DocumentMapper:
     def _map_quantities(self, conflict: NamedNode, side: NamedNode | None, quantities: list[Quantity],
                         predicate: NamedNode, rdf_class: NamedNode) -> None:
         owner = side if side is not None else conflict
+        owner_key = side.value if side is not None else self.conflict_key
         nodes: list[NamedNode] = []
         for order, quantity in enumerate(quantities):
-            node = NamedNode(node_iri(rdf_class.value.rsplit("#", 1)[1], owner.value, order,
+            node = NamedNode(node_iri(rdf_class.value.rsplit("#", 1)[1], owner_key, order,
                                       quantity.field, quantity.text, quantity.kind))
             nodes.append(node)
             self.add(owner, predicate, node)
@@ -416,7 +420,7 @@ OA_END = NamedNode(T.OA + "end")
 OA_EXACT = NamedNode(T.OA + "exact")
 OA_SPECIFIC_RESOURCE = NamedNode(T.OA + "SpecificResource")
 SCHEMA_MENTIONS = NamedNode(T.SCHEMA + "mentions")
-XSD_NON_NEGATIVE = NamedNode(T.XSD + "nonNegativeInteger")
+
 
 
 def map_mentions(mapper: DocumentMapper, mentions: list[Mention]) -> None:
@@ -432,14 +436,15 @@ def map_mentions(mapper: DocumentMapper, mentions: list[Mention]) -> None:
     targets: dict[str, NamedNode] = {}
     for mention in mentions:
         if mention.iri is not None:
-            entity = NamedNode(mention.iri)
+            entity, key = NamedNode(mention.iri), mention.iri
         elif mention.page is not None:
-            entity = mapper.entity(EntityRef(mention.exact, mention.page), T.Entity, field="body")
+            ref = EntityRef(mention.exact, mention.page)
+            entity, key = mapper.entity(ref, T.Entity, field="body"), entity_iri(ref, scope=doc.value)
         else:
             continue
-        counts[entity.value] = counts.get(entity.value, 0) + 1
-        targets[entity.value] = entity
-        annotation = NamedNode(node_iri("annotation", doc.value, mention.start, mention.end, entity.value))
+        counts[key] = counts.get(key, 0) + 1
+        targets[key] = entity
+        annotation = NamedNode(node_iri("annotation", doc.value, mention.start, mention.end, key))
         target = NamedNode(annotation.value + "-target")
         position = NamedNode(annotation.value + "-position")
         quote = NamedNode(annotation.value + "-quote")
@@ -452,21 +457,25 @@ def map_mentions(mapper: DocumentMapper, mentions: list[Mention]) -> None:
         mapper.add(target, OA_HAS_SELECTOR, position)
         mapper.add(target, OA_HAS_SELECTOR, quote)
         mapper.add(position, RDF_TYPE, OA_POSITION_SELECTOR)
-        mapper.add(position, OA_START, Literal(str(mention.start), datatype=XSD_NON_NEGATIVE))
-        mapper.add(position, OA_END, Literal(str(mention.end), datatype=XSD_NON_NEGATIVE))
+        # xsd:integer, not nonNegativeInteger: Oxigraph stores derived integer types as
+        # xsd:integer, and re-ingestion must find the same literals it wrote
+        mapper.add(position, OA_START, int_literal(mention.start))
+        mapper.add(position, OA_END, int_literal(mention.end))
         mapper.add(quote, RDF_TYPE, OA_QUOTE_SELECTOR)
         mapper.add(quote, OA_EXACT, text_literal(mention.exact))
         if mention.section:
             mapper.add(annotation, T.section, text_literal(mention.section))
         if mention.confidence is not None:
             mapper.add(annotation, T.confidence, Literal(_decimal(round(mention.confidence, 4)), datatype=XSD_DECIMAL))
-    for iri in sorted(counts):
-        mapper.add(doc, SCHEMA_MENTIONS, targets[iri])
-        count_node = NamedNode(node_iri("mentioncount", doc.value, iri))
+    # one count node per surface key (stable under later identity merges); two spellings of
+    # one entity give two nodes, and readers sum them (the cards do)
+    for key in sorted(counts):
+        mapper.add(doc, SCHEMA_MENTIONS, targets[key])
+        count_node = NamedNode(node_iri("mentioncount", doc.value, key))
         mapper.add(doc, T.mentionCount, count_node)
         mapper.add(count_node, RDF_TYPE, T.MentionCount)
-        mapper.add(count_node, T.mentioned, targets[iri])
-        mapper.add(count_node, T.count, int_literal(counts[iri]))
+        mapper.add(count_node, T.mentioned, targets[key])
+        mapper.add(count_node, T.count, int_literal(counts[key]))
 
 
 def _decimal(value: float) -> str:
