@@ -1,0 +1,211 @@
+"""Median latency of every named query: embedded (pyoxigraph in-process) and over HTTP.
+
+Usage::
+
+    .venv/bin/python benchmarks/query_latency.py                 # corpus + ~1M-triple scale-up
+    .venv/bin/python benchmarks/query_latency.py --triples 300000 --repeat 5
+    .venv/bin/python benchmarks/query_latency.py --store kg-store --triples 0   # an existing store only
+
+For each graph (the corpus built from data/wikipedia, then a synthetic scale-up made of
+renamed copies of it), every named query of queries/ runs with its default parameters:
+
+* **embedded**: ``KGStore.query`` on the store opened read-only, every row turned into Python
+  values (what ``kg query`` does);
+* **HTTP oxigraph**: a POST to a plain ``oxigraph serve-read-only`` on the same directory,
+  asking for SPARQL JSON results, read and parsed with ``json`` (what a SPARQLWrapper client
+  pays, minus SPARQLWrapper's own overhead);
+* **HTTP kg serve**: the same through ``kg serve`` (its front: read-only guard, deadline,
+  completeness check, one worker per request).
+
+The scale-up: the corpus graph is copied K times (K = triples / corpus size, rounded up);
+copy k > 0 renames every IRI minted by the project (``…/resource/``, ``…/id/``,
+``…/document/``, ``…/graph/``) by inserting ``copyk/`` after that segment, so that each copy is
+a disjoint graph of the same shape. Literals (labels) are left as they are, as the brief
+asks, so a query that looks an entity up by label finds it in every copy and returns about K
+times the rows: the row counts are printed.
+
+Each measurement is the median of ``--repeat`` runs after one warm-up run; a slow query stops
+repeating after ``--budget`` seconds (at least one timed run). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pyoxigraph as ox  # noqa: E402
+
+from kg.endpoint import running_endpoint, start_oxigraph  # noqa: E402
+from kg.queries import load_queries, render, run_local  # noqa: E402
+from kg.rdf import terms as T  # noqa: E402
+from kg.store import open_store  # noqa: E402
+
+MINTED = [T.RESOURCE, T.NODE, T.DOCUMENT, T.GRAPH]
+
+
+def build_corpus(target: Path) -> None:
+    subprocess.run([sys.executable, "-m", "kg", "--store", str(target), "build", str(ROOT / "data" / "wikipedia")],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def _renamer(k: int) -> Callable[[object], object]:
+    cache: dict[str, ox.NamedNode] = {}
+
+    def rename(term: object) -> object:
+        if not isinstance(term, ox.NamedNode):
+            return term
+        iri = term.value
+        found = cache.get(iri)
+        if found is not None:
+            return found
+        new = term
+        for base in MINTED:
+            if iri.startswith(base):
+                new = ox.NamedNode(f"{base}copy{k}/{iri[len(base):]}")
+                break
+        cache[iri] = new
+        return new
+
+    return rename
+
+
+def build_scaled(source: Path, target: Path, triples: int) -> tuple[int, int]:
+    """Copies of the store at ``source`` into a new store at ``target``: (copies, quads)."""
+    reader = ox.Store.read_only(str(source))
+    quads = list(reader.quads_for_pattern(None, None, None, None))
+    del reader
+    copies = max(1, math.ceil(triples / len(quads)))
+    store = ox.Store(str(target))
+
+    def generate():
+        for k in range(copies):
+            if k == 0:
+                yield from quads
+                continue
+            rename = _renamer(k)
+            for q in quads:
+                yield ox.Quad(rename(q.subject), rename(q.predicate), rename(q.object), rename(q.graph_name))
+
+    store.bulk_extend(generate())
+    store.flush()
+    store.optimize()
+    total = len(store)
+    del store
+    return copies, total
+
+
+def timed(run: Callable[[], int], repeat: int, budget: float) -> tuple[float, int]:
+    """(median seconds, rows) of ``run`` after one warm-up."""
+    rows = run()
+    times: list[float] = []
+    started = time.perf_counter()
+    while len(times) < repeat and (not times or time.perf_counter() - started < budget):
+        t0 = time.perf_counter()
+        rows = run()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), rows
+
+
+def http_runner(url: str, sparql: str, timeout: float) -> Callable[[], int]:
+    body = urllib.parse.urlencode({"query": sparql}).encode()
+
+    def run() -> int:
+        request = urllib.request.Request(url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            data = json.loads(response.read())
+        return len(data["results"]["bindings"])
+
+    return run
+
+
+def measure(store_path: Path, repeat: int, budget: float, timeout: float) -> dict[str, dict[str, float]]:
+    queries = load_queries()
+    out: dict[str, dict[str, float]] = {}
+    store = open_store(store_path, read_only=True)
+    try:
+        for name, query in queries.items():
+            sparql = render(query)
+            seconds, rows = timed(lambda: len(run_local(store, sparql).rows), repeat, budget)
+            out[name] = {"embedded": seconds, "rows": rows}
+            print(f"  {name}: embedded {seconds * 1000:.1f} ms, {rows} rows", file=sys.stderr, flush=True)
+    finally:
+        store.close()
+    with start_oxigraph(store_path, read_only=True) as server:
+        for name, query in queries.items():
+            seconds, _ = timed(http_runner(server.query_url, render(query), timeout), repeat, budget)
+            out[name]["oxigraph"] = seconds
+    with running_endpoint(store_path, timeout=timeout, workers=2) as base:
+        for name, query in queries.items():
+            seconds, _ = timed(http_runner(base + "/query", render(query), timeout), repeat, budget)
+            out[name]["kg serve"] = seconds
+    return out
+
+
+def table(results: list[tuple[str, int, dict[str, dict[str, float]]]]) -> str:
+    head = "| query |"
+    rule = "|---|"
+    for label, quads, _ in results:
+        head += (f" rows ({label}) | embedded ms | HTTP oxigraph ms | HTTP kg serve ms | HTTP/embedded |")
+        rule += "---:|---:|---:|---:|---:|"
+    lines = [head, rule]
+    for name in results[0][2]:
+        line = f"| {name} |"
+        for _, _, data in results:
+            d = data[name]
+            ratio = d["oxigraph"] / d["embedded"] if d["embedded"] > 0 else float("nan")
+            line += (f" {int(d['rows'])} | {d['embedded'] * 1000:.1f} | {d['oxigraph'] * 1000:.1f} | "
+                     f"{d['kg serve'] * 1000:.1f} | {ratio:.2f} |")
+        lines.append(line)
+    for label, quads, data in results:
+        emb = statistics.median(d["embedded"] for d in data.values()) * 1000
+        ox_ = statistics.median(d["oxigraph"] for d in data.values()) * 1000
+        front = statistics.median(d["kg serve"] for d in data.values()) * 1000
+        lines.append(f"\n{label}: {quads:,} quads; median over queries: embedded {emb:.1f} ms, "
+                     f"HTTP oxigraph {ox_:.1f} ms, HTTP kg serve {front:.1f} ms")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--store", type=Path, help="An existing store to measure (default: build the corpus).")
+    parser.add_argument("--triples", type=int, default=1_000_000, help="Size of the scale-up (0: none).")
+    parser.add_argument("--repeat", type=int, default=7, help="Timed runs per query and mode (median).")
+    parser.add_argument("--budget", type=float, default=6.0, help="Seconds after which a query stops repeating.")
+    parser.add_argument("--timeout", type=float, default=300.0, help="HTTP timeout per request (s).")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
+        corpus = args.store
+        if corpus is None:
+            corpus = Path(tmp) / "corpus"
+            print("building the corpus store…", file=sys.stderr, flush=True)
+            build_corpus(corpus)
+        quads = len(ox.Store.read_only(str(corpus)))
+        print(f"corpus: {quads} quads", file=sys.stderr, flush=True)
+        results = [("corpus", quads, measure(corpus, args.repeat, args.budget, args.timeout))]
+        if args.triples:
+            scaled = Path(tmp) / "scaled"
+            started = time.perf_counter()
+            copies, total = build_scaled(corpus, scaled, args.triples)
+            print(f"scale-up: {copies} copies, {total} quads in {time.perf_counter() - started:.1f} s",
+                  file=sys.stderr, flush=True)
+            label = f"{total / 1e6:.2f}M" if total >= 1e6 else f"{total / 1e3:.0f}k"
+            results.append((label, total, measure(scaled, args.repeat, args.budget, args.timeout)))
+    print(table(results))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,93 @@
+"""``kg plot``: the notebook's pictures from the command line (matplotlib, Agg backend)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+if TYPE_CHECKING:  # kg.cli imports this module while it registers plug-ins: import it late
+    from kg.cli import Context
+
+_FORMATS = (".png", ".svg", ".pdf")
+
+
+@click.command()
+@click.argument("what", type=click.Choice(["alliances", "strength"]))
+@click.option("-o", "--output", required=True, metavar="FILE",
+              help="Image to write (.png, .svg or .pdf), atomically.")
+@click.option("--conflict", default=None, metavar="TITLE",
+              help="Only this conflict and the conflicts within it (part of, transitively).")
+@click.option("--top", type=click.IntRange(min=1), default=None,
+              help="Alliances: the N parties in most conflicts (default 40). "
+                   "Strength: the N largest conflicts or estimates (default 25).")
+@click.option("--title", default=None, help="Title of the picture (default: says what is drawn).")
+@click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True,
+              help="Resolution (dots per inch) of a .png.")
+@click.pass_obj
+def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | None, title: str | None,
+         dpi: int) -> None:
+    """Draw the alliance network or the strengths per side as an image.
+
+    \b
+    kg plot alliances -o alliances.png --conflict "Syrian Civil War"
+    kg plot strength -o aleppo.png --conflict "Battle of Aleppo (2012–2016)"
+
+    Alliances: parties sized by the conflicts they fought in, coloured by camp of
+    co-belligerents, linked when they fought on the same side. Strength: for a conflict with
+    figures of its own, one bar per estimate; for a war (or no --conflict), personnel per
+    side of each conflict within it. Bars are coloured by side. Exit 1 when there is
+    nothing to draw.
+    """
+    from kg.cli import EXIT_DATA, EXIT_USAGE, _fail
+
+    suffix = Path(output).suffix.lower()
+    if suffix not in _FORMATS:
+        _fail(f"-o {output}: the image must end in {', '.join(_FORMATS)}", EXIT_USAGE)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from kg import analysis
+    from kg.cards import AmbiguousTarget, TargetNotFound
+
+    store = obj.store(read_only=True)
+    try:
+        if what == "alliances":
+            scope = analysis.conflicts_within(store, conflict) if conflict else None
+            if analysis.alliance_network(store, scope).number_of_nodes() == 0:
+                _fail(f"no parties to draw{' in ' + repr(conflict) if conflict else ''}", EXIT_DATA)
+            fig = analysis.plot_alliances(store, scope, top=top or 40, title=title, dpi=dpi)
+            drawn = f"alliance network of {len(scope) if scope else 'all'} conflicts"
+        else:
+            frame = analysis.strengths(store, conflict)
+            if not frame["value"].notna().any():
+                _fail(f"no strength figures{' in ' + repr(conflict) if conflict else ''}", EXIT_DATA)
+            fig = analysis.plot_strengths(store, conflict, top=top or 25, title=title, dpi=dpi)
+            drawn = "strengths per side"
+    except AmbiguousTarget as exc:
+        click.echo(f"kg: {conflict!r} matches several things; say which:", err=True)
+        for candidate in exc.candidates:
+            click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
+        sys.exit(EXIT_DATA)
+    except TargetNotFound as exc:
+        _fail(str(exc), EXIT_DATA)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{suffix}")
+    try:
+        fig.savefig(tmp, format=suffix.lstrip("."))
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+        plt.close(fig)
+    click.echo(f"wrote {drawn} to {output}", err=True)
+
+
+COMMANDS = [plot]
