@@ -17,7 +17,6 @@ from typing import Any
 import click
 
 import kg
-from kg.rdf import terms as T
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -158,6 +157,19 @@ def parse(path: str, as_json: bool) -> None:
     click.echo(render_record(doc, record))
 
 
+def fail_on_target(target: str, exc: LookupError) -> None:
+    """Exit 1 for a target that names nothing, or several things (listed, so the user can
+    say which)."""
+    from kg.cards import AmbiguousTarget
+
+    if isinstance(exc, AmbiguousTarget):
+        click.echo(f"kg: {target!r} matches several things; say which:", err=True)
+        for candidate in exc.candidates:
+            click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
+        sys.exit(EXIT_DATA)
+    _fail(str(exc), EXIT_DATA)
+
+
 @main.command()
 @click.argument("target")
 @click.option("--json", "as_json", is_flag=True, help="Print the card as JSON (UTF-8).")
@@ -172,13 +184,8 @@ def show(obj: Context, target: str, as_json: bool) -> None:
 
     try:
         result = card(obj.store(read_only=True), target)
-    except AmbiguousTarget as exc:
-        click.echo(f"kg: {target!r} matches several things; say which:", err=True)
-        for candidate in exc.candidates:
-            click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
-        sys.exit(EXIT_DATA)
-    except TargetNotFound as exc:
-        _fail(str(exc), EXIT_DATA)
+    except (AmbiguousTarget, TargetNotFound) as exc:
+        fail_on_target(target, exc)
         return
     if as_json:
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))

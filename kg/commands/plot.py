@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,7 +42,7 @@ def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | 
     side of each conflict within it. Bars are coloured by side. Exit 1 when there is
     nothing to draw.
     """
-    from kg.cli import EXIT_DATA, EXIT_USAGE, _fail
+    from kg.cli import EXIT_DATA, EXIT_USAGE, _fail, fail_on_target
 
     suffix = Path(output).suffix.lower()
     if suffix not in _FORMATS:
@@ -70,13 +69,8 @@ def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | 
                 _fail(f"no strength figures{' in ' + repr(conflict) if conflict else ''}", EXIT_DATA)
             fig = analysis.plot_strengths(store, conflict, top=top or 25, title=title, dpi=dpi)
             drawn = "strengths per side"
-    except AmbiguousTarget as exc:
-        click.echo(f"kg: {conflict!r} matches several things; say which:", err=True)
-        for candidate in exc.candidates:
-            click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
-        sys.exit(EXIT_DATA)
-    except TargetNotFound as exc:
-        _fail(str(exc), EXIT_DATA)
+    except (AmbiguousTarget, TargetNotFound) as exc:
+        fail_on_target(str(conflict), exc)
         return
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -44,7 +44,7 @@ from dataclasses import dataclass, field as dataclass_field
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
-from kg.infobox.flags import flag_country
+from kg.infobox.flags import entry_country
 from kg.infobox.records import Commander, EntityRef, Period
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -59,6 +59,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    skip_entry,
     split_page,
     split_trailing_parentheticals,
     strip_markup,
@@ -213,15 +214,8 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
     name = tidy_name(strip_rank(core.strip(" *")))
 
     flag = entry.flag
-    flag_page = flag.link.page if flag is not None and flag.link is not None else None
-    country = flag_country(flag.text, flag_page) if flag is not None else None
-
-    if not name:
-        if flag is not None:
-            warnings.append(ReadWarning("flag-only", field_name, source, "a flag without a commander"))
-        return None
-    if PLACEHOLDER.match(name):
-        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
+    country = entry_country(entry)
+    if skip_entry(name, flag is not None, field_name, source, "a commander", warnings):
         return None
 
     roles: list[str] = []

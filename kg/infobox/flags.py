@@ -187,3 +187,13 @@ def is_country_title(title: str) -> bool:
                                    + chr(_REGIONAL_A + ord(country.alpha_2[1]) - ord("A")))
         _COUNTRY_TITLES = names
     return _fold(title) in _COUNTRY_TITLES
+
+
+def entry_country(entry: object) -> EntityRef | None:
+    """The country of the flag an entry of a scanned field starts with (``None`` without a
+    flag): the flag's link page when the flag is linked, else the country the emoji spells."""
+    flag = getattr(entry, "flag", None)
+    if flag is None:
+        return None
+    page = flag.link.page if flag.link is not None else None
+    return flag_country(flag.text, page)

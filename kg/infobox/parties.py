@@ -48,7 +48,7 @@ import re
 
 from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
-from kg.infobox.flags import flag_country, is_same_country
+from kg.infobox.flags import entry_country, is_same_country
 from kg.infobox.records import EntityRef, Party, Period, Role
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -61,6 +61,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    skip_entry,
     split_trailing_parentheticals,
     strip_markup,
     tidy_name,
@@ -132,8 +133,7 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
     period = _first_period(qualifiers, field_name, warnings)
 
     flag = entry.flag
-    flag_page = flag.link.page if flag is not None and flag.link is not None else None
-    country = flag_country(flag.text, flag_page) if flag is not None else None
+    country = entry_country(entry)
 
     if not name:
         if country is None:
@@ -144,11 +144,10 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
         warnings.append(ReadWarning("flag-only", field_name, source,
                                     f"a flag alone: the party is {country.name!r}"))
         return Party(country, role, field_name, source, group, period, None)
-    if PLACEHOLDER.match(name):
-        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
+    if skip_entry(name, False, field_name, source, "a party", warnings):
         return None
     ref = entry_ref(scanned, entry, name, warnings)
-    if flag is not None and is_same_country(flag.text, ref.name, ref.page, flag_page):
+    if flag is not None and is_same_country(flag.text, ref.name, ref.page, flag.link.page if flag.link is not None else None):
         # The party is the country itself (``🇷🇺 Russia``): an unlinked name takes the
         # flag's page.
         if ref.page is None and country is not None:

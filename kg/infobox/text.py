@@ -851,3 +851,21 @@ def tidy_name(name: str) -> str:
             not any(q in name[1:-1] for q in _QUOTES):
         name = name[1:-1].strip()
     return name
+
+
+def skip_entry(name: str, has_flag: bool, field_name: str, source: str, what: str,
+               warnings: list[ReadWarning]) -> bool:
+    """True (with a warning) when an entry yields no record: no name at all, or a
+    placeholder such as ``Unknown``. ``what`` names the record (``a unit``, ``a commander``).
+
+    >>> w = []; skip_entry("Unknown", False, "units1", "Unknown", "a unit", w), w[0].kind
+    (True, 'placeholder')
+    """
+    if not name:
+        if has_flag:
+            warnings.append(ReadWarning("flag-only", field_name, source, f"a flag without {what}"))
+        return True
+    if PLACEHOLDER.match(name):
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
+        return True
+    return False

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
-from kg.infobox.flags import flag_country
+from kg.infobox.flags import entry_country
 from kg.infobox.records import EntityRef, Period, Unit
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -67,6 +67,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    skip_entry,
     split_trailing_parentheticals,
     strip_markup,
     tidy_name,
@@ -213,15 +214,8 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     core = tidy_name(core)
 
     flag = entry.flag
-    flag_page = flag.link.page if flag is not None and flag.link is not None else None
-    country = flag_country(flag.text, flag_page) if flag is not None else None
-
-    if not core:
-        if flag is not None:
-            warnings.append(ReadWarning("flag-only", field_name, source, "a flag without a unit"))
-        return None
-    if PLACEHOLDER.match(core):
-        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {core!r}"))
+    country = entry_country(entry)
+    if skip_entry(core, flag is not None, field_name, source, "a unit", warnings):
         return None
 
     period: Period | None = None

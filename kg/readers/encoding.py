@@ -11,6 +11,7 @@ curly quotes and would change clean text), and records what it did.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -94,3 +95,29 @@ def repair_text(text: str) -> DecodedText:
     if suspicious:
         notes.append("text still looks like mojibake after repair; kept verbatim")
     return DecodedText(fixed.text, notes, repaired, steps, suspicious)
+
+
+def source_text(path: str, raw: bytes) -> tuple[DecodedText, DecodedText]:
+    """Decode and repair a source file's bytes: ``(decoded, repaired)``; ``repaired.text``
+    is the text to read. Bytes we cannot decode raise :class:`~kg.readers.errors.DocumentError`
+    with code ``encoding``."""
+    from kg.readers.errors import DocumentError
+
+    try:
+        decoded = decode_bytes(raw)
+    except DecodeError as exc:
+        raise DocumentError(path, None, None, str(exc), code="encoding") from None
+    return decoded, repair_text(decoded.text)
+
+
+def record_text_fixes(doc: object, decoded: DecodedText, repaired: DecodedText) -> None:
+    """Note on the document (warnings, provenance) what decoding and repair did."""
+    name = os.path.basename(str(getattr(doc, "path")))
+    for note in decoded.notes:
+        doc.warn("decoding", None, name, note)  # type: ignore[attr-defined]
+    if repaired.repaired:
+        doc.warn("encoding-repaired", None, name, repaired.notes[0])  # type: ignore[attr-defined]
+        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"  # type: ignore[attr-defined]
+    if repaired.suspicious:
+        doc.warn("encoding-suspicious", None, name,  # type: ignore[attr-defined]
+                 "text still looks like mojibake after repair")

@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.document import Document, Section, content_hash
-from kg.readers.encoding import DecodeError, decode_bytes, repair_text
+from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
 
 #: Outlet codes (FA-KES manifest, file name prefixes) -> publisher names.
@@ -128,23 +128,13 @@ def read_news(path: str | Path) -> Document:
         raw = path.read_bytes()
     except OSError as exc:
         raise DocumentError(str(path), None, None, f"cannot read: {exc.strerror or exc}") from None
-    try:
-        decoded = decode_bytes(raw)
-    except DecodeError as exc:
-        raise DocumentError(str(path), None, None, str(exc)) from None
-    repaired = repair_text(decoded.text)
+    decoded, repaired = source_text(str(path), raw)
     text = repaired.text
     if not text.strip():
         raise DocumentError(str(path), None, None, "empty news file")
 
     doc = Document(path=str(path), kind="news", title="", content_hash=content_hash(raw), body=text)
-    for note in decoded.notes:
-        doc.warn("encoding-note", None, path.name, note)
-    if repaired.repaired:
-        doc.warn("encoding-repaired", None, path.name, repaired.notes[0])
-        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
-    if repaired.suspicious:
-        doc.warn("encoding-suspicious", None, path.name, "text still looks like mojibake after repair")
+    record_text_fixes(doc, decoded, repaired)
 
     headline, label = find_headline(text)
     doc.extra["headline"] = headline

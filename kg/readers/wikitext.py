@@ -80,8 +80,7 @@ from mwparserfromhell.wikicode import Wikicode
 
 from kg.document import Document, Field, Infobox, Link, ReadWarning, content_hash
 from kg.infobox.flags import flag_title
-from kg.readers.encoding import DecodeError, decode_bytes, repair_text
-from kg.readers.errors import DocumentError
+from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.wtf_markdown import find_body_links, find_sections
 
 __all__ = [
@@ -1287,17 +1286,7 @@ def read_wikitext(path: str | Path, data: bytes | None = None, *, title: str | N
     """
     path = Path(path)
     raw = path.read_bytes() if data is None else data
-    try:
-        decoded = decode_bytes(raw)
-    except DecodeError as exc:
-        raise DocumentError(str(path), None, None, str(exc)) from None
-    repaired = repair_text(decoded.text)
+    decoded, repaired = source_text(str(path), raw)
     doc = document_from_wikitext(repaired.text, str(path), title or title_from_path(path), content_hash(raw))
-    for note in decoded.notes:
-        doc.warn("decoding", None, path.name, note)
-    if repaired.repaired:
-        doc.warn("encoding-repaired", None, path.name, repaired.notes[0])
-        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
-    if repaired.suspicious:
-        doc.warn("encoding-suspicious", None, path.name, "text still looks like mojibake after repair")
+    record_text_fixes(doc, decoded, repaired)
     return doc

@@ -32,7 +32,7 @@ from urllib.parse import unquote
 import yaml
 
 from kg.document import BodyLink, Document, Field, Infobox, Link, Section, content_hash
-from kg.readers.encoding import DecodeError, decode_bytes, repair_text
+from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
 
 try:  # libyaml is 8-10x faster; yaml.safe_load never uses it on its own
@@ -196,11 +196,7 @@ def read_wtf_markdown(path: str | Path, data: bytes | None = None) -> Document:
     if len(raw) > MAX_FILE_BYTES:
         raise DocumentError(str(path), None, None, f"file is {len(raw)} bytes; the limit is {MAX_FILE_BYTES}",
                             code="too-large")
-    try:
-        decoded = decode_bytes(raw)
-    except DecodeError as exc:
-        raise DocumentError(str(path), None, None, str(exc), code="encoding") from None
-    repaired = repair_text(decoded.text)
+    decoded, repaired = source_text(str(path), raw)
     text = repaired.text
     parts = split_front_matter(text)
     if parts is None:
@@ -235,13 +231,7 @@ def read_wtf_markdown(path: str | Path, data: bytes | None = None) -> Document:
         image_url=_string(meta.get("img")),
         published=_string(meta.get("pubDate")),
     )
-    for note in decoded.notes:
-        doc.warn("decoding", None, path.name, note)
-    if repaired.repaired:
-        doc.warn("encoding-repaired", None, path.name, repaired.notes[0])
-        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
-    if repaired.suspicious:
-        doc.warn("encoding-suspicious", None, path.name, "text still looks like mojibake after repair")
+    record_text_fixes(doc, decoded, repaired)
     if "title" not in meta:
         doc.warn("missing-title", "title", path.name, "no title in front matter; used the file name")
 
