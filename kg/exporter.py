@@ -43,6 +43,8 @@ directly (no check possible).
 
 from __future__ import annotations
 
+import abc
+
 import io
 import itertools
 import json
@@ -228,7 +230,7 @@ def _canonical_blocks(blocks: list[tuple[bytes | None, list[bytes]]], dataset: b
 # --- formats and registry ------------------------------------------------------------------
 
 
-class ExportFormat:
+class ExportFormat(abc.ABC):
     """One export format: names, extension, media type and a ``write`` method.
 
     ``dataset`` says whether named graphs are kept (quad formats) or merged (triple
@@ -243,8 +245,9 @@ class ExportFormat:
     dataset: ClassVar[bool]
     rdf_format: ClassVar[ox.RdfFormat]
 
+    @abc.abstractmethod
     def write(self, content: SortedContent, out: BinaryIO) -> None:
-        raise NotImplementedError
+        """Write the sorted content in this format to a binary stream."""
 
     def __repr__(self) -> str:
         return f"<ExportFormat {self.name} {self.extension} {self.media_type}>"

@@ -4,7 +4,7 @@ The Oxigraph server performs ``SERVICE`` calls even when it serves read-only, an
 tools read local files through ``LOAD`` and ``FROM <file:…>``. :func:`check_query` finds those
 in any spelling, so a request can be refused before execution:
 
-* SPARQL processes ``\\uXXXX``/``\\UXXXXXXXX`` escapes *before* parsing (SPARQL 1.1, 19.2), so
+* SPARQL processes ``\\uHHHH``/``\\UHHHHHHHH`` escapes *before* parsing (SPARQL 1.1, 19.2), so
   ``\\u0053ERVICE`` is ``SERVICE``: escapes are decoded first;
 * keywords are case-insensitive, and may sit inside sub-queries, after ``SILENT``, or next to
   comments; string literals, comments and IRIs are blanked so a keyword inside them does not
