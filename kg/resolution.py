@@ -11,8 +11,9 @@ resolved to). From those alone, :func:`resolve` computes identities for the whol
 4. an unlinked name equal to a link anchor that always points to one page is that page
    (``YPG`` -> People's Protection Units); an anchor pointing to several pages makes the name
    *ambiguous*: it stays a local entity and the candidates are recorded;
-5. generic unlinked names (``Special Forces``, ``1st Corps``) are scoped to their document
-   and never merged by rules 3-4: two countries' special forces are not one unit.
+5. generic unlinked names (``Special Forces``, ``1st Corps``) are scoped to the conflict their
+   document describes (or to the document) and never merged by rules 3-4: two countries'
+   special forces are not one unit.
 
 The canonical IRI of a group is chosen by a function of the whole evidence (curated target,
 the title of an article, the spelling used most), so building article by article gives the

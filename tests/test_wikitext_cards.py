@@ -54,3 +54,12 @@ def test_page_without_a_conflict_infobox_describes_nothing(wikitext_store):
     iri = "https://w3id.org/conflict-kg/document/wikitext/Donnelly's_Bar_and_Kay's_Tavern_attacks.wiki"
     card = kg.card(wikitext_store, iri)
     assert card["kind"] == "wikipedia" and card["describes"] == [] and card["mentions"]
+
+
+def test_several_revisions_of_one_conflict_still_conform(wikitext_store):
+    """Three revisions of the American Revolutionary War describe one conflict; generic
+    unlinked unit names are scoped per document, so their deployments must be too."""
+    from kg.validate import format_report, validate_store
+
+    report = validate_store(wikitext_store)
+    assert report.conforms, format_report(report)

@@ -145,6 +145,9 @@ class DocumentMapper:
         self.graph = NamedNode(document_iri(doc.path))
         self.quads: list[Quad] = []
         self.resolver = resolver or {}
+        # generic unlinked names are scoped to the conflict a document describes (so that two
+        # revisions or formats of one article agree), or to the document when it describes none
+        self.scope = self.graph.value
         self._entity_facts: set[tuple[str, str, str]] = set()
         self._surfaces: dict[tuple[str, str], NamedNode] = {}
 
@@ -161,7 +164,7 @@ class DocumentMapper:
         """The node of a referenced entity (its canonical IRI), with the type its field
         implies, its spellings as ``skos:altLabel``, Wikipedia links, and the surface form
         that lets identities be recomputed later."""
-        key = entity_iri(ref, scope=self.graph.value)
+        key = entity_iri(ref, scope=self.scope)
         node = NamedNode(self.resolver.get(key, key))
         self._once(node, RDF_TYPE, rdf_class)
         self._once(node, RDF_TYPE, T.Entity)
@@ -233,6 +236,7 @@ class DocumentMapper:
         # n-ary node IRIs hash the surface key, not the resolved IRI: a later identity merge
         # renames the conflict but must not change the IRIs re-ingestion would mint
         self.conflict_key = entity_iri(EntityRef(title, title), scope=self.graph.value)
+        self.scope = self.conflict_key
         conflict = self.entity(EntityRef(title, title), T.MilitaryConflict, field="title")
         self.add(self.graph, T.describes, conflict)
         self.add(conflict, RDFS_LABEL, text_literal(title, "en"))
@@ -318,7 +322,8 @@ class DocumentMapper:
         self.add(node, T.periodText, text_literal(period.text))
 
     def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
-        node = NamedNode(node_iri("participation", side.value, order, party.field, party.text, entity_iri(party.ref)))
+        node = NamedNode(node_iri("participation", side.value, order, party.field, party.text,
+                                  entity_iri(party.ref, scope=self.scope)))
         self.add(side, T.participation, node)
         self.add(node, RDF_TYPE, T.Participation)
         country = (party.country is not None and entity_iri(party.country) == entity_iri(party.ref)) or (
@@ -334,7 +339,7 @@ class DocumentMapper:
 
     def _map_commander(self, side: NamedNode, order: int, commander: Commander) -> None:
         node = NamedNode(node_iri("command", side.value, order, commander.field, commander.text,
-                                  entity_iri(commander.ref)))
+                                  entity_iri(commander.ref, scope=self.scope)))
         self.add(side, T.command, node)
         self.add(node, RDF_TYPE, T.Command)
         self.add(node, T.commander, self.entity(commander.ref, T.Person, commander.field))
@@ -349,13 +354,16 @@ class DocumentMapper:
         self._provenance(node, order, commander.field, commander.text)
 
     def _map_unit(self, side: NamedNode, order: int, unit: Unit, earlier: list[NamedNode]) -> NamedNode:
-        node = NamedNode(node_iri("deployment", side.value, order, unit.field, unit.text, entity_iri(unit.ref)))
+        parent = earlier[unit.parent] if unit.parent is not None and 0 <= unit.parent < len(earlier) else None
+        # a deployment is identified by its place in the tree: its parent's node is part of it
+        node = NamedNode(node_iri("deployment", side.value, order, unit.field, unit.text,
+                                  entity_iri(unit.ref, scope=self.scope), parent.value if parent else ""))
         self.add(side, T.deployment, node)
         self.add(node, RDF_TYPE, T.UnitDeployment)
         self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit, unit.field))
         self.add(node, T.level, int_literal(unit.level))
-        if unit.parent is not None and 0 <= unit.parent < len(earlier):
-            self.add(node, T.parentDeployment, earlier[unit.parent])
+        if parent is not None:
+            self.add(node, T.parentDeployment, parent)
         if unit.group:
             self.add(node, T.group, text_literal(unit.group))
         if unit.country is not None:
@@ -439,7 +447,7 @@ def map_mentions(mapper: DocumentMapper, mentions: list[Mention]) -> None:
             entity, key = NamedNode(mention.iri), mention.iri
         elif mention.page is not None:
             ref = EntityRef(mention.exact, mention.page)
-            entity, key = mapper.entity(ref, T.Entity, field="body"), entity_iri(ref, scope=doc.value)
+            entity, key = mapper.entity(ref, T.Entity, field="body"), entity_iri(ref, scope=mapper.scope)
         else:
             continue
         counts[key] = counts.get(key, 0) + 1
