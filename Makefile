@@ -1,15 +1,20 @@
 # Two entry points for a fresh machine: `make run` (build the sample graph) and `make test`.
+# Both install the exact, hash-checked versions in requirements.lock (made by `make lock`);
+# `make test-latest` runs the same suite against the newest releases allowed by setup.cfg.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+LATEST := .venv-latest
+PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test venv clean
+.PHONY: run test lint test-latest lock venv clean
 
-$(STAMP): setup.cfg pyproject.toml
+$(STAMP): requirements.lock setup.cfg pyproject.toml
+	rm -rf $(VENV)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install $(PIP_QUIET) --require-hashes -r requirements.lock
+	$(BIN)/pip install $(PIP_QUIET) --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -18,8 +23,29 @@ run: $(STAMP)
 	$(BIN)/kg --store kg-store build data/
 	$(BIN)/kg --store kg-store show "Battle of Aleppo (2012–2016)"
 
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests benchmarks
+	$(BIN)/mypy
+
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+# The newest releases setup.cfg allows, in their own environment: upgrades are deliberate.
+test-latest:
+	rm -rf $(LATEST)
+	$(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/pip install $(PIP_QUIET) --upgrade pip
+	$(LATEST)/bin/pip install $(PIP_QUIET) --upgrade --upgrade-strategy eager -e '.[test]'
+	$(LATEST)/bin/ruff check kg tests benchmarks
+	$(LATEST)/bin/mypy
+	$(LATEST)/bin/python -m pytest -q
+
+# Refresh the lock from setup.cfg's ranges (needs the registry).
+lock: $(STAMP)
+	$(BIN)/pip install $(PIP_QUIET) 'pip-tools>=7.4'
+	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra test --all-build-deps \
+	    --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
+	    -o requirements.lock setup.cfg
+
 clean:
-	rm -rf $(VENV) kg-store
+	rm -rf $(VENV) $(LATEST) kg-store
