@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "data"
-SAMPLE_AS_RECEIVED = DATA / "samples" / "battle_of_aleppo_(2012–2016).as-received.md"
-SAMPLE_CLEAN = DATA / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
-CORPUS = DATA / "wikipedia"
+from helpers import CORPUS, DATA, ROOT, SAMPLE_AS_RECEIVED, SAMPLE_CLEAN  # noqa: F401 - re-exported
 
 
 @pytest.fixture(scope="session")

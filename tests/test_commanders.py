@@ -7,10 +7,16 @@ with hand-written expectations. Plus the full sample article and a corpus-wide c
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
 
 import pytest
-import yaml
+from helpers import (
+    ARTICLES,
+    SAMPLE_CLEAN,
+    corpus_field,
+    field_of,
+    load_cases,
+    read_cases,
+)
 
 import kg.infobox.commanders
 from kg.document import Field, Link, ReadWarning
@@ -19,17 +25,7 @@ from kg.infobox.records import Commander
 from kg.infobox.text import is_flag
 from kg.readers import read_document
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields" / "commanders.yaml"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
-SAMPLE = ROOT / "data" / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
-
-CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
-
-
-def field_of(case: dict) -> Field:
-    links = [Link(link["page"], link.get("text")) for link in case.get("links") or []]
-    return Field(case["field"], case["text"], links, case.get("formatting") or {})
+CASES = read_cases("commanders.yaml")
 
 
 def as_dict(commander: Commander, keys: set[str]) -> dict:
@@ -53,7 +49,7 @@ def expected_dict(expected: dict) -> dict:
     return record
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("commanders.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
     commanders = parse_commanders(field_of(case), warnings)
@@ -72,10 +68,9 @@ def test_fixtures_cover_enough_articles() -> None:
     assert len({case["article"] for case in CASES}) >= 5
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("commanders.yaml"))
 def test_fixture_text_is_the_corpus_text(case: dict) -> None:
-    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
-    field = doc.conflict_infobox.fields[case["field"]]
+    field = corpus_field(case)
     assert field.text == case["text"]
     assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
 
@@ -84,7 +79,7 @@ def test_fixture_text_is_the_corpus_text(case: dict) -> None:
 
 @pytest.fixture(scope="module")
 def sample_fields() -> dict[str, Field]:
-    return read_document(SAMPLE).conflict_infobox.fields
+    return read_document(SAMPLE_CLEAN).conflict_infobox.fields
 
 
 def test_sample_commander1(sample_fields) -> None:
@@ -178,7 +173,7 @@ def test_odd_input_does_not_raise(text: str) -> None:
 
 def test_corpus_commanders_are_clean() -> None:
     total = 0
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(path).conflict_infobox
         if box is None:
             continue

@@ -4,36 +4,14 @@ the forms the design names, and the whole corpus."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from helpers import ARTICLES, date_repr, load_cases
 
 from kg.document import Field
 from kg.infobox.dates import parse_date_field, parse_partial_date, parse_period
 from kg.infobox.records import PartialDate
 from kg.readers import read_document
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
-
-
-def load_cases(name: str) -> list:
-    cases = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
-    return [pytest.param(case, id=case["id"]) for case in cases]
-
-
-def date_repr(date: PartialDate | None) -> str | None:
-    """``c. `` for circa, the qualifier before the ISO form: ``mid 2016``, ``c. -1200``."""
-    if date is None:
-        return None
-    text = date.iso()
-    if date.qualifier:
-        text = f"{date.qualifier} {text}"
-    if date.circa:
-        text = f"c. {text}"
-    return text
 
 
 def span(start: PartialDate | None, end: PartialDate | None, ongoing: bool) -> dict:
@@ -161,7 +139,7 @@ def test_undefined_in_date_is_dropped_with_warning():
 # ---- the whole corpus ------------------------------------------------------------------
 
 def _corpus_date_fields():
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(str(path)).conflict_infobox
         if box is None:
             continue
@@ -190,7 +168,7 @@ def test_corpus_date_fields():
 def test_corpus_qualifiers_do_not_raise():
     """parse_period on every parenthetical of the side fields: never raises, and a period it
     returns has a start or an end."""
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(str(path)).conflict_infobox
         if box is None:
             continue

@@ -4,10 +4,8 @@ the forms the design names, and the whole corpus."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
+from helpers import ARTICLES, field_of, load_cases
 
 from kg.document import Field, Link
 from kg.infobox.fields import (
@@ -20,20 +18,6 @@ from kg.infobox.fields import (
 )
 from kg.infobox.records import EntityRef
 from kg.readers import read_document
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
-
-
-def load_cases(name: str) -> list:
-    cases = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
-    return [pytest.param(case, id=case["id"]) for case in cases]
-
-
-def make_field(case: dict) -> Field:
-    links = [Link(item["page"], item.get("text")) for item in case.get("links") or []]
-    return Field(case["field"], case["text"], links)
 
 
 def refs(items: list[EntityRef]) -> list[dict]:
@@ -49,7 +33,7 @@ def kinds(warnings: list) -> list[str]:
 @pytest.mark.parametrize("case", load_cases("names.yaml"))
 def test_names_fixture(case):
     warnings: list = []
-    names = parse_conflict_names(make_field(case), case["title"], warnings)
+    names = parse_conflict_names(field_of(case), case["title"], warnings)
     assert [[n.text, n.lang] for n in names] == case["expected"]
     assert kinds(warnings) == sorted(case.get("warnings") or [])
 
@@ -58,14 +42,14 @@ def test_names_fixture(case):
 def test_places_fixture(case):
     warnings: list = []
     parser = parse_part_of if case["field"] == "partof" else parse_places
-    assert refs(parser(make_field(case), warnings)) == case["expected"]
+    assert refs(parser(field_of(case), warnings)) == case["expected"]
     assert kinds(warnings) == sorted(case.get("warnings") or [])
 
 
 @pytest.mark.parametrize("case", load_cases("coordinates.yaml"))
 def test_coordinates_fixture(case):
     warnings: list = []
-    result = parse_coordinates(make_field(case), warnings)
+    result = parse_coordinates(field_of(case), warnings)
     if case["expected"] is None:
         assert result is None
     else:
@@ -79,7 +63,7 @@ def test_coordinates_fixture(case):
 @pytest.mark.parametrize("case", load_cases("textblocks.yaml"))
 def test_textblocks_fixture(case):
     warnings: list = []
-    block = parse_text_block(make_field(case), warnings)
+    block = parse_text_block(field_of(case), warnings)
     expected = case["expected"]
     assert block.field == case["field"] and block.text == case["text"]
     assert block.lead == expected["lead"]
@@ -192,7 +176,7 @@ def test_corpus_small_fields():
     """conflict/partof/place/coordinates/result/territory/status/notes of every article parse;
     linked refs keep their page; coordinates are in range."""
     counts = {"names": 0, "partof": 0, "places": 0, "coordinates": 0, "blocks": 0}
-    for path in CORPUS:
+    for path in ARTICLES:
         doc = read_document(str(path))
         box = doc.conflict_infobox
         if box is None:

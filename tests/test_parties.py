@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import doctest
 from collections import Counter
-from pathlib import Path
 
 import pytest
-import yaml
+from helpers import (
+    ARTICLES,
+    CORPUS,
+    SAMPLE_CLEAN,
+    corpus_field,
+    field_of,
+    load_cases,
+    read_cases,
+)
 
 import kg.infobox.flags
 import kg.infobox.parties
@@ -22,17 +29,7 @@ from kg.infobox.records import Party
 from kg.infobox.text import FLAG, is_flag
 from kg.readers import read_document
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields" / "parties.yaml"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
-SAMPLE = ROOT / "data" / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
-
-CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
-
-
-def field_of(case: dict) -> Field:
-    links = [Link(link["page"], link.get("text")) for link in case.get("links") or []]
-    return Field(case["field"], case["text"], links, case.get("formatting") or {})
+CASES = read_cases("parties.yaml")
 
 
 def as_dict(party: Party, keys: set[str]) -> dict:
@@ -55,7 +52,7 @@ def expected_dict(expected: dict) -> dict:
     return record
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("parties.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
     parties = parse_parties(field_of(case), warnings)
@@ -73,14 +70,13 @@ def test_fixture_case(case: dict) -> None:
 def test_fixtures_cover_enough_articles() -> None:
     assert len({case["article"] for case in CASES}) >= 5
     for case in CASES:
-        assert (ROOT / "data" / "wikipedia" / f"{case['article']}.md").exists(), case["article"]
+        assert (CORPUS / f"{case['article']}.md").exists(), case["article"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("parties.yaml"))
 def test_fixture_text_is_the_corpus_text(case: dict) -> None:
     """The snippets are copied, not invented: the corpus field has the same text and links."""
-    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
-    field = doc.conflict_infobox.fields[case["field"]]
+    field = corpus_field(case)
     assert field.text == case["text"]
     assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
 
@@ -89,7 +85,7 @@ def test_fixture_text_is_the_corpus_text(case: dict) -> None:
 
 @pytest.fixture(scope="module")
 def sample_fields() -> dict[str, Field]:
-    return read_document(SAMPLE).conflict_infobox.fields
+    return read_document(SAMPLE_CLEAN).conflict_infobox.fields
 
 
 def test_sample_combatant1(sample_fields) -> None:
@@ -203,7 +199,7 @@ def test_is_same_country(flag: str, name: str, same: bool) -> None:
 
 def test_every_corpus_flag_has_a_title() -> None:
     flags: set[str] = set()
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(path).conflict_infobox
         if box is None:
             continue
@@ -217,7 +213,7 @@ def test_every_corpus_flag_has_a_title() -> None:
 
 def test_corpus_parties_are_clean() -> None:
     total = 0
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(path).conflict_infobox
         if box is None:
             continue

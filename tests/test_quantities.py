@@ -4,41 +4,20 @@ forms the design names, and the whole corpus."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
-import yaml
+from helpers import ARTICLES, date_repr, load_cases
 
 from kg.document import Field
 from kg.infobox.quantities import casualty_kind, civilian_status, parse_quantities, read_amount
-from kg.infobox.records import PartialDate, Period, Quantity
+from kg.infobox.records import Period, Quantity
 from kg.readers import read_document
-
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
 
 DEFAULTS = {
     "value": None, "min": None, "max": None, "approximate": False, "as_of": None,
     "description": None, "part_of": None, "kind": None, "civilian": None, "scope": None,
     "unknown": False,
 }
-
-
-def load_cases(name: str) -> list:
-    cases = yaml.safe_load((FIXTURES / name).read_text(encoding="utf-8"))
-    return [pytest.param(case, id=case["id"]) for case in cases]
-
-
-def date_repr(date: PartialDate | None) -> str | None:
-    if date is None:
-        return None
-    text = date.iso()
-    if date.qualifier:
-        text = f"{date.qualifier} {text}"
-    if date.circa:
-        text = f"c. {text}"
-    return text
 
 
 def period_repr(period: Period | None) -> str | None:
@@ -233,7 +212,7 @@ _FAMILY = re.compile(r"^(strength|casualties)\d*[a-d]?$")
 def test_corpus_quantities():
     """Every strength/casualty field parses; no range is reversed; parents come first."""
     total = 0
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(str(path)).conflict_infobox
         if box is None:
             continue

@@ -7,10 +7,16 @@ hand-written expectations. Plus the full sample article and a corpus-wide check.
 from __future__ import annotations
 
 import doctest
-from pathlib import Path
 
 import pytest
-import yaml
+from helpers import (
+    ARTICLES,
+    SAMPLE_CLEAN,
+    corpus_field,
+    field_of,
+    load_cases,
+    read_cases,
+)
 
 import kg.infobox.text
 import kg.infobox.units
@@ -20,17 +26,7 @@ from kg.infobox.text import is_flag
 from kg.infobox.units import parse_units, split_units
 from kg.readers import read_document
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures" / "fields" / "units.yaml"
-CORPUS = sorted((ROOT / "data" / "wikipedia").glob("*/*.md"))
-SAMPLE = ROOT / "data" / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"
-
-CASES = yaml.safe_load(FIXTURES.read_text(encoding="utf-8"))
-
-
-def field_of(case: dict) -> Field:
-    links = [Link(link["page"], link.get("text")) for link in case.get("links") or []]
-    return Field(case["field"], case["text"], links, case.get("formatting") or {})
+CASES = read_cases("units.yaml")
 
 
 def as_dict(unit: Unit, keys: set[str]) -> dict:
@@ -54,7 +50,7 @@ def expected_dict(expected: dict) -> dict:
     return record
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("units.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
     units = parse_units(field_of(case), warnings)
@@ -71,10 +67,9 @@ def test_fixtures_cover_enough_articles() -> None:
     assert len({case["article"] for case in CASES}) >= 5
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+@pytest.mark.parametrize("case", load_cases("units.yaml"))
 def test_fixture_text_is_the_corpus_text(case: dict) -> None:
-    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
-    field = doc.conflict_infobox.fields[case["field"]]
+    field = corpus_field(case)
     assert field.text == case["text"]
     assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
 
@@ -92,7 +87,7 @@ def check_forest(units: list[Unit], label: str) -> None:
 
 @pytest.fixture(scope="module")
 def sample_units() -> dict[str, list[Unit]]:
-    fields = read_document(SAMPLE).conflict_infobox.fields
+    fields = read_document(SAMPLE_CLEAN).conflict_infobox.fields
     return {name: parse_units(fields[name], []) for name in ("units1", "units2", "units3")}
 
 
@@ -175,7 +170,7 @@ def test_odd_input_does_not_raise(text: str) -> None:
 
 def test_corpus_units_are_clean() -> None:
     total = 0
-    for path in CORPUS:
+    for path in ARTICLES:
         box = read_document(path).conflict_infobox
         if box is None:
             continue

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
+from helpers import ROOT, read_cases
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,10 +31,9 @@ from kg.readers.wikitext import (
 )
 from kg.readers.wtf_markdown import read_wtf_markdown
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "wikitext"
 WTF = ROOT / "tests" / "fixtures" / "wtf"
-CASES = yaml.safe_load((FIXTURES / "templates.yaml").read_text(encoding="utf-8"))
+CASES = read_cases("templates.yaml", FIXTURES)
 WIKI_FILES = sorted(FIXTURES.glob("*.wiki"))
 with (FIXTURES / "wikitext_sources.tsv").open(encoding="utf-8", newline="") as handle:
     SOURCES = {row["file"]: row for row in csv.DictReader(handle, delimiter="\t")}
