@@ -9,6 +9,7 @@ YAML features (load_yaml's node checks), nesting pre-scan (nesting_depth), size 
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 import textwrap
@@ -267,10 +268,28 @@ def test_a_title_crafted_to_inject_triples_injects_nothing(tmp_path):
     out = tmp_path / "out.nt"
     export(store, format_for("nt"), out)
     data = out.read_bytes()
-    assert b"<http://evil/s>" not in data.replace(b"%3E", b">").split(b"\n")[0][:0] + b""  # parsed below
+    # The attacker's text is in the file, but only inside quoted literals: read as plain
+    # text (no RDF parser), what lies outside the literals never names an evil IRI.
+    assert b"<http://evil/s>" in data
+    assert b"<http://evil/" not in _outside_literals(data)
     triples = list(pyoxigraph.parse(path=str(out), format=pyoxigraph.RdfFormat.N_TRIPLES))
     assert not any(str(t.subject) == "<http://evil/s>" for t in triples)
     assert len(triples) == len(set(triples)) == len(data.splitlines())
+    # and kept whole as data: the document's title is the title, line break included
+    title = pyoxigraph.NamedNode("http://purl.org/dc/terms/title")
+    assert [t.object.value for t in triples if t.predicate == title] == [evil.replace("\\n", "\n")]
+
+
+def _outside_literals(ntriples: bytes) -> bytes:
+    """N-Triples with every quoted literal emptied (escapes inside a literal respected)."""
+    return re.sub(rb'"(?:[^"\\\n]|\\.)*"', b'""', ntriples)
+
+
+def test_outside_literals_sees_an_injected_triple():
+    """The check above can fail: a title pasted into an IRI unescaped starts a new triple."""
+    naive = b'<https://e.org/X> <http://evil/s> <http://evil/p> <http://evil/o> .> <https://e.org/p> "a \\" <http://evil/x>" .\n'
+    assert _outside_literals(naive) == b'<https://e.org/X> <http://evil/s> <http://evil/p> <http://evil/o> .> <https://e.org/p> "" .\n'
+    assert b"<http://evil/" in _outside_literals(naive)
 
 
 def test_control_characters_and_lone_surrogates_are_removed_from_literals(tmp_path):
