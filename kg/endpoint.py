@@ -679,6 +679,8 @@ class EndpointApp:
         store = _WorkerStore(self, time.monotonic() + self.config.timeout)
         try:
             found = card(store, target)
+        except ValueError as exc:  # an IRI that cannot be written in SPARQL (kg.sparql.sparql_iri)
+            raise _Response(400, f"Not a resource of this graph: {exc}\n") from None
         except AmbiguousTarget as exc:
             if as_json:
                 return _json(300, {"error": str(exc), "candidates": exc.candidates})
