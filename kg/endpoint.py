@@ -860,30 +860,65 @@ def _unshift_columns(message: bytes, shift: int, text: str = "") -> bytes:
     return message[:match.start()] + head + message[match.end():]
 
 
-#: Turtle answers up to this size are re-written with the project prefixes (rdflib is slow
-#: on big graphs; bigger answers keep the engine's Turtle, which is just as valid).
-PRETTY_TURTLE_BYTES = 2 * 1024 * 1024
+#: Turtle answers up to this size are re-written with the project prefixes (bigger ones keep
+#: the engine's Turtle, which is just as valid).
+PRETTY_TURTLE_BYTES = 32 * 1024 * 1024
 
 
 def _pretty_turtle(data: bytes) -> bytes:
-    """A Turtle graph re-written with the project prefixes, grouped by subject. rdflib writes
-    it: it keeps in full the IRIs whose prefixed form rdflib itself could not read back
-    (``res:Washington_D.C\\.``), which pyoxigraph's writer does not."""
+    """A Turtle graph re-written with the project prefixes it uses, grouped by subject."""
     if len(data) > PRETTY_TURTLE_BYTES:
         return data
-    import rdflib
+    import pyoxigraph as ox
 
-    from kg.rdf.terms import PREFIXES
-
-    graph = rdflib.Graph(bind_namespaces="none")
     try:
-        graph.parse(data=data, format="turtle")
-        for prefix, namespace in PREFIXES.items():
-            graph.bind(prefix, namespace, override=True, replace=True)
-        return graph.serialize(format="turtle", encoding="utf-8")
+        triples = sorted(ox.parse(data, format=ox.RdfFormat.TURTLE), key=lambda t: (str(t.subject), str(t.predicate)))
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(triples))
     except Exception:  # never lose an answer over its layout
         log.warning("could not pretty-print a Turtle answer", exc_info=True)
         return data
+
+
+#: Datatypes that Turtle does not write ("text", "text"@en).
+_PLAIN_LITERAL_TYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+
+
+def turtle_prefixes(triples: Iterable[Any]) -> dict[str, str]:
+    """The project prefixes (:data:`kg.rdf.terms.PREFIXES`) that name IRIs of ``triples``,
+    leaving out a namespace when one of its IRIs ends in a dot: pyoxigraph writes that as
+    ``res:Washington_D.C\\.``, which is valid Turtle that rdflib cannot read.
+
+    >>> import pyoxigraph as ox
+    >>> res = "https://w3id.org/conflict-kg/resource/"
+    >>> t = ox.Triple(ox.NamedNode(res + "Aleppo"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("A"))
+    >>> sorted(turtle_prefixes([t]))
+    ['rdfs', 'res']
+    >>> sorted(turtle_prefixes([t, ox.Triple(ox.NamedNode(res + "Washington_D.C."), t.predicate, t.object)]))
+    ['rdfs']
+    """
+    import pyoxigraph as ox
+
+    from kg.rdf.terms import PREFIXES
+
+    by_namespace = {namespace: prefix for prefix, namespace in PREFIXES.items()}
+    used: set[str] = set()
+    unsafe: set[str] = set()
+    seen: set[str] = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object, getattr(triple.object, "datatype", None)):
+            if not isinstance(term, ox.NamedNode) or term.value in seen or term.value in _PLAIN_LITERAL_TYPES:
+                continue
+            iri = term.value
+            seen.add(iri)
+            # every project namespace ends in / or #: try each such cut of the IRI
+            for cut in (i + 1 for i, c in enumerate(iri) if c in "/#"):
+                prefix = by_namespace.get(iri[:cut])
+                if prefix is not None and cut < len(iri):
+                    used.add(prefix)
+                    if iri.endswith("."):
+                        unsafe.add(prefix)
+    return {prefix: PREFIXES[prefix] for prefix in PREFIXES if prefix in used - unsafe}
 
 
 # --- the service description ----------------------------------------------------------------
