@@ -642,7 +642,7 @@ class EndpointApp:
             self._engine_description = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
         triples = describe_service(self._engine_description, _public_url(environ, path))
         mime, rdf_format = formats[chosen]
-        body = ox.serialize(triples, format=rdf_format, prefixes={"sd": _SD})
+        body = ox.serialize(triples, format=rdf_format, prefixes={"sd": _SD}) or b""
         return 200, [("Content-Type", mime), ("Vary", "Accept")], body
 
     def _named_query(self, name: str, query_string: str) -> tuple[int, list[tuple[str, str]], bytes]:
@@ -789,13 +789,13 @@ def _query_header(query: Any) -> dict[str, Any]:
 
 def _example_texts(named: dict[str, Any]) -> list[tuple[Any, str]]:
     """Each named query with its example text: defaults bound, used prefixes declared."""
-    from kg.queries import declare_used_prefixes, render
+    from kg.queries import QueryError, declare_used_prefixes, render
 
     out = []
     for query in named.values():
         try:
             out.append((query, declare_used_prefixes(render(query, prefixes=False))))
-        except Exception:  # a required parameter without default: show it unbound
+        except QueryError:  # a required parameter without default: show it unbound
             out.append((query, declare_used_prefixes(query.text)))
     return out
 
@@ -873,8 +873,8 @@ def _pretty_turtle(data: bytes) -> bytes:
 
     try:
         triples = sorted(ox.parse(data, format=ox.RdfFormat.TURTLE), key=lambda t: (str(t.subject), str(t.predicate)))
-        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(triples))
-    except Exception:  # never lose an answer over its layout
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(triples)) or data
+    except (SyntaxError, ValueError):  # never lose an answer over its layout
         log.warning("could not pretty-print a Turtle answer", exc_info=True)
         return data
 
@@ -1016,7 +1016,7 @@ class _WorkerStore:
         self.app = app
         self.deadline = deadline
 
-    def query(self, sparql: str, **_: Any) -> Any:
+    def query(self, sparql: str, **options: Any) -> Any:  # options: KGStore.query's, all implied here
         import pyoxigraph as ox
 
         from kg.queries import with_project_prefixes
@@ -1089,8 +1089,8 @@ def _card_html(found: dict[str, Any]) -> str:
 
     links = {iri: label for iri, label in _refs(found, {}).items() if iri != found["iri"]}
     json_href = "/card?" + urllib.parse.urlencode({"iri": found["iri"], "format": "json"})
-    parts = [f'<p class="meta">{html.escape(str(found.get("kind")))} · <code>{html.escape(found["iri"])}</code> · '
-             f'<a href="{html.escape(json_href)}">JSON</a></p>',
+    parts = [(f'<p class="meta">{html.escape(str(found.get("kind")))} · <code>{html.escape(found["iri"])}</code> · '
+              f'<a href="{html.escape(json_href)}">JSON</a></p>'),
              f'<pre class="card">{html.escape(render_card(found))}</pre>']
     if links:
         parts.append("<h2>Linked</h2><ul class=\"links\">" + "".join(
@@ -1118,7 +1118,7 @@ def _links_html(candidates: list[dict[str, str]]) -> str:
 def _page(title: str, content: str) -> bytes:
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — conflict-kg'
             f'</title><link rel="stylesheet" href="/static/style.css"></head><body><header><h1>{html.escape(title)}'
-            f'</h1><p><a href="/">query page</a></p></header><main>{content}</main></body></html>\n').encode("utf-8")
+            f'</h1><p><a href="/">query page</a></p></header><main>{content}</main></body></html>\n').encode()
 
 
 def _only_get(method: str) -> None:
