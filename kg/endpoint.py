@@ -879,9 +879,10 @@ def _pretty_turtle(data: bytes) -> bytes:
         return data
 
 
-#: Datatypes that Turtle does not write ("text", "text"@en).
-_PLAIN_LITERAL_TYPES = frozenset({"http://www.w3.org/2001/XMLSchema#string",
-                                  "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"})
+#: IRIs that Turtle does not write: plain literal types ("text", "text"@en) and rdf:type (``a``).
+_UNWRITTEN_IRIS = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"})
 
 
 def turtle_prefixes(triples: Iterable[Any]) -> dict[str, str]:
@@ -907,7 +908,7 @@ def turtle_prefixes(triples: Iterable[Any]) -> dict[str, str]:
     seen: set[str] = set()
     for triple in triples:
         for term in (triple.subject, triple.predicate, triple.object, getattr(triple.object, "datatype", None)):
-            if not isinstance(term, ox.NamedNode) or term.value in seen or term.value in _PLAIN_LITERAL_TYPES:
+            if not isinstance(term, ox.NamedNode) or term.value in seen or term.value in _UNWRITTEN_IRIS:
                 continue
             iri = term.value
             seen.add(iri)
