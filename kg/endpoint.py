@@ -4,6 +4,8 @@ Architecture (one process tree, loopback only inside)::
 
     client ──HTTP──> front (waitress WSGI server, this module)
                        ├─ /, /static/*, /queries.json   the offline query page (kg/static)
+                       ├─ /queries/NAME?param=…        a named query rendered with parameters
+                       ├─ /card?iri=…                  a resource's card (kg.cards), HTML or JSON
                        ├─ Guard: read-only policy (updates, Graph Store writes) before anything runs
                        └─ /query, /sparql, /update, /store ──> one idle Oxigraph worker
                                                              (``oxigraph serve-read-only`` child
@@ -31,6 +33,13 @@ Architecture (one process tree, loopback only inside)::
   ``--allow-updates`` instead runs one writable ``oxigraph serve`` on the store: it holds the
   store's write lock while it runs.
 
+* **What the front adds**: the project prefixes of ``kg query``
+  (:func:`kg.queries.with_project_prefixes`) are declared on line 1 of every query that does
+  not declare them itself, so error columns on line 1 are moved back to the text as sent;
+  CONSTRUCT/DESCRIBE answers in Turtle come back with those prefixes, pretty-printed; a GET
+  without a query gets the engine's service description naming the public endpoint URL (the
+  front's address as the client reached it) and only the features the front lets through.
+
 Later hardening (issue 9) plugs into :class:`Guard` (refusing SERVICE, LOAD, ``FROM <file:>``
 before execution) without changing the forwarding.
 """
@@ -38,11 +47,13 @@ before execution) without changing the forwarding.
 from __future__ import annotations
 
 import contextlib
+import html
 import http.client
 import json
 import logging
 import os
 import queue
+import re
 import shutil
 import signal
 import socket
@@ -412,6 +423,8 @@ class Request:
     operation: str  # "query", "update" or "graph-store"
     sparql: str | None
     query_string: str
+    #: Bytes added in front of line 1 by :func:`_predeclare` (columns of errors on line 1 move back).
+    shift: int = 0
 
 
 class Guard:
@@ -535,7 +548,10 @@ class EndpointApp:
         self.pool = pool
         self.config = config
         self.guard = guard or Guard(read_only=config.read_only)
-        self.queries = queries if queries is not None else _page_queries()
+        self.named = _named_queries()
+        self.queries = queries if queries is not None else [
+            {**_query_header(q), "sparql": text} for q, text in _example_texts(self.named)]
+        self._engine_description: list[Any] | None = None
         self.description = description
         self.static = {p.name: p for p in STATIC_DIR.iterdir() if p.is_file()} if STATIC_DIR.is_dir() else {}
 
@@ -567,19 +583,27 @@ class EndpointApp:
         if path.startswith("/static/"):
             return self._static(path[len("/static/"):], method)
         if path == "/queries.json":
-            if method not in ("GET", "HEAD"):
-                raise _Response(405, "Use GET.\n", [("Allow", "GET, HEAD")])
-            return 200, [("Content-Type", "application/json"), ("Cache-Control", "no-cache")], \
-                json.dumps({"queries": self.queries, "endpoint": self.description,
-                            "read_only": self.config.read_only, "timeout": self.config.timeout},
-                           ensure_ascii=False).encode("utf-8")
+            _only_get(method)
+            from kg.rdf.terms import PREFIXES
+
+            return _json(200, {"queries": self.queries, "endpoint": self.description, "prefixes": PREFIXES,
+                               "read_only": self.config.read_only, "timeout": self.config.timeout})
+        if path.startswith("/queries/"):
+            _only_get(method)
+            return self._named_query(path[len("/queries/"):], environ.get("QUERY_STRING", ""))
+        if path == "/card":
+            _only_get(method)
+            return self._card(environ)
         if path in ("/query", "/sparql", "/update", "/store"):
             if method not in ("GET", "POST", "HEAD", "PUT", "DELETE", "PATCH"):
                 raise _Response(405, "Method not allowed.\n", [("Allow", "GET, POST")])
             body = _read_body(environ, self.config.max_request_bytes)
             request = _classify(method, "/store" if path == "/store" else path, environ, body)
+            if request.operation == "query" and request.sparql is None and method in ("GET", "HEAD"):
+                return self._service_description(environ, path)
             if request.operation != "graph-store" and method not in ("GET", "POST"):
                 raise _Response(405, "Use GET or POST.\n", [("Allow", "GET, POST")])
+            request, body = _predeclare(request, environ, body)
             refusal = self.guard.check(request)
             if refusal is not None:
                 raise _Response(refusal.status, refusal.message, refusal.headers)
@@ -599,20 +623,107 @@ class EndpointApp:
                    ("Referrer-Policy", "no-referrer")]
         return 200, headers, path.read_bytes()
 
+    # --- what the front answers itself ------------------------------------------------------
+    def _service_description(self, environ: dict[str, Any], path: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        """The engine's SPARQL service description, corrected: ``sd:endpoint`` is the URL the
+        client used (not the worker's loopback address) and features the front refuses
+        (``sd:BasicFederatedQuery``: SERVICE gets 403) are left out."""
+        import pyoxigraph as ox
+
+        formats = _sd_formats()
+        chosen = _negotiate(environ.get("HTTP_ACCEPT") or "", formats)
+        if chosen is None:
+            raise _Response(406, "The service description is available as " + ", ".join(formats) + ".\n")
+        if self._engine_description is None:
+            status, _, data = self._exchange("GET", "/query", b"", {"Accept": "application/n-triples"},
+                                             time.monotonic() + self.config.timeout)
+            if status != 200:
+                raise _Response(502, f"The query engine gave no service description (HTTP {status}).\n")
+            self._engine_description = list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        triples = describe_service(self._engine_description, _public_url(environ, path))
+        mime, rdf_format = formats[chosen]
+        body = ox.serialize(triples, format=rdf_format, prefixes={"sd": _SD}) or b""
+        return 200, [("Content-Type", mime), ("Vary", "Accept")], body
+
+    def _named_query(self, name: str, query_string: str) -> tuple[int, list[tuple[str, str]], bytes]:
+        """``/queries/NAME?param=value…``: the named query's header and its SPARQL text with
+        those parameters bound (by :func:`kg.queries.render`: escaped VALUES, never pasted)."""
+        from kg.queries import QueryError, declare_used_prefixes, render
+
+        query = self.named.get(name)
+        if query is None:
+            return _json(404, {"error": f"no named query {name!r}", "names": sorted(self.named)})
+        params: dict[str, list[str]] = {}
+        for key, value in urllib.parse.parse_qsl(query_string, keep_blank_values=True):
+            if value.strip():  # an emptied field means "not given", not the empty string
+                params.setdefault(key, []).append(value)
+        try:
+            text = declare_used_prefixes(render(query, params, prefixes=False))
+        except QueryError as exc:
+            return _json(400, {"error": str(exc), **_query_header(query)})
+        return _json(200, {**_query_header(query), "sparql": text})
+
+    def _card(self, environ: dict[str, Any]) -> tuple[int, list[tuple[str, str]], bytes]:
+        """``/card?iri=…`` (or ``target=`` a title or label): the card of ``kg show`` as HTML,
+        or as the JSON of ``kg show --json`` with ``format=json`` or ``Accept: application/json``.
+        A resource without a card gets its own triples instead."""
+        from kg.cards import AmbiguousTarget, TargetNotFound, card
+
+        fields = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        target = (fields.get("iri") or fields.get("target") or [""])[0].strip()
+        wanted = (fields.get("format") or [""])[0]
+        as_json = wanted == "json" or (not wanted and _negotiate(environ.get("HTTP_ACCEPT") or "",
+                                                                  {"text/html": 0, "application/json": 1}) == "application/json")
+        if not target:
+            raise _Response(400, "Give the resource: /card?iri=IRI (or target=NAME).\n")
+        store = _WorkerStore(self, time.monotonic() + self.config.timeout)
+        try:
+            found = card(store, target)
+        except ValueError as exc:  # an IRI that cannot be written in SPARQL (kg.sparql.sparql_iri)
+            raise _Response(400, f"Not a resource of this graph: {exc}\n") from None
+        except AmbiguousTarget as exc:
+            if as_json:
+                return _json(300, {"error": str(exc), "candidates": exc.candidates})
+            return 300, _HTML, _page(f"“{target}” is ambiguous", _links_html(exc.candidates))
+        except TargetNotFound as exc:
+            rows = _resource_triples(store, target) if _looks_like_iri(target) else []
+            if as_json:
+                return _json(404, {"error": str(exc), "iri": target if rows else None, "triples": rows})
+            if not rows:
+                return 404, _HTML, _page("Not found", f"<p>{html.escape(str(exc))}</p>")
+            return 200, _HTML, _page(_short(target), _triples_html(target, rows))
+        if as_json:
+            return _json(200, found)
+        return 200, _HTML, _page(_card_title(found), _card_html(found))
+
     def _forward(self, request: Request, environ: dict[str, Any], body: bytes) -> tuple[int, list[tuple[str, str]], bytes]:
-        timeout = self.config.timeout
         started = time.monotonic()
-        deadline = started + timeout
-        worker = self.pool.acquire(timeout)
+        target = request.path + (f"?{request.query_string}" if request.query_string else "")
+        headers = {"Content-Type": environ.get("CONTENT_TYPE") or "", "Accept": environ.get("HTTP_ACCEPT") or "*/*"}
+        status, passed, data = self._exchange(request.method, target, body, headers, started + self.config.timeout)
+        if status == 400 and request.sparql:  # the declarations put in front are ASCII: chars = bytes
+            data = _unshift_columns(data, request.shift, request.sparql[request.shift:])
+        content_type = next((v for k, v in passed if k.lower() == "content-type"), "")
+        if (status == 200 and request.operation == "query" and request.method != "HEAD"
+                and content_type.split(";")[0].strip().lower() == "text/turtle"):
+            data = _pretty_turtle(data)
+        elapsed = time.monotonic() - started
+        passed.append(("Server-Timing", f"sparql;dur={elapsed * 1000:.1f}"))
+        return status, passed, data
+
+    def _exchange(self, method: str, target: str, body: bytes, headers: dict[str, str],
+                  deadline: float) -> tuple[int, list[tuple[str, str]], bytes]:
+        """One request to an idle worker, answered whole before ``deadline`` (monotonic), or
+        a :class:`_Response` 503 (the worker is killed), 502 or 500 (result too large)."""
+        timeout = self.config.timeout
+        worker = self.pool.acquire(max(0.0, deadline - time.monotonic()))
         if worker is None:
             raise _Response(503, f"Query timed out after {timeout:g} s waiting for a free query worker "
                                  "(all are busy); try again.\n", [("Retry-After", "1")])
-        target = request.path + (f"?{request.query_string}" if request.query_string else "")
-        headers = {"Content-Type": environ.get("CONTENT_TYPE") or "", "Accept": environ.get("HTTP_ACCEPT") or "*/*"}
         headers = {k: v for k, v in headers.items() if v}
         connection = http.client.HTTPConnection(worker.host, worker.port, timeout=max(0.05, deadline - time.monotonic()))
         try:
-            connection.request(request.method, target, body=body if body else None, headers=headers)
+            connection.request(method, target, body=body if body else None, headers=headers)
             response = connection.getresponse()
             chunks: list[bytes] = []
             size = 0
@@ -622,7 +733,7 @@ class EndpointApp:
                     raise TimeoutError
                 if connection.sock is not None:
                     connection.sock.settimeout(remaining)
-                chunk = response.read(1 << 16) if request.method != "HEAD" else b""
+                chunk = response.read(1 << 16) if method != "HEAD" else b""
                 if not chunk:
                     break
                 size += len(chunk)
@@ -649,34 +760,376 @@ class EndpointApp:
         self.pool.release(worker)
         data = b"".join(chunks)
         content_type = response.getheader("Content-Type") or "application/octet-stream"
-        if response.status == 200 and request.method != "HEAD":
+        if response.status == 200 and method != "HEAD":
             problem = _check_complete(content_type, data)
             if problem is not None:
                 raise _Response(502, f"The query engine returned an incomplete result: {problem}.\n")
         passed = [(name.title(), value) for name, value in response.getheaders() if name.lower() in _PASS_HEADERS]
-        elapsed = time.monotonic() - started
-        passed.append(("Server-Timing", f"sparql;dur={elapsed * 1000:.1f}"))
         return response.status, passed, data
 
 
-def _page_queries() -> list[dict[str, Any]]:
-    """The named queries for the query page: defaults bound, used prefixes declared."""
+def _named_queries() -> dict[str, Any]:
+    """The named queries (``queries/*.rq``) by name; none if they cannot be loaded (the page
+    still works without them)."""
     try:
-        from kg.queries import declare_used_prefixes, load_queries, render
+        from kg.queries import load_queries
 
-        queries = load_queries()
-    except Exception:  # the page still works without examples
-        return []
+        return dict(load_queries())
+    except Exception:
+        log.warning("named queries unavailable on the query page", exc_info=True)
+        return {}
+
+
+def _query_header(query: Any) -> dict[str, Any]:
+    """What the page needs to show a named query and its parameter fields."""
+    return {"name": query.name, "title": query.title, "description": query.description, "form": query.form,
+            "params": [{"name": p.name, "default": p.default, "kind": p.kind, "meaning": p.meaning,
+                        "required": p.default is None} for p in query.params]}
+
+
+def _example_texts(named: dict[str, Any]) -> list[tuple[Any, str]]:
+    """Each named query with its example text: defaults bound, used prefixes declared."""
+    from kg.queries import QueryError, declare_used_prefixes, render
+
     out = []
-    for query in queries.values():
+    for query in named.values():
         try:
-            text = declare_used_prefixes(render(query, prefixes=False))
-        except Exception:
-            continue
-        out.append({"name": query.name, "title": query.title, "description": query.description,
-                    "params": [{"name": p.name, "default": p.default, "meaning": p.meaning} for p in query.params],
-                    "sparql": text})
+            out.append((query, declare_used_prefixes(render(query, prefixes=False))))
+        except QueryError:  # a required parameter without default: show it unbound
+            out.append((query, declare_used_prefixes(query.text)))
     return out
+
+
+# --- prefixes, errors and Turtle ------------------------------------------------------------
+def _predeclare(request: Request, environ: dict[str, Any], body: bytes) -> tuple[Request, bytes]:
+    """``request`` with the project prefixes that ``kg query`` predeclares
+    (:func:`kg.queries.with_project_prefixes`) declared in front of line 1 of its SPARQL
+    text, wherever the text travels (URL, form body or direct body). The Oxigraph server
+    has no predeclared prefixes, so the text itself carries them."""
+    from kg.queries import with_project_prefixes
+
+    text = request.sparql
+    if request.operation not in ("query", "update") or not text:
+        return request, body
+    full = with_project_prefixes(text)
+    if full == text:
+        return request, body
+
+    def swap(encoded: str) -> str:
+        pairs = urllib.parse.parse_qsl(encoded, keep_blank_values=True)
+        return urllib.parse.urlencode([(k, full if k == request.operation and v == text else v) for k, v in pairs])
+
+    query_string = swap(request.query_string) if request.query_string else ""
+    content_type = (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower()
+    if request.method == "POST" and content_type == "application/x-www-form-urlencoded":
+        body = swap(body.decode("utf-8", "replace")).encode("utf-8")
+    elif request.method == "POST" and content_type in ("application/sparql-query", "application/sparql-update"):
+        body = full.encode("utf-8")
+    shift = len(full.encode("utf-8")) - len(text.encode("utf-8"))  # Oxigraph counts columns in bytes
+    return Request(request.method, request.path, request.operation, full, query_string, shift), body
+
+
+_ERROR_AT = re.compile(rb"\berror at (\d+):(\d+)")
+
+
+def _unshift_columns(message: bytes, shift: int, text: str = "") -> bytes:
+    """An Oxigraph syntax error as if the query had been sent without the prefixes put in
+    front of its line 1; an unknown prefix is named instead of the parser's character classes.
+
+    >>> _unshift_columns(b"error at 1:130: expected ...", 100)
+    b'error at 1:30: expected ...'
+    >>> _unshift_columns(b"error at 2:5: x", 100)
+    b'error at 2:5: x'
+    """
+    match = _ERROR_AT.search(message)
+    if match is None:
+        return message
+    line, column = int(match.group(1)), int(match.group(2))
+    if line == 1:
+        column = max(1, column - shift)
+    head = f"error at {line}:{column}".encode()
+    if b"Prefix not found" in message and text:
+        from kg.rdf.terms import PREFIXES
+
+        lines = text.encode("utf-8").split(b"\n")
+        before = lines[line - 1][:column - 1] if 0 < line <= len(lines) else b""
+        name = re.search(rb"([A-Za-z][\w.\-]*)?:[^\s:]*$", before)
+        which = f"'{name.group(1).decode('utf-8', 'replace') if name and name.group(1) else ''}:'" if name else "a prefix"
+        return head + (f": unknown prefix {which}; declare it with PREFIX NAME: <IRI> (predeclared: "
+                       f"{', '.join(PREFIXES)})\n").encode()
+    return message[:match.start()] + head + message[match.end():]
+
+
+#: Turtle answers up to this size are re-written with the project prefixes (bigger ones keep
+#: the engine's Turtle, which is just as valid).
+PRETTY_TURTLE_BYTES = 32 * 1024 * 1024
+
+
+def _pretty_turtle(data: bytes) -> bytes:
+    """A Turtle graph re-written with the project prefixes it uses, grouped by subject."""
+    if len(data) > PRETTY_TURTLE_BYTES:
+        return data
+    import pyoxigraph as ox
+
+    try:
+        triples = sorted(ox.parse(data, format=ox.RdfFormat.TURTLE), key=lambda t: (str(t.subject), str(t.predicate)))
+        return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=turtle_prefixes(triples)) or data
+    except (SyntaxError, ValueError):  # never lose an answer over its layout
+        log.warning("could not pretty-print a Turtle answer", exc_info=True)
+        return data
+
+
+#: IRIs that Turtle does not write: plain literal types ("text", "text"@en) and rdf:type (``a``).
+_UNWRITTEN_IRIS = frozenset({"http://www.w3.org/2001/XMLSchema#string",
+                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString",
+                             "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"})
+
+
+def turtle_prefixes(triples: Iterable[Any]) -> dict[str, str]:
+    """The project prefixes (:data:`kg.rdf.terms.PREFIXES`) that name IRIs of ``triples``,
+    leaving out a namespace when one of its IRIs ends in a dot: pyoxigraph writes that as
+    ``res:Washington_D.C\\.``, which is valid Turtle that rdflib cannot read.
+
+    >>> import pyoxigraph as ox
+    >>> res = "https://w3id.org/conflict-kg/resource/"
+    >>> t = ox.Triple(ox.NamedNode(res + "Aleppo"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"), ox.Literal("A"))
+    >>> sorted(turtle_prefixes([t]))
+    ['rdfs', 'res']
+    >>> sorted(turtle_prefixes([t, ox.Triple(ox.NamedNode(res + "Washington_D.C."), t.predicate, t.object)]))
+    ['rdfs']
+    """
+    import pyoxigraph as ox
+
+    from kg.rdf.terms import PREFIXES
+
+    by_namespace = {namespace: prefix for prefix, namespace in PREFIXES.items()}
+    used: set[str] = set()
+    unsafe: set[str] = set()
+    seen: set[str] = set()
+    for triple in triples:
+        for term in (triple.subject, triple.predicate, triple.object, getattr(triple.object, "datatype", None)):
+            if not isinstance(term, ox.NamedNode) or term.value in seen or term.value in _UNWRITTEN_IRIS:
+                continue
+            iri = term.value
+            seen.add(iri)
+            # every project namespace ends in / or #: try each such cut of the IRI
+            for cut in (i + 1 for i, c in enumerate(iri) if c in "/#"):
+                prefix = by_namespace.get(iri[:cut])
+                if prefix is not None and cut < len(iri):
+                    used.add(prefix)
+                    if iri.endswith("."):
+                        unsafe.add(prefix)
+    return {prefix: PREFIXES[prefix] for prefix in PREFIXES if prefix in used - unsafe}
+
+
+# --- the service description ----------------------------------------------------------------
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+#: Features the engine declares that the front refuses (SERVICE: :class:`Guard`).
+REFUSED_FEATURES = (_SD + "BasicFederatedQuery",)
+
+
+def _sd_formats() -> dict[str, tuple[str, Any]]:
+    import pyoxigraph as ox
+
+    return {"text/turtle": ("text/turtle; charset=utf-8", ox.RdfFormat.TURTLE),
+            "application/n-triples": ("application/n-triples", ox.RdfFormat.N_TRIPLES),
+            "application/rdf+xml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+            "application/ld+json": ("application/ld+json", ox.RdfFormat.JSON_LD)}
+
+
+def describe_service(engine: list[Any], endpoint: str) -> list[Any]:
+    """The triples of the engine's service description with ``sd:endpoint`` set to
+    ``endpoint`` and the refused features (:data:`REFUSED_FEATURES`) removed."""
+    import pyoxigraph as ox
+
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    services = {t.subject for t in engine if t.predicate == rdf_type and t.object == ox.NamedNode(_SD + "Service")}
+    refused = {ox.NamedNode(iri) for iri in REFUSED_FEATURES}
+    kept = [t for t in engine
+            if not (t.subject in services and t.predicate == ox.NamedNode(_SD + "endpoint"))
+            and not (t.subject in services and t.predicate == ox.NamedNode(_SD + "feature") and t.object in refused)]
+    return kept + [ox.Triple(s, ox.NamedNode(_SD + "endpoint"), ox.NamedNode(endpoint)) for s in services]
+
+
+_HOST_RE = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9\-.]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?")
+
+
+def _public_url(environ: dict[str, Any], path: str) -> str:
+    """The URL of ``path`` as the client reached the front (its Host header), else the
+    address the front listens on.
+
+    >>> _public_url({"wsgi.url_scheme": "http", "HTTP_HOST": "kg.example:8080"}, "/query")
+    'http://kg.example:8080/query'
+    >>> _public_url({"HTTP_HOST": "bad host>", "SERVER_NAME": "127.0.0.1", "SERVER_PORT": "7878"}, "/query")
+    'http://127.0.0.1:7878/query'
+    """
+    scheme = environ.get("wsgi.url_scheme") or "http"
+    host = environ.get("HTTP_HOST") or ""
+    if not _HOST_RE.fullmatch(host):
+        host = f"{environ.get('SERVER_NAME') or '127.0.0.1'}:{environ.get('SERVER_PORT') or '80'}"
+    return f"{scheme}://{host}{path}"
+
+
+def _negotiate(accept: str, offered: Iterable[str]) -> str | None:
+    """The offered media type the ``Accept`` header prefers (the first offered for an empty
+    header or ``*/*``), or None when it accepts none of them.
+
+    >>> _negotiate("application/n-triples;q=0.9, text/turtle", ["text/turtle", "application/n-triples"])
+    'text/turtle'
+    >>> _negotiate("text/html,*/*;q=0.8", ["text/turtle"])
+    'text/turtle'
+    >>> _negotiate("application/sparql-results+json", ["text/turtle"]) is None
+    True
+    """
+    offers = list(offered)
+    if not accept.strip():
+        return offers[0] if offers else None
+    best: tuple[float, int, str] | None = None
+    for position, item in enumerate(accept.split(",")):
+        kind, *parameters = [part.strip() for part in item.split(";")]
+        quality = 1.0
+        for parameter in parameters:
+            key, _, value = parameter.partition("=")
+            if key.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        kind = kind.lower()
+        if quality <= 0:
+            continue
+        for offer in offers:
+            if kind in (offer, "*/*") or (kind.endswith("/*") and offer.startswith(kind[:-1])):
+                # a specific type beats a wildcard of the same quality
+                rank = (quality, 1 if kind == offer else 0, -position)
+                if best is None or rank[:2] > best[:2]:
+                    best = (rank[0], rank[1], offer)
+                break
+    return best[2] if best else None
+
+
+# --- cards ----------------------------------------------------------------------------------
+class _WorkerStore:
+    """The part of a store that :mod:`kg.cards` uses (``query`` returning pyoxigraph
+    solutions), answered by the Oxigraph workers under one request's deadline."""
+
+    def __init__(self, app: EndpointApp, deadline: float) -> None:
+        self.app = app
+        self.deadline = deadline
+
+    def query(self, sparql: str, **options: Any) -> Any:  # options: KGStore.query's, all implied here
+        import pyoxigraph as ox
+
+        from kg.queries import with_project_prefixes
+
+        body = urllib.parse.urlencode({"query": with_project_prefixes(sparql)}).encode("utf-8")
+        status, _, data = self.app._exchange("POST", "/query", body, {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": _JSON_RESULTS}, self.deadline)
+        if status != 200:
+            raise _Response(502, f"The query engine refused a card query (HTTP {status}): "
+                                 f"{data.decode('utf-8', 'replace')[:500]}\n")
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+
+def _looks_like_iri(text: str) -> bool:
+    return text.startswith(("http://", "https://", "urn:")) and not any(c in text for c in '<>"{}|^`\\ \n')
+
+
+def _resource_triples(store: _WorkerStore, iri: str, limit: int = 500) -> list[dict[str, Any]]:
+    """What the graph states about ``iri`` (as subject), for a resource that has no card."""
+    from kg.sparql import select, sparql_iri
+
+    return select(store, f"SELECT DISTINCT ?p ?o WHERE {{ {sparql_iri(iri)} ?p ?o }} ORDER BY ?p ?o LIMIT {limit}")
+
+
+_HTML = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", _PAGE_CSP),
+         ("Referrer-Policy", "no-referrer"), ("Cache-Control", "no-cache")]
+
+
+def _short(iri: str) -> str:
+    """``iri`` with a project prefix when one fits (for showing, not for parsing).
+
+    >>> _short("https://w3id.org/conflict-kg/ontology#Side")
+    'ckg:Side'
+    """
+    from kg.rdf.terms import PREFIXES
+
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+def _card_link(iri: str, text: str | None = None) -> str:
+    href = "/card?" + urllib.parse.urlencode({"iri": iri})
+    return f'<a href="{html.escape(href)}" title="{html.escape(iri)}">{html.escape(text or _short(iri))}</a>'
+
+
+def _refs(value: Any, seen: dict[str, str]) -> dict[str, str]:
+    """Every ``{"iri", "label"|"title"}`` reference inside a card, in order, once each."""
+    if isinstance(value, dict):
+        iri = value.get("iri")
+        if isinstance(iri, str) and iri and iri not in seen:
+            seen[iri] = str(value.get("label") or value.get("title") or _short(iri))
+        for item in value.values():
+            _refs(item, seen)
+    elif isinstance(value, list):
+        for item in value:
+            _refs(item, seen)
+    return seen
+
+
+def _card_title(found: dict[str, Any]) -> str:
+    return str(found.get("title") or found.get("label") or _short(found["iri"]))
+
+
+def _card_html(found: dict[str, Any]) -> str:
+    """The card as ``kg show`` prints it (:func:`kg.render.render_card`), then a link to the
+    card of everything it refers to."""
+    from kg.render import render_card
+
+    links = {iri: label for iri, label in _refs(found, {}).items() if iri != found["iri"]}
+    json_href = "/card?" + urllib.parse.urlencode({"iri": found["iri"], "format": "json"})
+    parts = [(f'<p class="meta">{html.escape(str(found.get("kind")))} · <code>{html.escape(found["iri"])}</code> · '
+              f'<a href="{html.escape(json_href)}">JSON</a></p>'),
+             f'<pre class="card">{html.escape(render_card(found))}</pre>']
+    if links:
+        parts.append("<h2>Linked</h2><ul class=\"links\">" + "".join(
+            f"<li>{_card_link(iri, label)} <code>{html.escape(_short(iri))}</code></li>" for iri, label in links.items())
+            + "</ul>")
+    return "".join(parts)
+
+
+def _triples_html(iri: str, rows: list[dict[str, Any]]) -> str:
+    cells = []
+    for row in rows:
+        value = row["o"]
+        shown = _card_link(value) if isinstance(value, str) and _looks_like_iri(value) else html.escape(str(value))
+        cells.append(f"<tr><td>{_card_link(row['p'])}</td><td>{shown}</td></tr>")
+    return (f'<p class="meta">No card: <code>{html.escape(iri)}</code> is not a conflict, an entity or a '
+            f'document. What the graph states about it:</p>'
+            f"<table><thead><tr><th>predicate</th><th>object</th></tr></thead><tbody>{''.join(cells)}</tbody></table>")
+
+
+def _links_html(candidates: list[dict[str, str]]) -> str:
+    return "<ul class=\"links\">" + "".join(
+        f"<li>{_card_link(c['iri'], c.get('label'))} ({html.escape(c.get('kind', ''))})</li>" for c in candidates) + "</ul>"
+
+
+def _page(title: str, content: str) -> bytes:
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)} — conflict-kg'
+            f'</title><link rel="stylesheet" href="/static/style.css"></head><body><header><h1>{html.escape(title)}'
+            f'</h1><p><a href="/">query page</a></p></header><main>{content}</main></body></html>\n').encode()
+
+
+def _only_get(method: str) -> None:
+    if method not in ("GET", "HEAD"):
+        raise _Response(405, "Use GET.\n", [("Allow", "GET, HEAD")])
+
+
+def _json(status: int, value: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    return status, [("Content-Type", "application/json"), ("Cache-Control", "no-cache")], \
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
 def make_app(pool: WorkerPool, config: EndpointConfig, **kw: Any) -> EndpointApp:
