@@ -13,8 +13,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import DATA
+
 from kg.builder import BUILD_LOG_GRAPH, build, remove
 from kg.exporter import export, format_for
 from kg.rdf import terms as T
@@ -136,7 +136,7 @@ def test_removing_an_article_relinks_the_news(tmp_path):
     full = open_store(tmp_path / "full")
     build(full, [aleppo, hasakah, BBC], progress=False)
     red_crescent = T.RESOURCE + "Syrian_Arab_Red_Crescent"  # named by the Aleppo article only; the BBC mentions it
-    bbc_mentions = f"SELECT ?e WHERE {{ GRAPH ?d {{ ?d schema:mentions ?e ; ckg:documentKind 'news' }} }}"
+    bbc_mentions = "SELECT ?e WHERE { GRAPH ?d { ?d schema:mentions ?e ; ckg:documentKind 'news' } }"
     assert red_crescent in {r["e"] for r in select(full, bbc_mentions)}
     remove(full, [aleppo])
     assert dangling_mentions(full) == []
