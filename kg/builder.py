@@ -58,6 +58,10 @@ class BuildReport:
     derived_triples: int = 0
     identity: Any = None
     dump_stats: dict[str, Any] = field(default_factory=dict)
+    #: News documents outside this build's paths whose links were redone (identities changed).
+    relinked: list[str] = field(default_factory=list)
+    #: News documents whose links could not be redone (source file gone or changed): path -> why.
+    not_relinked: dict[str, str] = field(default_factory=dict)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -88,6 +92,8 @@ class BuildReport:
             f"{'derived triples':<24}{self.derived_triples:>8}",
             f"{'seconds':<24}{self.seconds:>8.2f}",
         ]
+        if self.relinked:
+            lines.append(f"{'news relinked':<24}{len(self.relinked):>8}")
         for dump, stats in sorted(self.dump_stats.items()):
             lines.append(f"dump {Path(dump).name}: {stats}")
         kinds = self.warnings_by_kind
@@ -96,6 +102,8 @@ class BuildReport:
             lines.extend(f"  {kind:<22}{n:>8}" for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
         for outcome in self.failed:
             lines.append(f"{outcome.status.upper()} [{outcome.code}] {outcome.reason}")
+        for iri, why in sorted(self.not_relinked.items()):
+            lines.append(f"NOT RELINKED {iri}: {why}")
         return "\n".join(lines)
 
 
@@ -188,8 +196,8 @@ def build(
     articles_changed = report.count("stored") > 0 or is_stale(store)
     if articles_changed:
         report.identity = refresh_identity(store)
-    if news:
-        _build_news(store, news, report, skip_unchanged and not articles_changed, stamp, progress, on_outcome)
+    if news or articles_changed or _unfingerprinted_news(store):
+        _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
         report.derived_triples = refresh_derived(store)
     mark_stale(store, False)
@@ -253,24 +261,38 @@ class _BatchWriter:
 
 def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
                 progress: bool | None, on_outcome: Callable[[DocumentOutcome], None] | None) -> None:
-    """News after the articles: linking needs the entities they introduce. News are
-    re-linked whenever the articles changed, since their links may change too."""
-    from kg.linking import Linker, link_news
+    """News after the articles: linking needs the entities they introduce.
 
+    Each news graph records (in the build log) the fingerprint of the linker it was linked
+    with (:meth:`kg.linking.Linker.fingerprint`). A news file of this build is skipped only
+    when both its content and that fingerprint are unchanged; every other news document of
+    the store whose fingerprint differs is relinked from its source file (:func:`relink_news`),
+    so that the graph does not depend on the order in which articles and news were built."""
+    from kg.linking import Linker
+
+    if not files and not _news_in_store(store):
+        return
     linker = Linker.from_store(store)
+    fingerprint = linker.fingerprint()
+    done: set[str] = set()
     for path in _progress(files, progress, "news"):
         iri = document_iri(str(path))
+        done.add(iri)
         try:
             doc = read_document(path)
-            if skip_unchanged and store.document_hash(iri) == doc.content_hash:
+            same = store.document_hash(iri) == doc.content_hash
+            if skip_unchanged and same and linked_with(store, iri) == fingerprint:
                 outcome = DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
             else:
-                mentions, about = link_news(doc, linker)
-                quads = map_document(doc, None, mentions, about)
-                store.replace_graph(iri, quads)
-                record_ingestion(store, iri, stamp)
-                outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
-                                          warnings=doc.warnings)
+                quads = _link_quads(doc, linker)
+                if skip_unchanged and same and _holds(store, iri, quads):
+                    outcome = DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
+                else:
+                    store.replace_graph(iri, quads)
+                    record_ingestion(store, iri, stamp)
+                    outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
+                                              warnings=doc.warnings)
+                _record_fingerprint(store, iri, fingerprint)
         except DocumentError as exc:
             outcome = DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
@@ -278,6 +300,108 @@ def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchang
         report.outcomes.append(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    relinked, missed = relink_news(store, stamp, linker=linker, skip=done)
+    report.relinked += relinked
+    report.not_relinked.update(missed)
+
+
+#: Build-log predicate: the linker fingerprint a news document was last linked with.
+LINKER_FINGERPRINT = NamedNode(T.CKG + "linkerFingerprint")
+
+
+def _link_quads(doc: Document, linker: Any) -> list[Quad]:
+    from kg.linking import link_news
+
+    mentions, about = link_news(doc, linker)
+    return map_document(doc, None, mentions, about)
+
+
+def _holds(store: Any, iri: str, quads: list[Quad]) -> bool:
+    """Whether the store's graph ``iri`` holds exactly ``quads`` already."""
+    return set(store.quads(iri)) == set(quads)
+
+
+def linked_with(store: Any, iri: str) -> str | None:
+    """The linker fingerprint a news document was last linked with (None: never recorded)."""
+    rows = store.query(f"SELECT ?f WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
+    for row in rows:
+        return str(row["f"].value)
+    return None
+
+
+def _record_fingerprint(store: Any, iri: str, fingerprint: str) -> None:
+    store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
+    store.add_quads([Quad(NamedNode(iri), LINKER_FINGERPRINT, Literal(fingerprint), NamedNode(BUILD_LOG_GRAPH))])
+
+
+def _news_in_store(store: Any) -> list[dict[str, Any]]:
+    """Every news document of the store: its IRI, source path, content hash and the
+    fingerprint it was linked with (None when not recorded)."""
+    from kg.sparql import select
+
+    return select(store, f"""SELECT ?d ?path ?hash ?f WHERE {{
+        GRAPH ?d {{ ?d ckg:documentKind "news" ; ckg:sourcePath ?path ; ckg:contentHash ?hash }}
+        OPTIONAL {{ GRAPH <{BUILD_LOG_GRAPH}> {{ ?d <{LINKER_FINGERPRINT.value}> ?f }} }} }} ORDER BY ?d""")
+
+
+def _unfingerprinted_news(store: Any) -> bool:
+    """Whether some news document has no recorded linker fingerprint (a build stopped while
+    linking news, or a store built before fingerprints were recorded)."""
+    return bool(store.query(f"""ASK {{ GRAPH ?d {{ ?d <{T.documentKind.value}> "news" }}
+        FILTER NOT EXISTS {{ GRAPH <{BUILD_LOG_GRAPH}> {{ ?d <{LINKER_FINGERPRINT.value}> ?f }} }} }}"""))
+
+
+def relink_news(store: Any, stamp: str | None = None, *, linker: Any = None,
+                skip: Iterable[str] = ()) -> tuple[list[str], dict[str, str]]:
+    """Redo the links of every news document of the store linked with another linker than
+    the current one (identities changed: new articles, merges, removals). Each is re-read
+    from its recorded source path; a graph is rewritten only when its quads change.
+
+    A news document whose source file is gone or changed cannot be relinked: its mentions
+    are renamed to the current canonical IRIs (so none dangles after a merge) and it is
+    returned in the second value, IRI -> why. Returns (relinked IRIs, not relinked).
+
+    >>> import kg.store
+    >>> relink_news(kg.store.open_store(in_memory=True))
+    ([], {})
+    """
+    from kg.document import content_hash
+    from kg.linking import Linker
+    from kg.resolution import current_resolver
+
+    news = [row for row in _news_in_store(store) if row["d"] not in set(skip)]
+    if not news:
+        return [], {}
+    linker = linker if linker is not None else Linker.from_store(store)
+    fingerprint = linker.fingerprint()
+    stamp = stamp or ingestion_time()
+    relinked: list[str] = []
+    missed: dict[str, str] = {}
+    for row in news:
+        iri, path = row["d"], Path(row["path"])
+        if row["f"] == fingerprint:
+            continue
+        try:
+            if not path.is_file():
+                missed[iri] = f"{path}: source file gone"
+                continue
+            if content_hash(path.read_bytes()) != row["hash"]:
+                missed[iri] = f"{path}: source file changed since it was built (build it again)"
+                continue
+            quads = _link_quads(read_document(path), linker)
+        except (DocumentError, OSError) as exc:
+            missed[iri] = str(exc)
+            continue
+        if not _holds(store, iri, quads):
+            store.replace_graph(iri, quads)
+            record_ingestion(store, iri, stamp)
+            relinked.append(iri)
+        _record_fingerprint(store, iri, fingerprint)
+    if missed:
+        # The next best thing: mentions follow merges, so that none points at a retired IRI.
+        resolver = current_resolver(store)
+        store.rename_terms({iri: resolver for iri in missed})
+    return relinked, missed
 
 
 def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
@@ -355,6 +479,7 @@ def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> l
     remaining = [g for g in store.graphs() if g.startswith(T.DOCUMENT)]
     if remaining:
         refresh_identity(store)
+        relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
             refresh_derived(store)
         mark_stale(store, False)

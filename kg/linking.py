@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import hashlib
 import json
 import math
 import re
@@ -485,6 +486,24 @@ class Linker:
         if self._entries:
             self._automaton.make_automaton()
 
+    def fingerprint(self) -> str:
+        """A digest of everything linking depends on besides the text: the entities (labels,
+        aliases, types, conflicts, roles, degree), the conflicts (dates, places, participants,
+        parents), the built-in and curated aliases and the threshold. Two linkers with the
+        same fingerprint link every document the same way, so a news document linked with
+        it needs no relinking.
+
+        >>> Linker({}).fingerprint() == Linker({}).fingerprint() != Linker({}, threshold=0.9).fingerprint()
+        True
+        """
+        entities = [[i.iri, sorted(i.labels), sorted(i.aliases), sorted(i.types), sorted(i.conflicts),
+                     sorted(i.roles), i.degree] for i in sorted(self.entities.values(), key=lambda i: i.iri)]
+        conflicts = [[c.iri, c.start, c.end, c.ongoing, sorted(c.places), sorted(c.participants), sorted(c.parents)]
+                     for c in sorted(self.conflicts.values(), key=lambda c: c.iri)]
+        payload = json.dumps([entities, conflicts, sorted(BUILTIN_ALIASES.items()), sorted(curated_aliases()),
+                              self.threshold], ensure_ascii=False, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(payload.encode("utf-8", "surrogatepass")).hexdigest()
+
     # -- construction ---------------------------------------------------------------------
     @classmethod
     def from_store(cls, store: Any, *, threshold: float = DEFAULT_THRESHOLD) -> Linker:
@@ -511,7 +530,10 @@ class Linker:
             (info.labels if row["p"] == T.RDFS + "label" else info.aliases).add(label)
         for info in entities.values():
             info.aliases -= info.labels
-        for row in select(store, "SELECT DISTINCT ?e ?t WHERE { ?e a ckg:Entity ; a ?t }"):
+        # Only the project's own classes: the derived graph adds ``dbo:`` types, and a derived
+        # graph left over from the previous build must not change what this one links.
+        for row in select(store, f"""SELECT DISTINCT ?e ?t WHERE {{ ?e a ckg:Entity ; a ?t
+                FILTER(STRSTARTS(STR(?t), "{T.CKG}")) }}"""):
             if row["e"] in entities:
                 entities[row["e"]].types.add(row["t"])
 
@@ -691,6 +713,8 @@ class Linker:
     # -- matching -------------------------------------------------------------------------
     def _raw_matches(self, text: str, folded: str) -> list[_Match]:
         matches: list[_Match] = []
+        if not self._entries:
+            return matches  # an empty store names nothing (and an empty automaton cannot search)
         for end_index, key in self._automaton.iter(folded):
             end = end_index + 1
             start = end - len(key)

@@ -55,8 +55,9 @@ def identity_stats(store: Any) -> dict[str, Any]:
     ident = f"<{T.IDENTITY_GRAPH.value}>"
     return {
         "entities": one(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:entityType ?t }} }}"),
-        "merged_entities": one(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k }} }}"),
-        "merged_spellings": one(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k }} }}"),
+        # entities only (they have a type): merge evidence nodes carry ckg:mergedFrom too
+        "merged_entities": one(f"SELECT (COUNT(DISTINCT ?e) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k ; ckg:entityType ?t }} }}"),
+        "merged_spellings": one(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ident} {{ ?e ckg:mergedFrom ?k ; ckg:entityType ?t }} }}"),
         "merges_by_rule": {r["rule"]: r["n"] for r in select(store, f"""SELECT ?rule (COUNT(*) AS ?n) WHERE {{
             GRAPH {ident} {{ ?x a ckg:MergeEvidence ; ckg:rule ?rule }} }} GROUP BY ?rule ORDER BY ?rule""")},
         "ambiguous_names": one(f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ GRAPH {ident} {{ ?x a ckg:AmbiguousName }} }}"),
