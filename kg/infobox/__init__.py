@@ -91,6 +91,9 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         if (field := fields.get(name)) is not None and field.text.strip():
             setattr(record, name, parse_text_block(field, warnings))
 
+    # figures written with a day and month but no year ("(2 May to 14 June)") are dated in
+    # the year the conflict started
+    year = record.date.start.year if record.date is not None and record.date.start is not None else None
     grouped, totals = side_fields(fields)
     for number in sorted(grouped):
         families = grouped[number]
@@ -102,13 +105,13 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings))
         for field in families.get("strength", []):
-            _extend_quantities(side.strength, parse_quantities(field, warnings, "strength"))
+            _extend_quantities(side.strength, parse_quantities(field, warnings, "strength", year))
         for field in families.get("casualties", []):
-            _extend_quantities(side.casualties, parse_quantities(field, warnings, "casualties"))
+            _extend_quantities(side.casualties, parse_quantities(field, warnings, "casualties", year))
         link_quantity_subjects(side)
         record.sides.append(side)
     for field in totals:
-        _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties"))
+        _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties", year))
     return record
 
 
