@@ -821,12 +821,19 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
     # A period or a claim in parentheses closing the part applies to every figure of it
     # ("100 fighters, 3 tanks (Nov. 2012)", "355 killed, 11 wounded (SOHR claim)"), and so
     # does an "(as of …)" anywhere in it.
+    # Figures of one list share a closing note ("100 fighters, 3 tanks (Nov. 2012)"), but a
+    # word without a number that is not joined to the list keeps out of it ("Heavy At least
+    # 338 pieces (per Oryx)": Oryx counted the pieces, not "Heavy").
     closing = _Notes()
-    if parens and parens[-1][0] >= len(cleaned.rstrip(" .,;")) and len(entries) > 1:
+    listed = len(entries) - 1
+    while listed > 0 and entries[listed - 1].joined_by:
+        listed -= 1
+    if parens and parens[-1][0] >= len(cleaned.rstrip(" .,;")) and listed < len(entries) - 1:
         closing = _read_parentheticals([parens[-1][1]], year, field.links)
     for _, content in parens:
         if re.match(r"(?i)\s*as of\b", content):
             closing.as_of = closing.as_of or _period_of(content, year)
+            listed = 0
 
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
@@ -842,7 +849,9 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         words, trailing_period = _split_trailing_period(words)
         description = " ".join(filter(None, [name, words])) or None
         notes = _read_parentheticals(entry.parentheticals, year, field.links)
-        when, span = _as_of_or_period(notes.as_of or trailing_period or closing.as_of or as_of)
+        counted = entry.value is not None or entry.minimum is not None or entry.maximum is not None
+        shared = closing if index >= listed or counted else _Notes()
+        when, span = _as_of_or_period(notes.as_of or trailing_period or shared.as_of or as_of)
         quantity = Quantity(
             field=field.name,
             text=shown,
@@ -855,7 +864,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             description=description,
             scope=notes.scope,
             unknown=entry.unknown,
-            claimant=notes.claim or tail_claim or closing.claim or claim,
+            claimant=notes.claim or tail_claim or shared.claim or claim,
             phase=notes.phase or phase,
         )
         if entry.vague is not None:
