@@ -59,6 +59,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    drop_unknown_prefix,
     skip_entry,
     split_page,
     split_trailing_parentheticals,
@@ -211,7 +212,7 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
     kia = item.kia or "†" in raw
     core, inside = split_trailing_parentheticals(raw.replace("†", " "))
-    name = tidy_name(strip_rank(core.strip(" *")))
+    name = drop_unknown_prefix(tidy_name(strip_rank(core.strip(" *"))), field_name, source, warnings)
 
     flag = entry.flag
     country = entry_country(entry)
