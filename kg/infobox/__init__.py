@@ -55,8 +55,12 @@ def side_fields(fields: dict[str, Field]) -> tuple[dict[int, dict[str, list[Fiel
     if "casualties" in fields:
         totals.append(fields["casualties"])
     for number in sorted(grouped):
-        if number > columns and set(grouped[number]) <= {"casualties"}:
-            totals.extend(grouped.pop(number)["casualties"])
+        # casualties3 with no combatant3 is the conflict-wide line of the template; a
+        # strength3 beside it has no side to belong to (the caller warns and drops it)
+        if number > columns and set(grouped[number]) <= {"casualties", "strength"}:
+            families = grouped.pop(number)
+            totals.extend(families.get("casualties", []))
+            totals.extend(families.get("strength", []))
     return grouped, totals
 
 
@@ -111,6 +115,10 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         link_quantity_subjects(side)
         record.sides.append(side)
     for field in totals:
+        if field.name.startswith("strength"):
+            warnings.append(ReadWarning("field-without-side", field.name, field.text,
+                                        f"{field.name}: no combatant{field.name[8:]} to give the strength of; dropped"))
+            continue
         _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties", year))
     return record
 

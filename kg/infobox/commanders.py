@@ -89,6 +89,9 @@ _ENDS_WITH_RANK = re.compile(rf"(?:{_RANK_ABBREVIATION}|{_RANK_WORD}|\d+(?:st|nd
 #: A heading after which commanders were killed in action.
 _KIA_HEADING = re.compile(r"^(?:k\.?i\.?a\.?|killed(?:\s+in\s+action)?|died)$", re.IGNORECASE)
 _KIA_MARK = re.compile(r"^(?:k\.?i\.?a\.?|killed\s+in\s+action|†)$", re.IGNORECASE)
+#: A note about the name, not a role: ``"Commander Casper" (real name unknown)``.
+_NAME_NOTE = re.compile(r"\b(?:real|true|full|birth)\s+name\b|\bidentity\s+(?:unknown|unconfirmed)\b",
+                        re.IGNORECASE)
 #: Words that make an unbracketed line under a name read as that person's role.
 _ROLE_WORDS = re.compile(
     r"\b(?:commander|commander-in-chief|minister|head|leader|chief|president|emir|governor|deputy|"
@@ -240,6 +243,10 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
             as_period = parse_period(text)
             if as_period is not None and period is None:
                 period = as_period
+                continue
+            if _NAME_NOTE.search(text):
+                warnings.append(ReadWarning("ignored-text", field_name, source,
+                                            f"a note on the name, not a role: {text!r}"))
                 continue
             kept.append(text)
         if kept:

@@ -888,6 +888,12 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 kinds[index] = kinds[index + 1]
             if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
                 civilians[index] = civilians[index + 1]
+        # "5,000+ civilians killed, 5,000+ wounded": a figure that names only a kind counts
+        # the people of the figure before it
+        for index in range(1, len(entries)):
+            bare = re.fullmatch(r"(?i)wounded|injured|killed|dead|captured|missing", _clean_words(entries[index].words))
+            if civilians[index] is None and bare and entries[index - 1].joined_by:
+                civilians[index] = civilians[index - 1]
         context_kind = casualty_kind(context) if context else None
         context_civilian = civilian_status(context) if context else None
         for index, quantity in enumerate(quantities):
