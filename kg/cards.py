@@ -226,7 +226,8 @@ def _units(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]
 
 def _quantities(store: Any, pattern: str) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about
-                                    (MIN(?al) AS ?aboutLabel) ?parent ?kind ?civilian ?scope ?unknown ?text ?order ?periodText WHERE {{
+                                    (MIN(?al) AS ?aboutLabel) ?parent ?kind ?civilian ?scope ?unknown ?text ?order ?periodText
+                                    ?start ?end ?phase ?claimText ?claimantName ?claimant (MIN(?cl) AS ?claimantLabel) WHERE {{
         {pattern} . ?q ckg:sourceText ?text ; ckg:order ?order ; ckg:approximate ?approx .
         OPTIONAL {{ ?q ckg:value ?value }} OPTIONAL {{ ?q ckg:minValue ?min }} OPTIONAL {{ ?q ckg:maxValue ?max }}
         OPTIONAL {{ ?q ckg:asOf ?asOf }} OPTIONAL {{ ?q ckg:asOfEnd ?asOfEnd }}
@@ -235,20 +236,35 @@ def _quantities(store: Any, pattern: str) -> list[dict[str, Any]]:
         OPTIONAL {{ ?q ckg:partOfEstimate ?parent }} OPTIONAL {{ ?q ckg:casualtyKind ?kind }}
         OPTIONAL {{ ?q ckg:civilian ?civilian }} OPTIONAL {{ ?q ckg:scope ?scope }}
         OPTIONAL {{ ?q ckg:unknown ?unknown }} OPTIONAL {{ ?q ckg:periodText ?periodText }}
+        OPTIONAL {{ ?q ckg:startDate ?start }} OPTIONAL {{ ?q ckg:endDate ?end }} OPTIONAL {{ ?q ckg:phase ?phase }}
+        OPTIONAL {{ ?q ckg:claimText ?claimText ; ckg:claimantName ?claimantName }}
+        OPTIONAL {{ ?q ckg:claimedBy ?claimant OPTIONAL {{ ?claimant rdfs:label ?cl }} }}
     }} GROUP BY ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about ?parent ?kind ?civilian ?scope
-         ?unknown ?text ?order ?periodText ORDER BY ?order ?q""")
+         ?unknown ?text ?order ?periodText ?start ?end ?phase ?claimText ?claimantName ?claimant ORDER BY ?order ?q""")
     index = {r["q"]: i for i, r in enumerate(rows)}
     out = []
     for r in rows:
+        spans = r["start"] is not None or r["end"] is not None
         quantity = {"value": r["value"], "min": r["min"], "max": r["max"], "approximate": r["approx"],
-                    "as_of": r["asOf"], "as_of_end": r["asOfEnd"], "as_of_text": r["periodText"], "description": r["description"],
+                    "as_of": r["asOf"], "as_of_end": r["asOfEnd"], "as_of_text": None if spans else r["periodText"],
+                    "description": r["description"],
                     "about": _ref(r["about"], r["aboutLabel"]), "part_of": index.get(r["parent"]),
-                    "unknown": bool(r["unknown"]), "scope": r["scope"], "text": r["text"]}
+                    "unknown": bool(r["unknown"]), "scope": r["scope"], "text": r["text"],
+                    "claimant": _claimant(r), "phase": r["phase"],
+                    "period": {"start": r["start"], "end": r["end"], "text": r["periodText"]} if spans else None}
         if r["kind"] is not None or "casualties" in pattern:
             quantity["kind"] = r["kind"]
             quantity["civilian"] = r["civilian"]
         out.append(quantity)
     return out
+
+
+def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
+    """Who gives a figure: the entity when the claimant is one, else its name (cards.md)."""
+    if row["claimText"] is None:
+        return None
+    label = row["claimantLabel"] if row["claimant"] is not None and row["claimantLabel"] else row["claimantName"]
+    return {"iri": row["claimant"], "label": label, "text": row["claimText"]}
 
 
 # --- entity card ---------------------------------------------------------------------

@@ -16,7 +16,7 @@ def _quantity(q: dict[str, Any]) -> str:
     elif q.get("min") is not None and q.get("max") is not None:
         number = f"{q['min']:,}–{q['max']:,}"
     elif q.get("min") is not None:
-        number = f"≥{q['min']:,}"
+        number = f"{q['min']:,}+"
     elif q.get("max") is not None:
         number = f"≤{q['max']:,}"
     else:
@@ -28,6 +28,13 @@ def _quantity(q: dict[str, Any]) -> str:
         parts.append(f"[{q['kind']}]")
     if q.get("as_of"):
         parts.append(f"(as of {q['as_of']})")
+    if q.get("period"):
+        period = q["period"]
+        parts.append(f"({period['start'] or '…'} – {period['end'] or '…'})")
+    if q.get("phase"):
+        parts.append(f"({q['phase']})")
+    if q.get("claimant"):
+        parts.append(f"(per {q['claimant']['label']})")
     if q.get("scope"):
         parts.append(f"({q['scope']})")
     if q.get("about"):

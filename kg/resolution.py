@@ -4,13 +4,16 @@ Each document graph records how it named each entity (a ``ckg:SurfaceForm``: the
 written, the linked page if any, the field, the type the field implies, and the IRI it
 resolved to). From those alone, :func:`resolve` computes identities for the whole store:
 
-1. page titles equal up to case are one page (``saudi arabia`` / ``Saudi Arabia``);
+1. page titles equal up to case, dash and year form are one page (``saudi arabia`` /
+   ``Saudi Arabia``; ``Battle of X (2014–15)`` / ``Battle of X (2014-2015)``);
 2. the curated table ``data/aliases.tsv`` (Wikipedia redirects; users extend it) merges
    an alias - a page title or an unlinked name - into its target page;
 3. an unlinked name equal to a linked page's title is that page;
 4. an unlinked name equal to a link anchor that always points to one page is that page
    (``YPG`` -> People's Protection Units); an anchor pointing to several pages makes the name
-   *ambiguous*: it stays a local entity and the candidates are recorded;
+   *ambiguous*: it stays a local entity and the candidates are recorded. Never across sides:
+   a name on one side is not merged, through another article's anchor, into an entity its
+   own document lists on an opposing side (the evidence says so);
 5. generic unlinked names (``Special Forces``, ``1st Corps``) are scoped to the conflict their
    document describes (or to the document) and never merged by rules 3-4: two countries'
    special forces are not one unit.
@@ -74,6 +77,33 @@ def is_generic(name: str) -> bool:
 
 def _key(text: str) -> str:
     return normalise_title(text).casefold()
+
+
+_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")
+_SHORT_YEAR_RANGE = re.compile(r"\b(\d{2})(\d{2})–(\d{2})\b(?!\d)")
+
+
+def title_fold(title: str) -> str:
+    """A title as compared for rule 1: case aside, every dash an unspaced en dash, and a
+    year range written out (``2014–15`` -> ``2014–2015``).
+
+    >>> title_fold("Battle of X (2014–15)") == title_fold("battle of x (2014 - 2015)")
+    True
+    >>> title_fold("Syria-Turkey border") == title_fold("Syria–Turkey border")
+    True
+    """
+    text = _DASHES.sub("–", normalise_title(title)).casefold()
+    return _SHORT_YEAR_RANGE.sub(lambda m: f"{m[1]}{m[2]}–{m[1]}{m[3]}" if m[3] > m[2] else m[0], text)
+
+
+def side_of(field_name: str) -> int | None:
+    """The side a field belongs to: ``combatant2``, ``units2``, ``commander2a`` -> 2.
+
+    >>> side_of("units2"), side_of("commander1a"), side_of("partof")
+    (2, 1, None)
+    """
+    match = re.match(r"^(?:combatant|commander|units|strength|casualties)(\d+)[a-z]?$", field_name)
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
@@ -227,15 +257,16 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
         if s.is_page and s.page is not None:
             title_of.setdefault(s.key, normalise_title(s.page))
 
-    # 1. page titles equal up to case
+    # 1. page titles equal up to case, dashes and year form
     pages_by_fold: dict[str, list[str]] = defaultdict(list)
     for key, title in sorted(title_of.items()):
-        pages_by_fold[title.casefold()].append(key)
+        pages_by_fold[title_fold(title)].append(key)
     for fold, group in sorted(pages_by_fold.items()):
         for other in group[1:]:
             uf.union(group[0], other)
+            how = "case" if title_of[group[0]].casefold() == title_of[other].casefold() else "case, dashes or year form"
             evidence.append(Evidence(group[0], other, "same-title",
-                                     f"titles differ only in case: {title_of[group[0]]!r} / {title_of[other]!r}"))
+                                     f"titles differ only in {how}: {title_of[group[0]]!r} / {title_of[other]!r}"))
 
     # 2. curated aliases (redirects)
     curated_targets: set[str] = set()
@@ -258,6 +289,10 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
             anchors[_key(s.name)].add(s.key)
             anchor_docs.setdefault((_key(s.name), s.key), s.graph)
     page_by_fold = {fold: group[0] for fold, group in pages_by_fold.items()}
+    # the sides on which each document lists each key (for the guard against merging across sides)
+    sides_in: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for s in surfaces:
+        sides_in[s.graph][s.key].update(n for n in map(side_of, s.fields) if n is not None)
     ambiguous: dict[str, list[str]] = {}
     for s in surfaces:
         if s.is_page or s.is_local or s.page is not None:
@@ -265,8 +300,8 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
         fold = _key(s.name)
         if fold in aliases:
             continue
-        if fold in page_by_fold:
-            page_key = page_by_fold[fold]
+        if title_fold(s.name) in page_by_fold:
+            page_key = page_by_fold[title_fold(s.name)]
             uf.union(page_key, s.key)
             evidence.append(Evidence(page_key, s.key, "name-equals-title",
                                      f"unlinked name {s.name!r} is the title of a linked page", s.graph))
@@ -274,6 +309,9 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
             roots = sorted({uf.find(k) for k in anchors[fold]})
             if len(roots) == 1:
                 page_key = sorted(anchors[fold])[0]
+                if _on_opposing_sides(s, roots[0], sides_in[s.graph], uf):
+                    ambiguous[s.key] = roots      # kept apart, with the page as its candidate
+                    continue
                 uf.union(page_key, s.key)
                 evidence.append(Evidence(page_key, s.key, "anchor",
                                          f"anchor {s.name!r} links {title_of.get(page_key, page_key)!r}",
@@ -345,6 +383,14 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
             resolution.type_conflicts[canonical] = {t.rsplit("#", 1)[-1]: len(d) for t, d in sorted(evidence_types.items())
                                                     if t in _FAMILY}
     return resolution
+
+
+def _on_opposing_sides(surface: Surface, root: str, sides: dict[str, set[int]], uf: _UnionFind) -> bool:
+    """True when the surface's document lists the entity ``root`` only on sides other than
+    the surface's own (``sides``: key -> side numbers, in that document)."""
+    own = sides.get(surface.key, set())
+    theirs = set().union(*(found for key, found in sides.items() if key != surface.key and uf.find(key) == root))
+    return bool(own and theirs and not theirs & own)
 
 
 def _decide_type(evidence: dict[str, set[str]]) -> str:

@@ -10,13 +10,13 @@ from helpers import ARTICLES, date_repr, load_cases
 
 from kg.document import Field
 from kg.infobox.quantities import casualty_kind, civilian_status, parse_quantities, read_amount
-from kg.infobox.records import Period, Quantity
+from kg.infobox.records import Claimant, Period, Quantity
 from kg.readers import read_document
 
 DEFAULTS = {
     "value": None, "min": None, "max": None, "approximate": False, "as_of": None,
     "description": None, "part_of": None, "kind": None, "civilian": None, "scope": None,
-    "unknown": False,
+    "unknown": False, "period": None, "claimant": None, "phase": None,
 }
 
 
@@ -34,21 +34,31 @@ def as_dict(quantity: Quantity) -> dict:
         "approximate": quantity.approximate, "as_of": period_repr(quantity.as_of),
         "description": quantity.description, "part_of": quantity.part_of, "kind": quantity.kind,
         "civilian": quantity.civilian, "scope": quantity.scope, "unknown": quantity.unknown,
+        "period": period_repr(quantity.period), "claimant": claimant_repr(quantity.claimant),
+        "phase": quantity.phase,
     }
+
+
+def claimant_repr(claimant: Claimant | None) -> str | None:
+    """``Per Ukraine -> Ukraine``; a claimant that is no entity: ``opposition claim -> None``."""
+    if claimant is None:
+        return None
+    return f"{claimant.text} -> {claimant.ref.page if claimant.ref else None}"
 
 
 def family(field_name: str) -> str:
     return "strength" if field_name.startswith("strength") else "casualties"
 
 
-def parse(text: str, field: str = "casualties1", warnings: list | None = None) -> list[Quantity]:
-    return parse_quantities(Field(field, text), [] if warnings is None else warnings, family(field))
+def parse(text: str, field: str = "casualties1", warnings: list | None = None,
+          year: int | None = None) -> list[Quantity]:
+    return parse_quantities(Field(field, text), [] if warnings is None else warnings, family(field), year)
 
 
 @pytest.mark.parametrize("case", load_cases("quantities.yaml"))
 def test_fixture_case(case):
     warnings: list = []
-    quantities = parse(case["text"], case["field"], warnings)
+    quantities = parse(case["text"], case["field"], warnings, case.get("year"))
     expected = [{**DEFAULTS, **item} for item in case["expected"]]
     assert [as_dict(q) for q in quantities] == expected
     assert all(q.field == case["field"] for q in quantities)
@@ -105,15 +115,16 @@ def test_unknown(text):
     assert quantity.text == text and warnings == []
 
 
-@pytest.mark.parametrize("text, as_of", [
-    ("20,000 SAA soldiers (2012)", "2012"),
-    ("8,000 fighters (mid-2016)", "mid 2016"),
-    ("8,000 fighters (as of 2019)", "2019"),
-    ("8,000 fighters (2013–14)", "2013..2014"),
+@pytest.mark.parametrize("text, as_of, period", [
+    ("20,000 SAA soldiers (2012)", "2012", None),
+    ("8,000 fighters (mid-2016)", "mid 2016", None),
+    ("8,000 fighters (as of 2019)", "2019", None),
+    ("8,000 fighters (2013–14)", None, "2013..2014"),
+    ("8,000 fighters (since 2014)", None, "2014.."),
 ])
-def test_as_of_from_trailing_parenthetical(text, as_of):
+def test_a_date_is_as_of_and_a_span_is_a_period(text, as_of, period):
     [quantity] = parse(text, "strength1")
-    assert period_repr(quantity.as_of) == as_of
+    assert (period_repr(quantity.as_of), period_repr(quantity.period)) == (as_of, period)
     assert quantity.value in (20000, 8000)
 
 

@@ -55,8 +55,12 @@ def side_fields(fields: dict[str, Field]) -> tuple[dict[int, dict[str, list[Fiel
     if "casualties" in fields:
         totals.append(fields["casualties"])
     for number in sorted(grouped):
-        if number > columns and set(grouped[number]) <= {"casualties"}:
-            totals.extend(grouped.pop(number)["casualties"])
+        # casualties3 with no combatant3 is the conflict-wide line of the template; a
+        # strength3 beside it has no side to belong to (the caller warns and drops it)
+        if number > columns and set(grouped[number]) <= {"casualties", "strength"}:
+            families = grouped.pop(number)
+            totals.extend(families.get("casualties", []))
+            totals.extend(families.get("strength", []))
     return grouped, totals
 
 
@@ -91,6 +95,9 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         if (field := fields.get(name)) is not None and field.text.strip():
             setattr(record, name, parse_text_block(field, warnings))
 
+    # figures written with a day and month but no year ("(2 May to 14 June)") are dated in
+    # the year the conflict started
+    year = record.date.start.year if record.date is not None and record.date.start is not None else None
     grouped, totals = side_fields(fields)
     for number in sorted(grouped):
         families = grouped[number]
@@ -102,13 +109,17 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings))
         for field in families.get("strength", []):
-            _extend_quantities(side.strength, parse_quantities(field, warnings, "strength"))
+            _extend_quantities(side.strength, parse_quantities(field, warnings, "strength", year))
         for field in families.get("casualties", []):
-            _extend_quantities(side.casualties, parse_quantities(field, warnings, "casualties"))
+            _extend_quantities(side.casualties, parse_quantities(field, warnings, "casualties", year))
         link_quantity_subjects(side)
         record.sides.append(side)
     for field in totals:
-        _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties"))
+        if field.name.startswith("strength"):
+            warnings.append(ReadWarning("field-without-side", field.name, field.text,
+                                        f"{field.name}: no combatant{field.name[8:]} to give the strength of; dropped"))
+            continue
+        _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties", year))
     return record
 
 

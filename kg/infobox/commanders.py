@@ -59,6 +59,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    drop_unknown_prefix,
     skip_entry,
     split_page,
     split_trailing_parentheticals,
@@ -88,6 +89,9 @@ _ENDS_WITH_RANK = re.compile(rf"(?:{_RANK_ABBREVIATION}|{_RANK_WORD}|\d+(?:st|nd
 #: A heading after which commanders were killed in action.
 _KIA_HEADING = re.compile(r"^(?:k\.?i\.?a\.?|killed(?:\s+in\s+action)?|died)$", re.IGNORECASE)
 _KIA_MARK = re.compile(r"^(?:k\.?i\.?a\.?|killed\s+in\s+action|†)$", re.IGNORECASE)
+#: A note about the name, not a role: ``"Commander Casper" (real name unknown)``.
+_NAME_NOTE = re.compile(r"\b(?:real|true|full|birth)\s+name\b|\bidentity\s+(?:unknown|unconfirmed)\b",
+                        re.IGNORECASE)
 #: Words that make an unbracketed line under a name read as that person's role.
 _ROLE_WORDS = re.compile(
     r"\b(?:commander|commander-in-chief|minister|head|leader|chief|president|emir|governor|deputy|"
@@ -211,7 +215,7 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
     kia = item.kia or "†" in raw
     core, inside = split_trailing_parentheticals(raw.replace("†", " "))
-    name = tidy_name(strip_rank(core.strip(" *")))
+    name = drop_unknown_prefix(tidy_name(strip_rank(core.strip(" *"))), field_name, source, warnings)
 
     flag = entry.flag
     country = entry_country(entry)
@@ -239,6 +243,10 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
             as_period = parse_period(text)
             if as_period is not None and period is None:
                 period = as_period
+                continue
+            if _NAME_NOTE.search(text):
+                warnings.append(ReadWarning("ignored-text", field_name, source,
+                                            f"a note on the name, not a role: {text!r}"))
                 continue
             kept.append(text)
         if kept:

@@ -28,7 +28,8 @@ import pycountry
 from kg.infobox.records import EntityRef
 from kg.infobox.text import FLAG
 
-__all__ = ["flag_code", "flag_title", "flag_country", "country_names", "is_country_title", "is_same_country"]
+__all__ = ["flag_code", "flag_title", "flag_country", "country_names", "country_title", "is_country_title",
+           "is_same_country"]
 
 _REGIONAL_A = 0x1F1E6
 _TAG_BASE = 0xE0000
@@ -169,7 +170,27 @@ def _fold(text: str) -> str:
     return " ".join(text.split()).casefold().removeprefix("the ")
 
 
-_COUNTRY_TITLES: set[str] | None = None
+_COUNTRY_TITLES: dict[str, str] | None = None
+
+
+def country_title(name: str) -> str | None:
+    """The Wikipedia title of the country a name stands for (any of its ISO names, its
+    Wikipedia title, or a known alias), or ``None`` when the name is no country's.
+
+    >>> country_title("Russian Federation"), country_title("the Netherlands"), country_title("Hezbollah")
+    ('Russia', 'Netherlands', None)
+    """
+    global _COUNTRY_TITLES
+    if _COUNTRY_TITLES is None:
+        titles: dict[str, str] = {}
+        for country in pycountry.countries:
+            flag = (chr(_REGIONAL_A + ord(country.alpha_2[0]) - ord("A"))
+                    + chr(_REGIONAL_A + ord(country.alpha_2[1]) - ord("A")))
+            title = flag_title(flag)
+            if title is not None:
+                titles.update(dict.fromkeys(country_names(flag), title))
+        _COUNTRY_TITLES = titles
+    return _COUNTRY_TITLES.get(_fold(name))
 
 
 def is_country_title(title: str) -> bool:
@@ -179,14 +200,7 @@ def is_country_title(title: str) -> bool:
     >>> is_country_title("Iran"), is_country_title("saudi arabia"), is_country_title("Hezbollah")
     (True, True, False)
     """
-    global _COUNTRY_TITLES
-    if _COUNTRY_TITLES is None:
-        names: set[str] = set()
-        for country in pycountry.countries:
-            names |= country_names(chr(_REGIONAL_A + ord(country.alpha_2[0]) - ord("A"))
-                                   + chr(_REGIONAL_A + ord(country.alpha_2[1]) - ord("A")))
-        _COUNTRY_TITLES = names
-    return _fold(title) in _COUNTRY_TITLES
+    return country_title(title) is not None
 
 
 def entry_country(entry: object) -> EntityRef | None:

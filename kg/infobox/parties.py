@@ -61,6 +61,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
     strip_markup,
@@ -128,7 +129,7 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
     raw = entry_name(scanned, entry)
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
     core, inside = split_trailing_parentheticals(raw)
-    name = tidy_name(core)
+    name = drop_unknown_prefix(tidy_name(core), field_name, source, warnings)
     qualifiers = inside + [p.text for p in entry.parens]
     period = _first_period(qualifiers, field_name, warnings)
 

@@ -29,12 +29,14 @@ with all numbers ``None`` and an ``unparsed-number`` warning.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field as dataclass_field
 from typing import Literal
 
-from kg.document import Field, ReadWarning
+from kg.document import Field, Link, ReadWarning
+from kg.infobox.claims import claim_in, read_claim, read_phase
 from kg.infobox.dates import parse_period
-from kg.infobox.records import Period, Quantity
+from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
 
 __all__ = ["parse_quantities", "casualty_kind", "civilian_status", "read_amount"]
@@ -46,6 +48,7 @@ _MONTH_NAMES = (
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
 )
 _MONTH = re.compile(rf"^(?:{_MONTH_NAMES})\.?$", re.IGNORECASE)
+_MONTH_WORD = re.compile(rf"\b(?:{_MONTH_NAMES})\b\.?", re.IGNORECASE)
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -269,9 +272,13 @@ def _is_year(text: str) -> bool:
 
 @dataclass
 class _Context:
-    """What a heading line says about the lines under it."""
+    """What a heading line says about the lines under it: kind/civilian words, who claims
+    the figures, the phase they belong to, and a date or period."""
 
     words: str = ""
+    claim: Claimant | None = None
+    phase: str | None = None
+    as_of: Period | None = None
 
 
 @dataclass
@@ -369,9 +376,11 @@ class _LabelInfo:
     as_of: Period | None = None
     context: str = ""            # kind/civilian words
     name: str | None = None      # a name to put before the description
+    claim: Claimant | None = None
+    phase: str | None = None
 
 
-def _classify_label(label: str | None) -> _LabelInfo:
+def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | None = None) -> _LabelInfo:
     info = _LabelInfo()
     if not label:
         return info
@@ -379,6 +388,20 @@ def _classify_label(label: str | None) -> _LabelInfo:
     period = parse_period(core)
     if period is not None:
         info.as_of = period
+        return info
+    info.claim = read_claim(core, links)
+    info.phase = read_phase(core)
+    if info.claim is None and info.phase is None and re.search(r"[,;]", core):
+        # "Per Oryx, First Phase": a claim, a phase and a date can share one label
+        for part in filter(None, (p.strip() for p in re.split(r"[,;]", core))):
+            info.claim = info.claim or read_claim(part, links)
+            info.phase = info.phase or read_phase(part)
+            info.as_of = info.as_of or _period_of(part, year)
+    if info.claim is not None or info.phase is not None:
+        # "Per Ukraine (as of 2 March)", "Per Ukraine (first battle)", "First phase (6–12 September)"
+        for inner in re.findall(r"\(([^()]*)\)", label):
+            info.as_of = info.as_of or _period_of(inner, year)
+            info.phase = info.phase or read_phase(inner)
         return info
     if _CLAIM.search(core) or _HEADING_SKIP.match(core):
         return info
@@ -523,6 +546,31 @@ _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(
                        re.IGNORECASE)
 
 
+def _period_of(text: str, year: int | None = None) -> Period | None:
+    """A date or span written with a figure; a span without a year (``2 May to 14 June``,
+    ``10–15 June only``) takes the year the conflict started in."""
+    text = re.sub(r"\s+only$", "", text.strip(), flags=re.IGNORECASE)
+    period = parse_period(text) if text else None
+    if period is None and year is not None and text and not re.search(r"\d{4}", text) \
+            and _MONTH_WORD.search(text):
+        period = parse_period(f"{text} {year}")
+        if period is not None:
+            period = Period(period.start, period.end, text, period.ongoing)
+    return period
+
+
+def _as_of_or_period(period: Period | None) -> tuple[Period | None, Period | None]:
+    """(as_of, period): one date or year is an ``as_of``; a span (``2015–2016``,
+    ``2 May to 14 June``, ``since 2014``) is a ``period``."""
+    if period is None:
+        return None, None
+    if period.start is not None and period.end == period.start:
+        return period, None
+    if period.end is None and not re.match(r"(?i)\s*(?:since|from)\b", period.text):
+        return period, None
+    return None, period
+
+
 def _split_trailing_period(words: str) -> tuple[str, Period | None]:
     """``killed in 2014`` -> (``killed``, 2014)."""
     for match in re.finditer(r"\b(?:in|since|from|by|as of|during|until)\s+", words, re.IGNORECASE):
@@ -532,37 +580,69 @@ def _split_trailing_period(words: str) -> tuple[str, Period | None]:
     return words, None
 
 
-def _read_parentheticals(items: list[str]) -> tuple[Period | None, str | None, bool]:
-    """(as_of, scope, approximate) from an entry's parentheticals."""
+@dataclass
+class _Notes:
+    """What an entry's parentheticals say."""
+
     as_of: Period | None = None
     scope: str | None = None
-    approximate = False
+    approximate: bool = False
+    claim: Claimant | None = None
+    phase: str | None = None
+
+
+def _read_parentheticals(items: list[str], year: int | None = None, links: Sequence[Link] = ()) -> _Notes:
+    """The date, scope, estimate mark, claim and phase of an entry's parentheticals:
+    ``(as of 2019)``, ``(in base)``, ``(est.)``, ``(SOHR claim)``, ``(per Artsakh)``,
+    ``(first battle)``; ``(against X only; since 3 Mar. 2015)`` is read part by part."""
+    notes = _Notes()
     for item in items:
         if _ESTIMATE_WORD.search(item):
-            approximate = True
-        candidates = [item, _ESTIMATE_WORD.sub("", item).strip(" ,;")]
-        candidates += [part.strip() for part in re.split(r"[;,:]", item) if part.strip()]
-        period = None
-        for candidate in candidates:
-            period = parse_period(candidate) if candidate else None
-            if period is not None:
-                break
-        if period is not None:
-            as_of = as_of or period
+            notes.approximate = True
+        parts = [part.strip() for part in re.split(r"[;,:]", item) if part.strip()]
+        found = False
+        leftovers: list[str] = []
+        for part in dict.fromkeys([item, *parts]):
+            claim = read_claim(part, links)
+            phase = read_phase(part) if claim is None else None
+            period = None
+            if claim is None and phase is None:
+                period = _period_of(part, year) or _period_of(_ESTIMATE_WORD.sub("", part).strip(" ,;"), year)
+            notes.claim = notes.claim or claim
+            notes.phase = notes.phase or phase
+            notes.as_of = notes.as_of or period
+            if part == item and (claim or phase or period):
+                found = True
+                break                     # the whole note was one thing
+            if part != item and not (claim or phase or period):
+                leftovers.append(part)
+            found = found or bool(claim or phase or period)
+        if found:
+            # "(against ISIL only; since 3 Mar. 2015)": the qualifier beside the date is kept
+            if leftovers and notes.scope is None and leftovers[0][:1].islower():
+                notes.scope = "; ".join(leftovers)
             continue
         # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
         # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
         phrase = item.strip("\"'“”‘’ ")
-        if scope is None and phrase[:1].islower() and not _CLAIM.search(phrase) and not re.search(r"\d", phrase) \
-                and not _ESTIMATE_WORD.search(phrase) \
+        if notes.scope is None and phrase[:1].islower() and not _CLAIM.search(phrase) \
+                and not re.search(r"\d", phrase) and not _ESTIMATE_WORD.search(phrase) \
                 and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
-            scope = phrase
-    return as_of, scope, approximate
+            notes.scope = phrase
+    return notes
 
 
 def parse_quantities(field: Field, warnings: list[ReadWarning],
-                     kind: QuantityKind = "strength") -> list[Quantity]:
-    """All figures of a ``strengthN`` / ``casualtiesN`` field, in order.
+                     kind: QuantityKind = "strength", year: int | None = None) -> list[Quantity]:
+    """All figures of a ``strengthN`` / ``casualtiesN`` field, in order. ``year`` (the year
+    the conflict started) completes dates written without one (``(2 May to 14 June)``).
+
+    Claims: a heading (``Per Russia:``, ``Ukrainian claim:``) gives the claimant of every
+    figure below it until the next claim or phase heading (headings that only name a kind
+    or a category, such as ``Civilians:`` or ``Units:``, nest inside it); a label, a
+    parenthetical or a tail on a line (``Russian claim: 50``, ``(SOHR claim)``, ``according
+    to the UN``) gives the claimant of its own figures. A phase heading (``First phase:``)
+    scopes the figures below it and is never part of a description.
 
     >>> qs = parse_quantities(Field("strength1", "20,000 SAA soldiers (2012)\\n2,000–4,000 Lebanese Hezbollah fighters"), [])
     >>> [(q.value, q.minimum, q.maximum, q.description, q.as_of and q.as_of.start.iso()) for q in qs]
@@ -570,6 +650,9 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     >>> q = parse_quantities(Field("casualties4", "31,275 overall deaths\\n(in the whole province)"), [], "casualties")[0]
     >>> q.value, q.kind, q.scope
     (31275, 'deaths', 'in the whole province')
+    >>> qs = parse_quantities(Field("casualties2", "Per Ukraine:\\n* 81+ killed\\n* 12 wounded (Russian claim)"), [], "casualties")
+    >>> [(q.minimum or q.value, q.kind, q.claimant.text, q.claimant.ref.page) for q in qs]
+    [(81, 'killed', 'Per Ukraine', 'Ukraine'), (12, 'wounded', 'Russian claim', 'Russia')]
     """
     casualties = kind == "casualties"
     quantities: list[Quantity] = []
@@ -597,14 +680,15 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
         # A line that is only a parenthetical: it qualifies the line above.
         stripped, parens = _remove_parentheticals(line)
         if not stripped.strip(" .,;") and parens:
-            _apply_to_previous(quantities, previous_line, [content for _, content in parens])
+            _apply_to_previous(quantities, previous_line, [content for _, content in parens], year, field.links)
             continue
 
-        # A heading: "Per Armenian sources:", "Civilian deaths:", "Units:".
+        # A heading: "Per Armenian sources:", "Civilian deaths:", "Units:", "First phase: 6–12 September 2022".
         label, rest = _line_label(line)
-        if label is not None and not rest.strip():
-            info = _classify_label(label)
-            heading = _Context(words=info.context)
+        info = _classify_label(label, field.links, year)
+        heading_period = _period_of(rest, year) if info.phase and rest.strip() else None
+        if label is not None and (not rest.strip() or heading_period is not None):
+            heading = _next_heading(heading, info, heading_period)
             parents = []
             continue
         if _NOTE_LINE.match(_remove_parentheticals(line)[0].strip()):
@@ -612,17 +696,28 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                                         f"ignored a note in {shown!r}"))
             continue
         if _is_claim_only(line):
+            # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
+            # the figures below it.
+            claim = read_claim(line, field.links)
+            if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", line):
+                heading = _next_heading(heading, _LabelInfo(claim=claim), None)
+                parents = []
+            elif claim is not None:
+                _set_claim(quantities, previous_line, claim)
             continue
 
-        line_info = _classify_label(label)
+        line_info = info
         line_quantities: list[Quantity] = []
         for mid_label, part in _split_mid_line_labels(rest):
-            mid_info = _classify_label(mid_label)
+            mid_info = _classify_label(mid_label, field.links, year)
             part_quantities = _read_part(
                 part, field, shown, casualties, warnings,
-                as_of=mid_info.as_of or line_info.as_of,
+                as_of=mid_info.as_of or line_info.as_of or heading.as_of,
                 context=" ".join(filter(None, [heading.words, line_info.context, mid_info.context])),
                 name=line_info.name or mid_info.name,
+                claim=mid_info.claim or line_info.claim or heading.claim,
+                phase=mid_info.phase or line_info.phase or heading.phase,
+                year=year,
             )
             for quantity in part_quantities:
                 if quantity.part_of is not None:
@@ -652,6 +747,23 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     return quantities
 
 
+def _next_heading(heading: _Context, info: _LabelInfo, period: Period | None) -> _Context:
+    """The context under a new heading: a claim heading replaces the claim, a phase heading
+    starts a new phase (and ends the claim), any other heading keeps both."""
+    if info.phase is not None:
+        return _Context(phase=info.phase, claim=info.claim, as_of=period or info.as_of)
+    if info.claim is not None:
+        return _Context(claim=info.claim, phase=heading.phase, as_of=info.as_of)
+    return _Context(words=info.context, claim=heading.claim, phase=heading.phase,
+                    as_of=info.as_of or (heading.as_of if heading.claim or heading.phase else None))
+
+
+def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) -> None:
+    for index in indexes:
+        if quantities[index].claimant is None:
+            quantities[index].claimant = claim
+
+
 def _is_claim_only(line: str) -> bool:
     """``Rebel claim``, ``(government claim)``: a source note on its own line."""
     text = line.strip(" ()")
@@ -659,25 +771,32 @@ def _is_claim_only(line: str) -> bool:
                              re.IGNORECASE))
 
 
-def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str]) -> None:
+def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str],
+                       year: int | None, links: Sequence[Link]) -> None:
     if not previous_line:
         return
-    as_of, scope, approximate = _read_parentheticals(parens)
-    claim_only = all(_CLAIM.search(p) for p in parens) and as_of is None
-    if scope is None and as_of is None and not claim_only:
+    notes = _read_parentheticals(parens, year, links)
+    claim_only = all(_CLAIM.search(p) for p in parens) and notes.as_of is None
+    scope = notes.scope
+    if scope is None and notes.as_of is None and not claim_only and notes.claim is None and notes.phase is None:
         scope = "; ".join(parens)
+    as_of, period = _as_of_or_period(notes.as_of)
     for index in previous_line:
         quantity = quantities[index]
-        if as_of is not None and quantity.as_of is None:
-            quantity.as_of = as_of
+        if quantity.as_of is None and quantity.period is None:
+            quantity.as_of, quantity.period = as_of, period
         if scope is not None and quantity.scope is None:
             quantity.scope = scope
-        if approximate:
+        if notes.approximate:
             quantity.approximate = True
+        quantity.phase = quantity.phase or notes.phase
+    if notes.claim is not None:
+        _set_claim(quantities, previous_line, notes.claim)
 
 
 def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: list[ReadWarning], *,
-               as_of: Period | None, context: str, name: str | None) -> list[Quantity]:
+               as_of: Period | None, context: str, name: str | None, claim: Claimant | None = None,
+               phase: str | None = None, year: int | None = None) -> list[Quantity]:
     """The quantities of one labelled part of a line."""
     cleaned, parens = _remove_parentheticals(text)
     entries = _find_entries(cleaned)
@@ -699,15 +818,29 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         owners = [entry for entry in entries if entry.prefix_start <= position]
         (owners[-1] if owners else entries[0]).parentheticals.append(content)
 
-    # A period in parentheses closing the part applies to every figure of it
-    # ("100 fighters, 3 tanks (Nov. 2012)").
-    closing: Period | None = None
-    if parens and parens[-1][0] >= len(cleaned.rstrip(" .,;")) and len(entries) > 1:
-        closing, _, _ = _read_parentheticals([parens[-1][1]])
+    # A period or a claim in parentheses closing the part applies to every figure of it
+    # ("100 fighters, 3 tanks (Nov. 2012)", "355 killed, 11 wounded (SOHR claim)"), and so
+    # does an "(as of …)" anywhere in it.
+    # Figures of one list share a closing note ("100 fighters, 3 tanks (Nov. 2012)"), but a
+    # word without a number that is not joined to the list keeps out of it ("Heavy At least
+    # 338 pieces (per Oryx)": Oryx counted the pieces, not "Heavy").
+    closing = _Notes()
+    listed = len(entries) - 1
+    while listed > 0 and entries[listed - 1].joined_by:
+        listed -= 1
+    if parens and parens[-1][0] >= len(cleaned.rstrip(" .,;")) and listed < len(entries) - 1:
+        closing = _read_parentheticals([parens[-1][1]], year, field.links)
+    for _, content in parens:
+        if re.match(r"(?i)\s*as of\b", content):
+            closing.as_of = closing.as_of or _period_of(content, year)
+            listed = 0
 
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
-        words = _CLAIM_TAIL.sub("", entry.words).strip(" ,;")
+        words, tail_claim = claim_in(entry.words, field.links)
+        if tail_claim is None:
+            words = _CLAIM_TAIL.sub("", words)
+        words = words.strip(" ,;")
         to_vague = _TO_VAGUE.match(words)
         if to_vague and entry.value is not None:
             # "One hundred to several hundred airborne troops": at least 100.
@@ -715,18 +848,24 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             words = words[to_vague.end():]
         words, trailing_period = _split_trailing_period(words)
         description = " ".join(filter(None, [name, words])) or None
-        own_as_of, scope, estimated = _read_parentheticals(entry.parentheticals)
+        notes = _read_parentheticals(entry.parentheticals, year, field.links)
+        counted = entry.value is not None or entry.minimum is not None or entry.maximum is not None
+        shared = closing if index >= listed or counted else _Notes()
+        when, span = _as_of_or_period(notes.as_of or trailing_period or shared.as_of or as_of)
         quantity = Quantity(
             field=field.name,
             text=shown,
             value=entry.value,
             minimum=entry.minimum,
             maximum=entry.maximum,
-            approximate=entry.approximate or estimated,
-            as_of=own_as_of or trailing_period or closing or as_of,
+            approximate=entry.approximate or notes.approximate,
+            as_of=when,
+            period=span,
             description=description,
-            scope=scope,
+            scope=notes.scope,
             unknown=entry.unknown,
+            claimant=notes.claim or tail_claim or shared.claim or claim,
+            phase=notes.phase or phase,
         )
         if entry.vague is not None:
             what = f"vague amount {entry.vague!r}" if entry.vague else "no number"
@@ -749,6 +888,12 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 kinds[index] = kinds[index + 1]
             if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
                 civilians[index] = civilians[index + 1]
+        # "5,000+ civilians killed, 5,000+ wounded": a figure that names only a kind counts
+        # the people of the figure before it
+        for index in range(1, len(entries)):
+            bare = re.fullmatch(r"(?i)wounded|injured|killed|dead|captured|missing", _clean_words(entries[index].words))
+            if civilians[index] is None and bare and entries[index - 1].joined_by:
+                civilians[index] = civilians[index - 1]
         context_kind = casualty_kind(context) if context else None
         context_civilian = civilian_status(context) if context else None
         for index, quantity in enumerate(quantities):

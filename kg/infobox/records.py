@@ -165,6 +165,17 @@ class Unit:
     country: EntityRef | None = None
 
 
+@dataclass(frozen=True)
+class Claimant:
+    """Who gives a figure: ``text`` as written (``Per Russia``, ``SOHR claim``, ``according
+    to the UN``), ``name`` the claimant it names (``Russia``, ``SOHR``, ``opposition``), and
+    ``ref`` the entity when the name is one (a country, a linked page, a known source)."""
+
+    text: str
+    name: str
+    ref: EntityRef | None = None
+
+
 @dataclass
 class Quantity:
     """A strength or casualty figure.
@@ -175,6 +186,10 @@ class Quantity:
     ``*`` sub-count belongs to, in the same list. ``kind``/``civilian`` are for casualties
     (``killed``, ``wounded``, ``captured``, ``missing``, ``casualties``, ``displaced``, ``deaths``).
     ``unknown`` marks ``Unknown`` (all numbers ``None``).
+
+    ``claimant`` is who gives the figure (``None`` when the source names nobody); ``phase``
+    the ``First phase:`` heading it stands under; ``as_of`` a single date or year written
+    with it, ``period`` a span (``(2 May to 14 June)``, ``2015–2016``).
     """
 
     field: str
@@ -191,6 +206,9 @@ class Quantity:
     civilian: bool | None = None
     scope: str | None = None
     unknown: bool = False
+    claimant: Claimant | None = None
+    phase: str | None = None
+    period: Period | None = None
 
 
 @dataclass

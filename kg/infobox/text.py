@@ -235,11 +235,20 @@ HEADING_WORDS = re.compile(
     r"allied\s+militias|air\s*strikes|air\s+support)$",
     re.IGNORECASE,
 )
-#: Field values that say nothing (``Unknown``, ``See order of battle``).
+#: Field values that say nothing (``Unknown``, ``See order of battle``, ``Full list..``, a stray
+#: letter left by a footnote), and names that only say that nobody knows who (``Unnamed ISIL
+#: leader``, ``Unidentified Arab leaders``, ``Unknown Syrian military unit``).
 PLACEHOLDER = re.compile(
-    r"^(?:unknown|none|n/?a|-+|\?+|see\s+(?:the\s+)?(?:order\s+of\s+battle|below|above|article|list).*)$",
+    r"^(?:unknown|none|n/?a|-+|\?+|[^\W\d_]\.?|full\s+list\W*|"
+    r"see\s+(?:the\s+)?(?:\S+\s+)*?(?:order\s+of\s+battle|below|above|article|list).*|"
+    # the head noun is lower case: "Unknown Wagner Group" is a name, "Unknown … group" is not
+    r"(?:unknown|unidentified|unnamed|anonymous)\b.*\b(?-i:leaders?|commanders?|officers?|officials?|"
+    r"generals?|chiefs?|emirs?|units?|militias?|groups?|fighters|forces|brigades?|battalions?|"
+    r"regiments?|divisions?|persons?|people|individuals?|members?|soldiers|troops|rebels))$",
     re.IGNORECASE,
 )
+#: ``Unknown`` before a name (``Unknown Wagner Group``): the name is kept, the word dropped.
+_UNKNOWN_PREFIX = re.compile(r"^(?:unknown|unidentified|unnamed)\s+(?=\S)", re.IGNORECASE)
 #: Text after a link that continues its name: lower case (not an Arabic article such as
 #: ``al-``), ``&``, ``'s``.
 _CONTINUES = re.compile(r"^(?:[&'’/+]|(?![a-z]{1,3}-)[a-z])")
@@ -869,3 +878,21 @@ def skip_entry(name: str, has_flag: bool, field_name: str, source: str, what: st
         warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}"))
         return True
     return False
+
+
+def drop_unknown_prefix(name: str, field_name: str, source: str, warnings: list[ReadWarning]) -> str:
+    """``Unknown Wagner Group`` -> ``Wagner Group`` (with a warning); placeholders that name
+    nobody (``Unknown Hezbollah leader``) are left for :func:`skip_entry`.
+
+    >>> w = []; drop_unknown_prefix("Unknown Wagner Group", "units2", "Unknown Wagner Group", w), w[0].kind
+    ('Wagner Group', 'placeholder')
+    >>> drop_unknown_prefix("Unknown Hezbollah leader", "commander2", "", [])
+    'Unknown Hezbollah leader'
+    """
+    match = _UNKNOWN_PREFIX.match(name)
+    if match is None or PLACEHOLDER.match(name):
+        return name
+    kept = name[match.end():]
+    warnings.append(ReadWarning("placeholder", field_name, source,
+                                f"dropped {match.group(0).strip()!r} before {kept!r}"))
+    return kept

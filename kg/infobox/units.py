@@ -67,6 +67,7 @@ from kg.infobox.text import (
     entry_source,
     group_line,
     scan_field,
+    drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
     strip_markup,
@@ -211,7 +212,7 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     raw = entry_name(scanned, entry)
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
     core, inside = split_trailing_parentheticals(raw)
-    core = tidy_name(core)
+    core = drop_unknown_prefix(tidy_name(core), field_name, source, warnings)
 
     flag = entry.flag
     country = entry_country(entry)

@@ -399,6 +399,14 @@ class DocumentMapper:
                 if quantity.as_of.end is not None and quantity.as_of.end != quantity.as_of.start:
                     self.add(node, T.asOfEnd, date_literal(quantity.as_of.end))
                 self.add(node, T.periodText, text_literal(quantity.as_of.text))
+            self._period(node, quantity.period)
+            if quantity.phase:
+                self.add(node, T.phase, text_literal(quantity.phase))
+            if quantity.claimant is not None:
+                self.add(node, T.claimText, text_literal(quantity.claimant.text))
+                self.add(node, T.claimantName, text_literal(quantity.claimant.name))
+                if quantity.claimant.ref is not None:
+                    self.add(node, T.claimedBy, self.entity(quantity.claimant.ref, T.Entity, quantity.field))
             if quantity.description:
                 self.add(node, T.description, text_literal(quantity.description))
             if quantity.about is not None:

@@ -1,0 +1,157 @@
+"""Who claims a figure, and which phase of a conflict it belongs to.
+
+Infoboxes attribute contested figures in a few written conventions:
+
+* a heading over the figures below it: ``Per Russia:``, ``Per Armenian sources:``,
+  ``Ukrainian claim:``, ``According to the UN:``;
+* a label or note beside one figure: ``… Russian claim: 50 killed``, ``11 killed (per
+  Artsakh)``, ``(SOHR claim)``, ``400 according to Karabakh State Commission``.
+
+:func:`read_claim` reads one such phrase into a :class:`~kg.infobox.records.Claimant`:
+the words as written, the claimant's name, and its entity when the name is one — a page
+linked in the field, a country (``Russia``; demonyms such as ``Ukrainian`` through
+``claimants.tsv``), or a source known by its abbreviation (``SOHR``, ``UN``). Other names
+(``opposition``, ``Army``) keep their text and no entity, so a claim never invents a node.
+
+:func:`read_phase` reads ``First phase`` / ``Phase 2`` / ``Second battle`` headings.
+
+>>> claim = read_claim("Per Ukrainian sources")
+>>> claim.text, claim.name, claim.ref.page
+('Per Ukrainian sources', 'Ukrainian sources', 'Ukraine')
+>>> read_claim("SOHR claim").ref.page
+'Syrian Observatory for Human Rights'
+>>> read_claim("opposition claim").ref is None
+True
+>>> read_claim("per day") is None, read_claim("unconfirmed reports") is None
+(True, True)
+>>> read_phase("Second phase"), read_phase("Phase 2"), read_phase("Casualties")
+('Second phase', 'Phase 2', None)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from kg.document import Link
+from kg.infobox.flags import country_title
+from kg.infobox.records import Claimant, EntityRef
+
+__all__ = ["read_claim", "read_phase", "claim_in", "CLAIM_WORDS"]
+
+#: Words that make a phrase a claim (a heading or note), used to spot candidates.
+CLAIM_WORDS = re.compile(
+    r"\b(?:per|according to|claims?|claimed|sources?|figures?|estimates?|reports?|reported)\b",
+    re.IGNORECASE,
+)
+_LEADING = re.compile(
+    r"^(?P<lead>per|according\s+to|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by|reported\s+by)"
+    r"\s+(?P<name>.+)$",
+    re.IGNORECASE,
+)
+_TRAILING = re.compile(
+    r"^(?P<name>.+?)\s+(?:claims?|claimed|sources?|figures?|estimates?|reports?|count|data|statement)$",
+    re.IGNORECASE,
+)
+#: Nouns that say which part of a claimant speaks; the entity is the claimant itself.
+_SPEAKER_NOUNS = re.compile(
+    r"\s+(?:sources?|officials?|government|authorities|forces|military|media|activists|side|"
+    r"estimates?|figures?|defen[cs]e\s+ministry|ministry\s+of\s+defen[cs]e|mod)$",
+    re.IGNORECASE,
+)
+#: Words that qualify a claim without naming anyone ("unconfirmed reports", "per day").
+_NOT_A_CLAIMANT = re.compile(
+    r"^(?:unconfirmed|confirmed|conflicting|other|these|this|those|some|initial|early|later|"
+    r"various|multiple|several|many|official|its|his|her|their|day|week|month|year|cent|capita|"
+    r"annum|person|head|side|each|modern|recent|contemporary|conservative|higher|lower|highest|"
+    r"lowest|upper|total|overall|final|preliminary|western)\b",
+    re.IGNORECASE,
+)
+#: Claimants written in lower case after "per" ("per gov.", "per local reports").
+_LOWER_CASE_CLAIMANT = re.compile(
+    r"(?:pro-)?gov(?:ernment|t)?\.?|opposition|rebels?|activists|locals?|local (?:sources|reports|media)|"
+    r"state media|officials?|monitors?|residents|witnesses",
+    re.IGNORECASE,
+)
+_PHASE = re.compile(
+    r"^(?:(?:first|second|third|fourth|fifth|sixth|final|initial|last|\d+(?:st|nd|rd|th))\s+"
+    r"(?:phase|stage|battle|offensive|siege|wave|assault)"
+    r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))$",
+    re.IGNORECASE,
+)
+_TABLE_FILE = Path(__file__).with_name("claimants.tsv")
+
+
+@cache
+def _claimant_pages() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for line in _TABLE_FILE.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name, page = line.split("\t")[:2]
+        table[_fold(name)] = page.strip()
+        table.setdefault(_fold(page), page.strip())   # the full name of a source is itself
+    return table
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("_", " ").split()).casefold().removeprefix("the ")
+
+
+def _claimant_ref(name: str, links: Iterable[Link]) -> EntityRef | None:
+    """The entity a claimant name stands for, or ``None``."""
+    folded = _fold(name)
+    for link in links:
+        if folded in (_fold(link.anchor), _fold(link.page)):
+            return EntityRef(link.page, link.page)
+    # "Armenia/Artsakh", "Kurdish and NDF": a joint claim is linked to its first claimant;
+    # "MoD of the Russian Federation": a body of a country speaks for the country.
+    parts = [name, *re.split(r"\s*[/&]\s*|\s+and\s+|\s+of\s+(?:the\s+)?", name)]
+    for part in parts:
+        for candidate in (part, _SPEAKER_NOUNS.sub("", part)):
+            page = _claimant_pages().get(_fold(candidate)) or country_title(candidate)
+            if page:
+                return EntityRef(page, page)
+    return None
+
+
+def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
+    """The claimant a heading, label or note names (``Per Russia``, ``Russian claim``,
+    ``according to the SOHR``), or ``None`` when the phrase is not a claim."""
+    core = " ".join(text.strip(" \t()[]:;,.\"'“”").split())
+    match = _LEADING.match(core) or _TRAILING.match(core)
+    if match is None:
+        return None
+    name = re.sub(r"^the\s+", "", match.group("name").strip(" ,;:"), flags=re.IGNORECASE)
+    if not name or len(name.split()) > 6 or re.search(r"[\d,;]", name) or _NOT_A_CLAIMANT.match(name):
+        return None                       # "(per ISW, early April)" is read part by part
+    links = list(links)
+    ref = _claimant_ref(name, links)
+    if ref is None and "lead" in match.groupdict() and match.group("lead").lower() == "per" \
+            and not name[:1].isupper() and not _LOWER_CASE_CLAIMANT.fullmatch(name):
+        return None                       # "per day", "per soldier": not a source
+    return Claimant(text=core, name=name, ref=ref)
+
+
+def claim_in(text: str, links: Iterable[Link] = ()) -> tuple[str, Claimant | None]:
+    """Cut a trailing claim off a figure's words: ``killed according to the UN`` ->
+    (``killed``, the UN's claim); words without one come back unchanged.
+
+    >>> words, claim = claim_in("civilians killed according to the UN")
+    >>> words, claim.ref.page
+    ('civilians killed', 'United Nations')
+    """
+    for match in re.finditer(r"(?:^|,?\s+)\b(?=(?:according to|per|as claimed by|claimed by|as reported by)\b)",
+                             text, re.IGNORECASE):
+        claim = read_claim(text[match.end():], links)
+        if claim is not None:
+            return text[: match.start()].strip(" ,;"), claim
+    return text, None
+
+
+def read_phase(text: str) -> str | None:
+    """The phase a heading names (``First phase``, ``Phase 2``), as written, or ``None``."""
+    core = " ".join(text.strip(" \t()[]:;,.").split())
+    return core if _PHASE.match(core) else None

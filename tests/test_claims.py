@@ -1,0 +1,79 @@
+"""Who claims a figure (issue 13 items 1-2): the claim phrases of real infoboxes, the
+claimant's entity, and the fields that belong to no side."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.document import Link
+from kg.infobox import parse_conflict
+from kg.infobox.claims import claim_in, read_claim, read_phase
+from kg.readers import read_document
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# (phrase as written in a real field, article it is from, claimant name, entity page or None)
+CLAIMS = [
+    ("Per Ukraine", "ukraine/battle_of_sumy", "Ukraine", "Ukraine"),
+    ("Per Armenian sources", "caucasus/2016_nagorno-karabakh_conflict", "Armenian sources", "Armenia"),
+    ("Azerbaijani claim", "caucasus/2016_nagorno-karabakh_conflict", "Azerbaijani", "Azerbaijan"),
+    ("Per Armenia/Artsakh", "caucasus/2020_nagorno-karabakh_war", "Armenia/Artsakh", "Armenia"),
+    ("SOHR claim", "syria (several)", "SOHR", "Syrian Observatory for Human Rights"),
+    ("per SDF", "syria/2019_turkish_offensive_into_north-eastern_syria", "SDF", "Syrian Democratic Forces"),
+    ("Per DPR", "ukraine/battle_of_avdiivka_(2022)", "DPR", "Donetsk People's Republic"),
+    ("ISW claim", "ukraine/battle_of_sievierodonetsk_(2022)", "ISW", "Institute for the Study of War"),
+    ("According to the MoD of the Russian Federation", "ukraine/2022_novofedorivka_explosions",
+     "MoD of the Russian Federation", "Russia"),
+    ("According to independent observers", "ukraine/2022_novofedorivka_explosions", "independent observers", None),
+    ("opposition claim", "syria/battle_of_hosn", "opposition", None),
+    ("Army claim", "syria/battle_of_hosn", "Army", None),
+    ("per gov.", "syria/qaboun_offensive_(2017)", "gov", None),
+    ("Kurdish and NDF claim", "syria/battle_of_al-hasakah_(2016)", "Kurdish and NDF", "Kurds"),
+]
+
+
+@pytest.mark.parametrize("phrase, article, name, page", CLAIMS, ids=[c[0] for c in CLAIMS])
+def test_claim_phrases_of_real_fields(phrase, article, name, page):
+    claim = read_claim(phrase)
+    assert claim is not None, article
+    assert (claim.text, claim.name) == (phrase.rstrip("."), name)
+    assert (claim.ref.page if claim.ref else None) == page
+
+
+@pytest.mark.parametrize("phrase", ["per day", "unconfirmed reports", "modern estimates", "these claims",
+                                    "per cent", "Total", "Units", "First phase"])
+def test_phrases_that_name_no_claimant(phrase):
+    assert read_claim(phrase) is None
+
+
+def test_a_claimant_linked_in_the_field_is_that_page():
+    # 2019 Turkish offensive: "Per [SOHR](./Syrian_Observatory_for_Human_Rights):"
+    claim = read_claim("Per SOHR", [Link("Syrian Observatory for Human Rights", "SOHR")])
+    assert claim.ref.page == "Syrian Observatory for Human Rights"
+
+
+def test_a_claim_at_the_end_of_a_figure_is_cut_off():
+    words, claim = claim_in("civilians killed according to the UN")
+    assert (words, claim.ref.page) == ("civilians killed", "United Nations")
+    assert claim_in("killed per day") == ("killed per day", None)
+
+
+@pytest.mark.parametrize("heading, phase", [("First phase", "First phase"), ("Second phase", "Second phase"),
+                                            ("2nd phase", "2nd phase"), ("first battle", "first battle"),
+                                            ("Phase 2", "Phase 2"), ("Casualties", None), ("Per Ukraine", None)])
+def test_phase_headings(heading, phase):
+    assert read_phase(heading) == phase
+
+
+def test_casualties3_without_combatant3_is_conflict_wide_and_strength3_is_dropped_with_a_warning():
+    # Battle of Donbas (2022): two sides; casualties3 are civilians of the whole battle and
+    # strength3 is a note ("Strength estimates are as of the start of the invasion").
+    doc = read_document(ROOT / "data" / "wikipedia" / "ukraine" / "battle_of_donbas_(2022).md")
+    record = parse_conflict(doc)
+    assert [side.number for side in record.sides] == [1, 2]
+    assert [(q.minimum, q.kind, q.civilian) for q in record.casualties_total][:2] == [(5000, "killed", True),
+                                                                                     (5000, "wounded", True)]
+    assert [w.field for w in doc.warnings if w.kind == "field-without-side"] == ["strength3"]
