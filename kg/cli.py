@@ -252,7 +252,9 @@ def show(obj: Context, target: str, as_json: bool) -> None:
 @click.option("--format", "fmt", default=None, help="ttl, nt, nq, trig or jsonld (default: from -o's extension, else ttl).")
 @click.option("-o", "--output", default="-", help="File to write atomically (default: stdout).")
 @click.option("--graph", "graph", default=None, help="Only this document's graph (IRI or ingested file path).")
-@click.option("--conflict", "conflict", default=None, help="Only the graphs of the documents describing this conflict.")
+@click.option("--conflict", "conflict", default=None,
+              help="Only the graphs of the documents describing this conflict; with --projection, "
+                   "this conflict and the conflicts within it (part of, transitively).")
 @click.option("--with-build-log", is_flag=True, help="Include the graph of ingestion times (not deterministic).")
 @click.option("--projection", default=None,
               help="With --format graphml|gexf: the network to write (entities, alliances, commanders, mentions).")
@@ -267,15 +269,35 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
 
     network_format = (fmt or Path(output).suffix.lstrip(".")).lower()
     if network_format in ("graphml", "gexf") or projection:
-        from kg.projections import PROJECTIONS, write_projection
+        from kg.projections import PROJECTIONS, conflicts_within, write_graph
+        from kg.projections import projection as build_projection
 
         if network_format not in ("graphml", "gexf"):
             _fail("--projection needs --format graphml or gexf", EXIT_USAGE)
         if projection not in PROJECTIONS:
             _fail(f"--projection must be one of: {', '.join(PROJECTIONS)}", EXIT_USAGE)
-        counts = write_projection(obj.store(read_only=True), projection, network_format,
-                                  sys.stdout.buffer if output == "-" else output)
-        click.echo(f"{projection}: {counts[0]} nodes, {counts[1]} edges", err=True)
+        if graph or with_build_log:
+            _fail("--graph and --with-build-log do not apply to --projection (use --conflict)", EXIT_USAGE)
+        store = obj.store(read_only=True)
+        scope: set[str] | None = None
+        if conflict:
+            try:
+                kind, iri = resolve_target(store, conflict)
+            except (TargetNotFound, AmbiguousTarget) as exc:
+                fail_on_target(conflict, exc)
+                return
+            if kind != "conflict":
+                article = "an" if kind[:1] in "aeiou" else "a"
+                _fail(f"--conflict {conflict!r} is {article} {kind}, not a conflict", EXIT_USAGE)
+            scope = conflicts_within(store, iri)
+        network = build_projection(store, projection, scope)
+        within = ""
+        if scope is not None:
+            within = f" of {conflict!r}" + (f" and the {len(scope) - 1} conflicts within it" if len(scope) > 1 else "")
+            if network.number_of_edges() == 0:
+                _fail(f"the {projection} projection{within} has no edges", EXIT_DATA)
+        counts = write_graph(network, network_format, sys.stdout.buffer if output == "-" else output)
+        click.echo(f"{projection}{within}: {counts[0]} nodes, {counts[1]} edges", err=True)
         return
     try:
         exporter = format_for(fmt or (Path(output).suffix if output != "-" else "ttl"))

@@ -170,7 +170,7 @@ def test_store_after_the_verb_in_a_real_process(tmp_path):
 
     def run(*args: str, code: int = 0) -> subprocess.CompletedProcess:
         result = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
-                                encoding="utf-8", timeout=300, env=env, cwd=tmp_path)
+                                encoding="utf-8", timeout=300, env=env, cwd=tmp_path, check=False)
         assert result.returncode == code, result.stderr
         return result
 

@@ -328,7 +328,7 @@ def test_whole_data_export_passes_jena_riot(data_exports: dict[str, Path]) -> No
     require_riot()
     # Debian's Jena cannot read JSON-LD (see .ci/riot.sh): the other four formats
     files = [str(data_exports[name]) for name in ("ttl", "nt", "nq", "trig")]
-    proc = subprocess.run(["bash", str(RIOT), *files], capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(["bash", str(RIOT), *files], capture_output=True, text=True, timeout=900, check=False)
     assert proc.returncode == 0, proc.stderr[-5000:]
 
 
