@@ -116,8 +116,8 @@ def centrality(store: Any, projection: str = "alliances", measure: str = "degree
 
     Multigraphs and directed graphs are read as simple undirected graphs. ``weight=None``
     (default) ranks by the structure alone; ``weight="weight"`` weights eigenvector and
-    PageRank by the edge weight (for ``alliances``: conflicts fought on the same side) and
-    betweenness by it as a *distance*.
+    PageRank by the edge weight (for ``alliances``: the conflicts behind the edge's ``kind``,
+    allied or opposed, see :mod:`kg.projections`) and betweenness by it as a *distance*.
     """
     if measure not in MEASURES:
         raise ValueError(f"unknown measure {measure!r} (known: {', '.join(MEASURES)})")
@@ -267,22 +267,9 @@ def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
 
 # --- conflict scopes -------------------------------------------------------------------------
 
-def _iri(store: Any, conflict: str) -> str:
-    if conflict.startswith(("http://", "https://", "urn:")):
-        return conflict
-    from kg.cards import resolve_target
-
-    return resolve_target(store, conflict)[1]
-
-
-def conflicts_within(store: Any, root: str) -> set[str]:
-    """IRIs of the conflict ``root`` (IRI or title) and every conflict whose ``ckg:partOf``
-    chain reaches it."""
-    iri = _iri(store, root)
-    from kg.sparql import sparql_iri
-
-    query = f"SELECT DISTINCT ?c WHERE {{ ?c ckg:partOf+ {sparql_iri(iri)} }}"
-    return {row["c"].value for row in P._solutions(store, query)} | {iri}
+# Defined in kg.projections, whose projections take the same scopes (kg export --conflict).
+conflicts_within = P.conflicts_within
+_iri = P.conflict_iri
 
 
 def conflicts_in_folder(store: Any, folder: str) -> set[str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
 import kg
 
@@ -22,17 +23,23 @@ EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
 
 class Context:
-    def __init__(self, store_path: str | None, in_memory: bool) -> None:
+    def __init__(self, store_path: str | None, in_memory: bool, *, store_from_env: bool = False) -> None:
         self.store_path = store_path
         self.in_memory = in_memory
+        self.store_from_env = store_from_env  # store_path is $KG_STORE: --memory overrides it
         self._store: Any = None
 
     def store(self, *, read_only: bool = False) -> Any:
         from kg.store import StoreBusyError, open_store
 
         if self._store is None:
+            path = self.store_path
+            if self.in_memory and path is not None:
+                if not self.store_from_env:
+                    _fail("--store and --memory exclude each other; give one", EXIT_USAGE)
+                path = None
             try:
-                self._store = open_store(self.store_path, read_only=read_only and not self.in_memory,
+                self._store = open_store(path, read_only=read_only and not self.in_memory,
                                          in_memory=self.in_memory)
             except StoreBusyError as exc:
                 _fail(str(exc), EXIT_USAGE)
@@ -51,12 +58,59 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
+def _same_store(a: str, b: str) -> bool:
+    return a == b or Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
+
+
+def _store_after_verb(ctx: click.Context, param: click.Parameter, value: Any) -> None:
+    """``--store``/``--memory`` given after the verb mean what they mean before it.
+
+    The group's callback has already made the :class:`Context` (click runs it before it
+    parses the verb's options), so this only updates it. ``--store`` after the verb wins over
+    ``$KG_STORE``; given both before and after the verb with different directories, it is a
+    usage error (exit 2).
+    """
+    if value is None or value is False:
+        return
+    obj = ctx.find_object(Context)
+    if obj is None:  # the command was invoked on its own, outside ``kg``
+        return
+    if param.name == "memory":
+        obj.in_memory = True
+        return
+    group = ctx.parent
+    before = group.get_parameter_source("store_path") if group is not None else None
+    if before is ParameterSource.COMMANDLINE and obj.store_path and not _same_store(obj.store_path, value):
+        raise click.UsageError(f"--store given twice: {obj.store_path!r} before {ctx.info_name!r} "
+                               f"and {value!r} after it; give one", ctx=ctx)
+    obj.store_path = value
+    obj.store_from_env = False
+
+
+def _store_options() -> list[click.Option]:
+    """The group's ``--store`` and ``--memory``, for every verb (after the verb)."""
+    return [
+        click.Option(["--store", "store_path"], metavar="DIR", expose_value=False, callback=_store_after_verb,
+                     help="Store directory, as before the verb (default: $KG_STORE or ./kg-store)."),
+        click.Option(["--memory"], is_flag=True, default=False, expose_value=False, callback=_store_after_verb,
+                     help="Use a throw-away in-memory store, as before the verb."),
+    ]
+
+
 class _PluginGroup(click.Group):
     """Adds the verbs of :mod:`kg.commands` on first lookup, not at import time: a plug-in
     module that imports this one (for Context, exit codes) may be the first to import it,
-    and registering eagerly would then see that module half-loaded and drop its verbs."""
+    and registering eagerly would then see that module half-loaded and drop its verbs.
+
+    Every verb also takes ``--store``/``--memory`` after its name (``kg build data --store
+    X``), the same options as before it."""
 
     _loaded = False
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        taken = {opt for param in cmd.params for opt in getattr(param, "opts", [])}
+        cmd.params.extend(option for option in _store_options() if not set(option.opts) & taken)
+        super().add_command(cmd, name)
 
     def _load(self) -> None:
         if not self._loaded:
@@ -88,7 +142,8 @@ def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
     Exit codes: 0 ok, 1 data problem (failed documents, non-conforming graph,
     nothing found), 2 bad usage or input.
     """
-    ctx.obj = Context(store_path, memory)
+    ctx.obj = Context(store_path, memory,
+                      store_from_env=ctx.get_parameter_source("store_path") is ParameterSource.ENVIRONMENT)
     ctx.call_on_close(ctx.obj.close)
 
 
@@ -197,7 +252,9 @@ def show(obj: Context, target: str, as_json: bool) -> None:
 @click.option("--format", "fmt", default=None, help="ttl, nt, nq, trig or jsonld (default: from -o's extension, else ttl).")
 @click.option("-o", "--output", default="-", help="File to write atomically (default: stdout).")
 @click.option("--graph", "graph", default=None, help="Only this document's graph (IRI or ingested file path).")
-@click.option("--conflict", "conflict", default=None, help="Only the graphs of the documents describing this conflict.")
+@click.option("--conflict", "conflict", default=None,
+              help="Only the graphs of the documents describing this conflict; with --projection, "
+                   "this conflict and the conflicts within it (part of, transitively).")
 @click.option("--with-build-log", is_flag=True, help="Include the graph of ingestion times (not deterministic).")
 @click.option("--projection", default=None,
               help="With --format graphml|gexf: the network to write (entities, alliances, commanders, mentions).")
@@ -212,15 +269,35 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
 
     network_format = (fmt or Path(output).suffix.lstrip(".")).lower()
     if network_format in ("graphml", "gexf") or projection:
-        from kg.projections import PROJECTIONS, write_projection
+        from kg.projections import PROJECTIONS, conflicts_within, write_graph
+        from kg.projections import projection as build_projection
 
         if network_format not in ("graphml", "gexf"):
             _fail("--projection needs --format graphml or gexf", EXIT_USAGE)
         if projection not in PROJECTIONS:
             _fail(f"--projection must be one of: {', '.join(PROJECTIONS)}", EXIT_USAGE)
-        counts = write_projection(obj.store(read_only=True), projection, network_format,
-                                  sys.stdout.buffer if output == "-" else output)
-        click.echo(f"{projection}: {counts[0]} nodes, {counts[1]} edges", err=True)
+        if graph or with_build_log:
+            _fail("--graph and --with-build-log do not apply to --projection (use --conflict)", EXIT_USAGE)
+        store = obj.store(read_only=True)
+        scope: set[str] | None = None
+        if conflict:
+            try:
+                kind, iri = resolve_target(store, conflict)
+            except (TargetNotFound, AmbiguousTarget) as exc:
+                fail_on_target(conflict, exc)
+                return
+            if kind != "conflict":
+                article = "an" if kind[:1] in "aeiou" else "a"
+                _fail(f"--conflict {conflict!r} is {article} {kind}, not a conflict", EXIT_USAGE)
+            scope = conflicts_within(store, iri)
+        network = build_projection(store, projection, scope)
+        within = ""
+        if scope is not None:
+            within = f" of {conflict!r}" + (f" and the {len(scope) - 1} conflicts within it" if len(scope) > 1 else "")
+            if network.number_of_edges() == 0:
+                _fail(f"the {projection} projection{within} has no edges", EXIT_DATA)
+        counts = write_graph(network, network_format, sys.stdout.buffer if output == "-" else output)
+        click.echo(f"{projection}{within}: {counts[0]} nodes, {counts[1]} edges", err=True)
         return
     try:
         exporter = format_for(fmt or (Path(output).suffix if output != "-" else "ttl"))

@@ -22,6 +22,14 @@ each graph's lines sorted. Blank nodes, whose labels are random per build, are r
 with RDFC-1.0 canonicalisation first (only when there are any: our IRIs are flat and the
 mapper mints none, and RDFC-1.0 is exponential in the worst case).
 
+Readable by rdflib: Turtle and TriG use prefixed names wherever pyoxigraph's writer can, except
+for local names that end in a dot. Turtle writes those with an escaped dot
+(``res:Washington_D.C\\.``), and rdflib's parser (notation3.py, 7.6 and before) drops a final
+``.`` of a local name without looking at the backslash before it, then fails with
+``BadSyntax``; such IRIs are written in full (``<…/Washington_D.C.>``). That is the only
+local-name shape rdflib misreads: a property-based test (tests/test_export.py) writes local
+names drawn from every character class Turtle escapes or allows and reads them back.
+
 Atomicity: a file is written to a temporary file beside the target, flushed and fsynced,
 re-parsed with pyoxigraph's strict parser, its triple/quad count checked against what was
 written, and only then renamed over the target; on any failure the previous file is left
@@ -76,6 +84,7 @@ __all__ = [
     "export",
     "format_for",
     "formats",
+    "full_iris_for_rdflib",
     "register_format",
     "sorted_content",
 ]
@@ -370,18 +379,22 @@ class TriGFormat(ExportFormat):
 
 
 class _PrefixHeader:
-    """A write-through stream that swaps the serializer's ``@prefix`` lines for ours.
+    """A write-through stream that swaps the serializer's ``@prefix`` lines for ours and
+    writes in full the prefixed names rdflib cannot read (see :func:`full_iris_for_rdflib`).
 
     pyoxigraph 0.5.13's Turtle/TriG writers do not keep the order of the ``prefixes`` dict:
     they print them in an internal hash order (stable between runs here, but nothing
     promises it across versions or platforms). The header is part of the bytes we promise
     to keep identical, so the writer's first ``len(prefixes)`` lines are checked to be
     ``@prefix`` lines and replaced by the same declarations in ``terms.PREFIXES`` order.
-    The serializer writes in 8 KiB chunks, so this costs nothing measurable.
+    The body is passed on in whole lines (the writer escapes newlines in literals, so a line
+    never ends inside a term). The serializer writes in 8 KiB chunks, so this costs nothing
+    measurable.
     """
 
     def __init__(self, out: BinaryIO, prefixes: dict[str, str]) -> None:
         self._out = out
+        self._prefixes = prefixes
         self._header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes.items()).encode()
         self._skip = len(prefixes)
         self._pending = b""
@@ -391,13 +404,18 @@ class _PrefixHeader:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
-        if exc_type is None and self._skip and self._pending:
+        if exc_type is not None:
+            return
+        if self._skip and self._pending:
             raise ExportError(f"serializer header ended early: {self._pending[:200]!r}")
+        if self._pending:
+            self._out.write(full_iris_for_rdflib(self._pending, self._prefixes))
+            self._pending = b""
 
     def write(self, data: bytes) -> int:
         size = len(data)  # report it all written: a short count makes the caller write again
+        self._pending += bytes(data)
         if self._skip:
-            self._pending += bytes(data)
             while self._skip and b"\n" in self._pending:
                 line, self._pending = self._pending.split(b"\n", 1)
                 if not line.startswith(b"@prefix "):
@@ -406,12 +424,47 @@ class _PrefixHeader:
             if self._skip:
                 return size
             self._out.write(self._header)
-            data, self._pending = self._pending, b""
-        self._out.write(data)
+        end = self._pending.rfind(b"\n") + 1
+        if end:
+            body, self._pending = self._pending[:end], self._pending[end:]
+            self._out.write(full_iris_for_rdflib(body, self._prefixes))
         return size
 
     def flush(self) -> None:
         self._out.flush()
+
+
+# A term of pyoxigraph's Turtle/TriG output: a string literal (never multi-line there), an
+# IRI, or a run of other non-space characters (prefixed name, keyword, punctuation).
+_TURTLE_TOKEN = re.compile(rb'"(?:[^"\\]|\\.)*"|<[^>]*>|[^\s"<]+')
+# A prefixed name (after an optional ``^^`` of a datatype) whose local part ends in an
+# escaped dot: an odd run of backslashes before the final "." (``\\`` is not a local-name
+# escape, so the run is always 1 in practice).
+_DOT_ENDED_NAME = re.compile(rb"(\^\^)?([A-Za-z][A-Za-z0-9_.-]*)?:((?:[^\\]|\\.)*\\\.)")
+_LOCAL_ESCAPE = re.compile(rb"\\(.)")
+
+
+def full_iris_for_rdflib(text: bytes, prefixes: dict[str, str]) -> bytes:
+    r"""Turtle/TriG ``text`` (whole lines) with every prefixed name whose local part ends in
+    an escaped dot written as a full IRI, which rdflib's parser misreads (module docstring).
+
+    >>> full_iris_for_rdflib(b'res:Washington_D.C\\. rdfs:label "res:x\\\\." .\n', terms.PREFIXES)
+    b'<https://w3id.org/conflict-kg/resource/Washington_D.C.> rdfs:label "res:x\\\\." .\n'
+    """
+    if b"\\." not in text:  # the common case: nothing to do
+        return text
+
+    def replace(token: re.Match[bytes]) -> bytes:
+        found = _DOT_ENDED_NAME.fullmatch(token.group())
+        if found is None:
+            return token.group()
+        namespace = prefixes.get((found.group(2) or b"").decode())
+        if namespace is None:  # pragma: no cover - the writer only uses declared prefixes
+            return token.group()
+        local = _LOCAL_ESCAPE.sub(rb"\1", found.group(3))
+        return (found.group(1) or b"") + b"<" + namespace.encode() + local + b">"
+
+    return _TURTLE_TOKEN.sub(replace, text)
 
 
 @register_format

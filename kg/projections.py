@@ -22,9 +22,24 @@ Projections (``PROJECTIONS``; every node has ``label``, ``type`` and ``iri``):
     Parties (belligerents and supporters) as nodes, with ``conflicts``, ``as_belligerent``
     and ``as_supporter`` counts. One edge per pair of parties that met in at least one
     conflict: ``same_side`` and ``opposite_sides`` (numbers of conflicts), ``relation``
-    (``allied``, ``opposed`` or ``allied and opposed``), ``weight`` (= ``same_side``, as a
-    float, so that weighted layouts and modularity pull allies together), and the conflicts'
-    names joined with ``" | "`` (``conflicts``, ``allied_in``, ``opposed_in``).
+    (``allied``, ``opposed`` or ``allied and opposed``), the conflicts' names joined with
+    ``" | "`` (``conflicts``, ``allied_in``, ``opposed_in``), and the edge's *kind* and
+    weights, so that allied and opposed edges can be told apart and every weight is
+    positive (Gephi drops or warns about edges of weight 0):
+
+    * ``kind``: ``allied`` when the two fought on the same side in at least as many
+      conflicts as on opposite sides, else ``opposed``; ``sign`` is +1 or -1 with it. A
+      partition filter on ``kind`` (Gephi) or ``sign`` splits the network in two;
+    * ``weight`` (float, >= 1): the conflicts behind the kind, ``same_side`` for an allied
+      edge, ``opposite_sides`` for an opposed one, so that a weighted layout pulls allies
+      together within the allied edges and enemies within the opposed ones;
+    * ``signed_weight`` (float): ``same_side - opposite_sides``, for signed-network methods
+      (positive: allies, negative: enemies, 0: as often one as the other).
+
+    Limit: a pair that met on both sides (``relation`` ``allied and opposed``, about 4% of
+    the pairs, most of them once each way) is one edge of the majority kind, ``allied`` on
+    a tie; the minority is only in ``same_side``/``opposite_sides`` and the ``*_in`` names.
+    Filter on ``relation`` to keep only pairs that were always on one side.
 ``commanders`` (``Graph``)
     Commanders, the parties they led (the parties listed on the same side of the same
     conflict, belligerents and supporters) and the conflicts; ``kind`` is ``commander``,
@@ -35,6 +50,17 @@ Projections (``PROJECTIONS``; every node has ``label``, ``type`` and ``iri``):
     Documents (``bipartite`` 0, ``type`` ``document``, ``kind`` = wikipedia/news) and the
     entities they mention (``bipartite`` 1); edge ``count`` = number of mentions (``weight``
     the same as a float).
+
+Every edge ``weight`` is at least 1 (``entities`` edges have none: tools read that as 1).
+
+Scope: every projection takes ``conflicts`` (conflict IRIs; None: everything), as
+:func:`kg.analysis.conflicts_within` gives them for a conflict and the conflicts that are
+part of it, transitively (``kg export --projection … --conflict TITLE``). ``entities``
+keeps the edges tied to one of those conflicts (its parties, commanders, units, flags,
+estimates and the conflict's own statements, e.g. ``part of``) and their end nodes;
+``alliances`` and ``commanders`` the participations and commands in them; ``mentions`` the
+documents that describe or mention one of them, with all their mentions. The scope's
+conflicts are nodes of ``entities`` even without edges.
 
 Output (:func:`write_projection`, :func:`write_graph`): GraphML (networkx's pure-Python
 writer) or GEXF 1.2, UTF-8, written atomically to a path (or to a binary stream), nodes
@@ -108,6 +134,8 @@ __all__ = [
     "alliances",
     "clean_text",
     "commanders",
+    "conflict_iri",
+    "conflicts_within",
     "entities",
     "labels",
     "mentions",
@@ -384,10 +412,43 @@ _EDGE_SCHEMA: dict[str, Any] = {
 }
 
 
-def entities(store: Any) -> nx.MultiDiGraph:
-    """Every entity and conflict a node, every relation between them an edge (see module)."""
+def conflict_iri(store: Any, conflict: str) -> str:
+    """The IRI of a conflict given by IRI or by title (:func:`kg.cards.resolve_target`)."""
+    if conflict.startswith(("http://", "https://", "urn:")):
+        return conflict
+    from kg.cards import resolve_target
+
+    return resolve_target(store, conflict)[1]
+
+
+def conflicts_within(store: Any, root: str) -> set[str]:
+    """IRIs of the conflict ``root`` (IRI or title) and every conflict whose ``ckg:partOf``
+    chain reaches it: the scope of ``--conflict`` in ``kg plot`` and ``kg export --projection``.
+
+    >>> from kg.store import open_store
+    >>> s = open_store(in_memory=True)
+    >>> s.update('INSERT DATA { <https://e.org/b> ckg:partOf <https://e.org/a> . '
+    ...          '<https://e.org/c> ckg:partOf <https://e.org/b> }')
+    >>> sorted(conflicts_within(s, "https://e.org/a"))
+    ['https://e.org/a', 'https://e.org/b', 'https://e.org/c']
+    """
+    iri = conflict_iri(store, root)
+    from kg.sparql import sparql_iri
+
+    query = f"SELECT DISTINCT ?c WHERE {{ ?c ckg:partOf+ {sparql_iri(iri)} }}"
+    return {row["c"].value for row in _solutions(store, query)} | {iri}
+
+
+def _scope(conflicts: Iterable[str] | None) -> set[str] | None:
+    return None if conflicts is None else set(conflicts)
+
+
+def entities(store: Any, conflicts: Iterable[str] | None = None) -> nx.MultiDiGraph:
+    """Every entity and conflict a node, every relation between them an edge (see module);
+    ``conflicts``: only the edges tied to these conflict IRIs, and their nodes."""
     nodes = _Nodes(store)
-    node_set = set(nodes.entities())
+    wanted = _scope(conflicts)
+    node_set = set(nodes.entities()) if wanted is None else set(wanted)
     found: set[tuple[Any, ...]] = set()
 
     def edge(u: str, v: str, predicate: str, *, side: int = 0, conflict: str = "", role: str = "",
@@ -419,6 +480,8 @@ def entities(store: Any) -> nx.MultiDiGraph:
         if subject in node_set and obj in node_set:
             conflict = subject if _type_name(nodes.types.get(subject, ())) == "conflict" else ""
             edge(subject, obj, predicate, conflict=conflict)
+    if wanted is not None:
+        found = {f for f in found if f[4] in wanted}
 
     graph = nx.MultiDiGraph(name="entities")
     for iri in sorted(node_set | {f[0] for f in found} | {f[1] for f in found}):
@@ -436,7 +499,7 @@ def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
     ``conflicts``: only these conflict IRIs (e.g. :func:`kg.analysis.conflicts_within`).
     """
     nodes = _Nodes(store)
-    wanted = None if conflicts is None else set(conflicts)
+    wanted = _scope(conflicts)
     sides: dict[str, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
     roles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for c, n, party, role, _period in _participations(store):
@@ -470,17 +533,24 @@ def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
     for a, b in sorted(set(allied) | set(opposed)):
         same, other = allied.get((a, b), set()), opposed.get((a, b), set())
         relation = "allied and opposed" if same and other else ("allied" if same else "opposed")
-        graph.add_edge(a, b, same_side=len(same), opposite_sides=len(other), weight=float(len(same)),
-                       relation=relation, conflicts=names(same | other), allied_in=names(same),
-                       opposed_in=names(other))
+        allied_edge = len(same) >= len(other)
+        graph.add_edge(a, b, same_side=len(same), opposite_sides=len(other), relation=relation,
+                       kind="allied" if allied_edge else "opposed", sign=1 if allied_edge else -1,
+                       weight=float(len(same) if allied_edge else len(other)),
+                       signed_weight=float(len(same) - len(other)),
+                       conflicts=names(same | other), allied_in=names(same), opposed_in=names(other))
     return sanitize_graph(graph)
 
 
-def commanders(store: Any) -> nx.Graph:
-    """Commanders, the parties they led and the conflicts (see module)."""
+def commanders(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+    """Commanders, the parties they led and the conflicts (see module); ``conflicts``: only
+    the commands in these conflict IRIs."""
     nodes = _Nodes(store)
+    wanted = _scope(conflicts)
     side_parties: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
     for c, n, party, role, _period in _participations(store):
+        if wanted is not None and c not in wanted:
+            continue
         known = side_parties[(c, n)].get(party)
         side_parties[(c, n)][party] = "belligerent" if "belligerent" in (known, role or "belligerent") else role
     commanded: dict[tuple[str, str], dict[str, Any]] = {}
@@ -489,6 +559,8 @@ def commanders(store: Any) -> nx.Graph:
     for r in sorted(_solutions(store, _COMMANDERS),
                     key=lambda r: (_text(r["person"]), _text(r["c"]), _int(r["n"]), _text(r["desc"]))):
         person, c, n = _text(r["person"]), _text(r["c"]), _int(r["n"])
+        if wanted is not None and c not in wanted:
+            continue
         kia = _value(r["kia"]) is True
         if kia:
             kia_anywhere.add(person)
@@ -551,14 +623,24 @@ SELECT DISTINCT ?d ?e ?count ?kind WHERE {
 }"""
 
 
-def mentions(store: Any) -> nx.Graph:
-    """Documents and the entities they mention, bipartite, with counts (see module)."""
+_DESCRIBED_OR_MENTIONED = """
+SELECT DISTINCT ?d ?c WHERE { { ?d ckg:describes ?c } UNION { ?d schema:mentions ?c } FILTER(isIRI(?d)) }"""
+
+
+def mentions(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+    """Documents and the entities they mention, bipartite, with counts (see module);
+    ``conflicts``: only the documents describing or mentioning one of these conflict IRIs."""
     nodes = _Nodes(store)
+    wanted = _scope(conflicts)
+    documents_in_scope = None if wanted is None else {
+        _text(r["d"]) for r in _solutions(store, _DESCRIBED_OR_MENTIONED) if _text(r["c"]) in wanted}
     counts: dict[tuple[str, str], int] = {}
     kinds: dict[str, str] = {}
     for r in _solutions(store, _MENTIONS):
         d, e = _text(r["d"]), _text(r["e"])
-        n = _int(r["count"]) if r["count"] is not None else 1
+        if documents_in_scope is not None and d not in documents_in_scope:
+            continue
+        n = max(_int(r["count"]), 1) if r["count"] is not None else 1  # listed in schema:mentions: once at least
         counts[(d, e)] = max(counts.get((d, e), 0), n)
         if _text(r["kind"]):
             kinds[d] = min(kinds.get(d, _text(r["kind"])), _text(r["kind"]))
@@ -578,8 +660,8 @@ def mentions(store: Any) -> nx.Graph:
     return sanitize_graph(graph)
 
 
-#: Projection name -> function(store) -> networkx graph.
-PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
+#: Projection name -> function(store, conflicts=None) -> networkx graph.
+PROJECTIONS: dict[str, Callable[..., nx.Graph]] = {
     "entities": entities,
     "alliances": alliances,
     "commanders": commanders,
@@ -587,8 +669,9 @@ PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
 }
 
 
-def projection(store: Any, name: str) -> nx.Graph:
-    """The networkx graph of projection ``name`` (one of :data:`PROJECTIONS`).
+def projection(store: Any, name: str, conflicts: Iterable[str] | None = None) -> nx.Graph:
+    """The networkx graph of projection ``name`` (one of :data:`PROJECTIONS`), limited to
+    some conflict IRIs when ``conflicts`` is given (see the module's "Scope").
 
     >>> projection(None, "nope")
     Traceback (most recent call last):
@@ -599,7 +682,7 @@ def projection(store: Any, name: str) -> nx.Graph:
         build = PROJECTIONS[name]
     except KeyError:
         raise KeyError(f"unknown projection {name!r} (known: {', '.join(PROJECTIONS)})") from None
-    return build(store)
+    return build(store, conflicts=conflicts)
 
 
 # --- sanitising ------------------------------------------------------------------------------
@@ -823,10 +906,11 @@ def write_graph(graph: nx.Graph, fmt: str, out: str | os.PathLike[str] | BinaryI
     return counts
 
 
-def write_projection(store: Any, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO) -> tuple[int, int]:
-    """Write projection ``name`` of the store as ``fmt`` (graphml or gexf) to ``out``;
-    returns (nodes, edges)."""
-    return write_graph(projection(store, name), fmt, out)
+def write_projection(store: Any, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO,
+                     conflicts: Iterable[str] | None = None) -> tuple[int, int]:
+    """Write projection ``name`` of the store (limited to ``conflicts``, IRIs, when given) as
+    ``fmt`` (graphml or gexf) to ``out``; returns (nodes, edges)."""
+    return write_graph(projection(store, name, conflicts), fmt, out)
 
 
 def _atomic_write(target: Path, data: bytes) -> None:

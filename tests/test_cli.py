@@ -153,3 +153,80 @@ def test_validate_fails_on_a_broken_graph(store, tmp_path):
         raw.update("DELETE WHERE { GRAPH ?g { ?p <https://w3id.org/conflict-kg/ontology#party> ?x } }")
     result = kg("validate", store=broken, check=1)
     assert "Conforms: no" in result.stdout and "party" in result.stdout
+
+
+# --- --store and --memory after the verb (issue 12) -------------------------------------------------
+
+def test_store_and_memory_options_after_every_verb():
+    import click
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    ctx = click.Context(main)
+    verbs = main.list_commands(ctx)
+    assert {"build", "show", "export", "query", "serve", "plot"} <= set(verbs)
+    for verb in verbs:
+        options = {opt for param in main.get_command(ctx, verb).params for opt in getattr(param, "opts", [])}
+        assert {"--store", "--memory"} <= options, verb
+        assert "--store DIR" in CliRunner().invoke(main, [verb, "--help"]).output, verb
+
+
+def test_store_after_the_verb_in_a_real_process(tmp_path):
+    """`kg build PATH --store DIR` builds into DIR, over $KG_STORE; `kg show … --store DIR` reads it."""
+    import os
+
+    env = dict(os.environ, KG_STORE=str(tmp_path / "from-env"))
+    after = tmp_path / "after"
+
+    def run(*args: str, code: int = 0) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "kg", *args], capture_output=True, text=True,
+                                encoding="utf-8", timeout=300, env=env, cwd=tmp_path, check=False)
+        assert result.returncode == code, result.stderr
+        return result
+
+    run("build", str(SMALL[0]), "--no-progress", "--store", str(after))
+    assert (after / "CURRENT").exists() and not (tmp_path / "from-env").exists()
+    card = json.loads(run("show", "Battle of Hosn", "--json", "--store", str(after)).stdout)
+    assert card["kind"] == "conflict"
+    clash = run("--store", str(tmp_path / "other"), "stats", "--store", str(after), code=2)
+    assert "--store given twice" in clash.stderr
+    run("--store", str(after), "stats", "--store", "after")  # the same folder, relative to cwd: fine
+
+
+def test_store_and_memory_after_the_verb_with_clirunner(store, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    runner = CliRunner(env={"KG_STORE": str(tmp_path / "never")})
+    shown = runner.invoke(main, ["show", "Battle of Hosn", "--json", "--store", str(store)])
+    assert shown.exit_code == 0, shown.output
+    assert json.loads(shown.stdout)["kind"] == "conflict"
+    built = runner.invoke(main, ["build", str(SMALL[0]), "--no-progress", "--memory"])
+    assert built.exit_code == 0, built.output
+    assert not (tmp_path / "never").exists(), "--memory after the verb must not touch $KG_STORE"
+    twice = runner.invoke(main, ["--store", str(tmp_path / "a"), "show", "X", "--store", str(store)])
+    assert twice.exit_code == 2 and "--store given twice" in twice.output
+    # plug-in verbs (kg.commands) see the options too
+    serve = runner.invoke(main, ["serve", "--memory"])
+    assert serve.exit_code == 2 and "not --memory" in serve.output
+    missing = runner.invoke(main, ["serve", "--store", str(tmp_path / "nothing")])
+    assert missing.exit_code == 2 and f"{tmp_path / 'nothing'}: no store here" in missing.output
+
+
+def test_memory_overrides_kg_store_but_not_an_explicit_store(tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    runner = CliRunner(env={"KG_STORE": str(tmp_path / "env")})
+    for args in (["--memory", "build", str(SMALL[0]), "--no-progress"],
+                 ["build", str(SMALL[0]), "--no-progress", "--memory"]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert not (tmp_path / "env").exists()
+    for args in (["--store", str(tmp_path / "s"), "--memory", "stats"], ["stats", "--memory", "--store", str(tmp_path / "s")],
+                 ["--memory", "stats", "--store", str(tmp_path / "s")]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 2 and "exclude each other" in result.output, (args, result.output)

@@ -10,13 +10,12 @@ import math
 import xml.etree.ElementTree as ET
 from collections import Counter
 
+import igraph
 import networkx as nx
 import pytest
 
 from kg import projections as P
 from kg.store import open_store
-
-igraph = pytest.importorskip("igraph")
 
 RES = "https://w3id.org/conflict-kg/resource/"
 SCALARS = (str, int, float, bool)
@@ -106,12 +105,52 @@ def test_alliances_hezbollah_and_iran_fought_together_in_syria(graphs):
     assert edge["same_side"] >= 3
     assert "Battle of Aleppo (2012–2016)" in edge["allied_in"].split(P.JOIN)
     assert edge["relation"] in ("allied", "allied and opposed")
-    assert edge["weight"] == float(edge["same_side"])
+    assert (edge["kind"], edge["sign"]) == ("allied", 1) and edge["weight"] == float(edge["same_side"])
     assert set(edge["allied_in"].split(P.JOIN)) <= set(edge["conflicts"].split(P.JOIN))
     assert g.nodes[iran]["type"] == "country"
     # the Syrian government and the Free Syrian Army met mostly as enemies
     fsa = g.edges[_party(g, "Free Syrian Army"), _party(g, "Syrian Arab Republic", "Syria")]
     assert fsa["opposite_sides"] > 20 and fsa["opposite_sides"] > fsa["same_side"]
+    assert (fsa["kind"], fsa["sign"]) == ("opposed", -1) and fsa["weight"] == float(fsa["opposite_sides"])
+    assert fsa["signed_weight"] == float(fsa["same_side"] - fsa["opposite_sides"])
+
+
+@pytest.mark.parametrize("name", list(P.PROJECTIONS))
+def test_no_edge_has_weight_zero(graphs, name):
+    """Gephi drops or warns on zero-weight edges: every weight is at least 1."""
+    weights = [d["weight"] for *_, d in graphs[name].edges(data=True) if "weight" in d]
+    assert weights or name == "entities"
+    assert all(w >= 1.0 for w in weights), Counter(w for w in weights if w < 1)
+
+
+def test_allied_and_opposed_edges_are_separable(graphs):
+    g = graphs["alliances"]
+    kinds = Counter()
+    for *_, d in g.edges(data=True):
+        same, other = d["same_side"], d["opposite_sides"]
+        assert same + other >= 1
+        kind = "allied" if same >= other else "opposed"
+        assert (d["kind"], d["sign"]) == (kind, 1 if kind == "allied" else -1), d
+        assert d["weight"] == float(same if kind == "allied" else other)
+        assert d["signed_weight"] == float(same - other)
+        kinds[kind] += 1
+    assert kinds["allied"] > 500 and kinds["opposed"] > 500, kinds
+    allied = nx.subgraph_view(g, filter_edge=lambda u, v: g[u][v]["kind"] == "allied")
+    assert allied.number_of_edges() == kinds["allied"]
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_weights_and_kinds_read_back_in_networkx_and_igraph(corpus_store, tmp_path, fmt):
+    path = tmp_path / f"alliances.{fmt}"
+    P.write_projection(corpus_store, "alliances", fmt, path)
+    back = nx.read_graphml(path) if fmt == "graphml" else nx.read_gexf(path)
+    data = [d for *_, d in back.edges(data=True)]
+    assert all(d["weight"] >= 1.0 for d in data)
+    assert {d["kind"] for d in data} == {"allied", "opposed"} and {d["sign"] for d in data} == {1, -1}
+    if fmt == "graphml":
+        g = igraph.Graph.Read_GraphML(str(path))
+        assert min(g.es["weight"]) >= 1.0 and set(g.es["sign"]) == {1.0, -1.0}
+        assert sorted(set(g.es["kind"])) == ["allied", "opposed"]
 
 
 def test_alliances_can_be_limited_to_some_conflicts(corpus_store):
@@ -119,6 +158,58 @@ def test_alliances_can_be_limited_to_some_conflicts(corpus_store):
     g = P.alliances(corpus_store, conflicts=[aleppo])
     assert g.edges[_party(g, "Hezbollah"), _party(g, "Iran")]["same_side"] == 1
     assert all(d["conflicts"] == "Battle of Aleppo (2012–2016)" for *_, d in g.edges(data=True))
+
+
+BUCHA = RES + "Battle_of_Bucha"
+DOC = "https://w3id.org/conflict-kg/document/"
+
+
+def test_every_projection_can_be_limited_to_a_conflict(corpus_store, graphs):
+    """data/wikipedia/ukraine/battle_of_bucha.md: combatant1 Russia, combatant2 Ukraine;
+    commanders Gennady Bayur, Azatbek Omurbekov (side 1) and Anatoliy Fedoruk (side 2)."""
+    scope = P.conflicts_within(corpus_store, "Battle of Bucha")
+    assert scope == {BUCHA}
+    alliances = P.projection(corpus_store, "alliances", scope)
+    assert sorted(d["label"] for _, d in alliances.nodes(data=True)) == ["Russia", "Ukraine"]
+    [(_, _, edge)] = alliances.edges(data=True)
+    assert (edge["kind"], edge["opposite_sides"], edge["same_side"], edge["weight"]) == ("opposed", 1, 0, 1.0)
+    assert edge["conflicts"] == "Battle of Bucha"
+
+    commanders = P.projection(corpus_store, "commanders", scope)
+    people = {d["label"] for _, d in commanders.nodes(data=True) if d["kind"] == "commander"}
+    assert people == {"Gennady Bayur", "Azatbek Omurbekov", "Anatoliy Fedoruk"}
+    assert {d["label"] for _, d in commanders.nodes(data=True) if d["kind"] == "conflict"} == {"Battle of Bucha"}
+
+    entities = P.projection(corpus_store, "entities", scope)
+    assert {d["conflict"] for *_, d in entities.edges(data=True)} == {BUCHA}
+    assert set(entities) < set(graphs["entities"]) and BUCHA in entities
+    assert {d["label"] for *_, d in entities.edges(data=True)} >= {"party", "commander", "unit"}
+
+    # documents describing or mentioning the battle of Aleppo, with all their mentions
+    aleppo = P.conflicts_within(corpus_store, "Battle of Aleppo (2012–2016)")
+    mentions = P.projection(corpus_store, "mentions", aleppo)
+    documents = {n for n, d in mentions.nodes(data=True) if d["bipartite"] == 0}
+    assert DOC + "syria/battle_of_aleppo_(2012–2016).md" in documents
+    assert DOC + "ukraine/battle_of_bucha.md" not in graphs["mentions"] or DOC + "ukraine/battle_of_bucha.md" not in documents
+    for d in documents:
+        assert set(mentions[d]) == set(graphs["mentions"][d])
+        assert set(graphs["mentions"][d]) & aleppo or d == DOC + "syria/battle_of_aleppo_(2012–2016).md"
+    assert len(documents) < sum(1 for _, d in graphs["mentions"].nodes(data=True) if d["bipartite"] == 0)
+
+
+def test_a_war_scope_takes_the_conflicts_within_it(corpus_store, graphs):
+    scope = P.conflicts_within(corpus_store, "Syrian Civil War")
+    assert RES + "Battle_of_Aleppo_(2012–2016)" in scope and BUCHA not in scope
+    for name in P.PROJECTIONS:
+        scoped = P.projection(corpus_store, name, scope)
+        # data/wikipedia's documents with mentions are all Syrian: the whole mentions graph
+        smaller = scoped.number_of_edges() <= graphs[name].number_of_edges() if name == "mentions" else \
+            scoped.number_of_edges() < graphs[name].number_of_edges()
+        assert scoped.number_of_edges() > 0 and smaller, name
+    conflicts = {c for *_, d in P.projection(corpus_store, "alliances", scope).edges(data=True)
+                 for c in d["conflicts"].split(P.JOIN)}
+    labels = P.labels(corpus_store)
+    assert conflicts <= {labels.get(c, c) for c in scope}
 
 
 def test_commanders_link_people_parties_and_conflicts(graphs):
@@ -141,7 +232,8 @@ def test_entities_flatten_the_n_ary_nodes(graphs):
     iran = _party(g, "Iran")
     party = [d for _, v, d in g.out_edges(aleppo, data=True) if v == iran and d["label"] == "party"]
     assert party and party[0]["side"] == 1 and party[0]["conflict_label"] == "Battle of Aleppo (2012–2016)"
-    assert party[0]["role"] in ("belligerent", "supporter")
+    # the infobox lists "Iran (from 2013)" among the combatants of side 1, not as a supporter
+    assert [(d["role"], d["period"]) for d in party] == [("belligerent", "from 2013")]
     assert not any("/id/" in n for n in g), "n-ary nodes are flattened, never nodes"
     assert g.nodes[aleppo]["type"] == "conflict"
 
@@ -319,3 +411,40 @@ def test_kg_export_projection(corpus_store, tmp_path, fmt):
     bad = CliRunner().invoke(main, ["--store", store_dir, "export", "--format", fmt, "--projection", "nope",
                                     "-o", str(tmp_path / "x")])
     assert bad.exit_code == 2
+
+
+@pytest.mark.parametrize("name", list(P.PROJECTIONS))
+def test_kg_export_projection_with_conflict(corpus_store, tmp_path, name):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    corpus_store.flush()
+    base = ["--store", str(corpus_store.path), "export", "--format", "graphml", "--projection", name]
+    everything, aleppo = tmp_path / "all.graphml", tmp_path / "aleppo.graphml"
+    assert CliRunner().invoke(main, [*base, "-o", str(everything)]).exit_code == 0
+    result = CliRunner().invoke(main, [*base, "--conflict", "Battle of Aleppo (2012–2016)", "-o", str(aleppo)])
+    assert result.exit_code == 0, result.output
+    assert aleppo.read_bytes() != everything.read_bytes()
+    scope = P.conflicts_within(corpus_store, RES + "Battle_of_Aleppo_(2012–2016)")
+    expected = P.projection(corpus_store, name, scope)
+    assert _edge_rows(nx.read_graphml(aleppo)) == _edge_rows(expected)
+    assert (f"{name} of 'Battle of Aleppo (2012–2016)' and the {len(scope) - 1} conflicts within it: "
+            f"{expected.number_of_nodes()} nodes") in result.output
+    unknown = CliRunner().invoke(main, [*base, "--conflict", "Battle of Nowhere", "-o", str(tmp_path / "x.graphml")])
+    assert unknown.exit_code == 1 and "Battle of Nowhere" in unknown.output
+    not_a_conflict = CliRunner().invoke(main, [*base, "--conflict", "Hezbollah", "-o", str(tmp_path / "x.graphml")])
+    assert not_a_conflict.exit_code == 2 and "not a conflict" in not_a_conflict.output
+    assert not (tmp_path / "x.graphml").exists()
+
+
+def test_kg_export_projection_with_nothing_in_the_conflict(corpus_store, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    corpus_store.flush()
+    out = tmp_path / "m.gexf"
+    result = CliRunner().invoke(main, ["--store", str(corpus_store.path), "export", "--format", "gexf", "--projection",
+                                       "mentions", "--conflict", "Battle of Bucha", "-o", str(out)])
+    assert result.exit_code == 1 and "has no edges" in result.output and not out.exists()
