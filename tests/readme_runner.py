@@ -345,13 +345,14 @@ class Tour:
             self._python(block)
 
     def _bash(self, command: str) -> list[str]:
-        done = subprocess.run(["bash", "-c", command], cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
+        # check=False: the exit status is not compared, an error shows in the merged output
+        done = subprocess.run(["bash", "-c", command], check=False, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
         return _lines(done.stdout.decode("utf-8", "replace"))
 
     def _python(self, block: Block) -> None:
         sources = [e.source for e in block.examples]
-        done = subprocess.run([sys.executable, "-c", _REPL], cwd=self.workdir, env=self.env,
+        done = subprocess.run([sys.executable, "-c", _REPL], check=False, cwd=self.workdir, env=self.env,
                               input=json.dumps(sources).encode(), capture_output=True, timeout=TIMEOUT)
         outputs = [json.loads(line) for line in done.stdout.decode().splitlines()]
         if len(outputs) != len(sources):

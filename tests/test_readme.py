@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 
 import pytest
-
 import readme_runner as R
 
 EXAMPLES = R.examples(R.parse(R.README.read_text(encoding="utf-8")))
@@ -24,16 +23,21 @@ def tour(tmp_path_factory):
     return R.Tour(tmp_path_factory.mktemp("readme"))
 
 
-@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
-def test_readme_example(tour, example):
-    if example.not_run:
-        pytest.skip(f"not run: {example.not_run}")
+def require_tools(example):
+    """Skip ``example`` when a program it pipes into (jq) is missing; in CI, fail instead."""
     missing = R.missing_tools(example)
     if missing:
-        message = f"{', '.join(missing)} not installed (used by {example.source!r})"
+        message = f"README.md:{example.line}: {', '.join(missing)} not installed (used by {example.source!r})"
         if os.environ.get("CI"):
             pytest.fail(message + " -- CI must install it (see .ci/run)")
         pytest.skip(message)
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.name)
+def test_readme_example(tour, example):
+    if example.not_run:
+        pytest.skip(f"README.md:{example.line} not run ({example.not_run}): {example.source}")
+    require_tools(example)
     actual = tour.output(example)
     if not R.matches(example.expected, actual):
         pytest.fail(f"README output is stale; `make readme` would change it so:\n{R.diff(example, actual)}\n\n"
@@ -100,3 +104,16 @@ def test_write_updates_a_readme_from_a_real_run(tmp_path):
     R.write(readme, tmp_path / "run")
     assert readme.read_text(encoding="utf-8") == ("```console\n$ printf 'a\\nb\\nc\\n'\na\n...\nc\n```\n\n"
                                                   "```pycon\n>>> print('x')\nx\n```\n")
+
+
+def test_a_missing_jq_skips_outside_ci_and_fails_in_ci(tmp_path, monkeypatch):
+    example = R.examples(R.parse("```console\n$ kg show X --json | jq .a\n1\n$ kg stats\n```\n"))
+    monkeypatch.setenv("PATH", str(tmp_path))             # no jq here
+    assert [R.missing_tools(e) for e in example] == [["jq"], []]
+    require_tools(example[1])                               # needs nothing: runs
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception, match="jq not installed"):
+        require_tools(example[0])
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI must install it"):
+        require_tools(example[0])
