@@ -37,7 +37,8 @@ Not run, and said so
     run; each of its examples is a skipped test carrying REASON, so nothing is silently
     untested. A command piping into a program listed in :data:`TOOLS` (``jq``) that is not
     installed is skipped with a reason, and fails when ``$CI`` is set (``.ci/run`` installs
-    it).
+    it). A command left running in the background (``… &``) in a block that is run is an
+    error, not a hang.
 
     >>> matches(["a", "...", "z"], ["a", "b", "c", "z"]), matches(["a", "z"], ["a", "b", "z"])
     (True, False)
@@ -53,6 +54,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Iterator, Sequence
@@ -73,6 +75,8 @@ TOOLS: dict[str, re.Pattern[str]] = {"jq": re.compile(r"\|\s*jq\b")}
 NOT_MIRRORED = {".git", ".venv", ".venv-latest", "kg-store", "__pycache__", ".pytest_cache"}
 
 ELISION = "..."
+#: A command ending in ``&`` (not ``&&``), before any comment.
+_BACKGROUND = re.compile(r"(?<!&)&\s*(?:#.*)?$")
 #: What an elision pays per line it covers: nothing that matters, except to prefer, among
 #: equally good alignments, the one where literal lines match rather than being covered.
 ABSORB = 1e-6
@@ -345,10 +349,20 @@ class Tour:
             self._python(block)
 
     def _bash(self, command: str) -> list[str]:
-        # check=False: the exit status is not compared, an error shows in the merged output
-        done = subprocess.run(["bash", "-c", command], check=False, cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=TIMEOUT)
-        return _lines(done.stdout.decode("utf-8", "replace"))
+        if _BACKGROUND.search(command):
+            raise RuntimeError(f"{command!r} leaves a process running in the background, which would "
+                               "hold the output open: mark its block <!-- not run: REASON -->")
+        # The exit status is not compared (an error shows in the merged output). A session of
+        # its own, so that a timeout ends whatever the command started, not only bash.
+        with subprocess.Popen(["bash", "-c", command], cwd=self.workdir, env=self.env, stdin=subprocess.DEVNULL,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True) as proc:
+            try:
+                out, _ = proc.communicate(timeout=TIMEOUT)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                out, _ = proc.communicate()
+                out += f"\nreadme_runner: killed after {TIMEOUT} s".encode()
+        return _lines(out.decode("utf-8", "replace"))
 
     def _python(self, block: Block) -> None:
         sources = [e.source for e in block.examples]

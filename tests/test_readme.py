@@ -117,3 +117,14 @@ def test_a_missing_jq_skips_outside_ci_and_fails_in_ci(tmp_path, monkeypatch):
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI must install it"):
         require_tools(example[0])
+
+
+def test_a_background_command_must_be_marked_not_run(tmp_path):
+    readme = tmp_path / "README.md"
+    readme.write_text("```console\n$ sleep 600 &   # a server\n$ true && echo ok\nok\n```\n", encoding="utf-8")
+    tour = R.Tour(tmp_path / "run", readme)
+    with pytest.raises(RuntimeError, match="mark its block"):
+        tour.output(tour.examples[1])
+    readme.write_text("<!-- not run: a server -->\n" + readme.read_text(encoding="utf-8"), encoding="utf-8")
+    tour = R.Tour(tmp_path / "run2", readme)
+    assert tour.examples[0].not_run == "a server"
