@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LATEST := .venv-latest
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test test-timing lint test-latest lock venv clean
+.PHONY: run test test-timing lint test-latest lock venv clean readme
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	rm -rf $(VENV)
@@ -29,6 +29,11 @@ lint: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# Rewrite README.md's example outputs from a real run on a fresh build of data/ (keeps the
+# `...` elisions; tests/test_readme.py fails with a diff while the README is stale).
+readme: $(STAMP)
+	$(BIN)/python tests/readme_runner.py --write
 
 # Wall-clock assertions, kept out of the default run because a loaded machine fails them.
 test-timing: $(STAMP)
