@@ -53,12 +53,14 @@ __all__ = [
     "alliance_network",
     "alliance_path",
     "centrality",
+    "claims",
     "communities",
     "conflicts_in_folder",
     "conflicts_within",
     "dataframe",
     "network",
     "plot_alliances",
+    "plot_claims",
     "plot_strengths",
     "resolve",
     "side_strengths",
@@ -809,5 +811,127 @@ def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, 
                for sd in shown]
     ax.legend(handles=handles, loc="lower right", fontsize=10, framealpha=0.95)
     ax.set_title(heading, fontsize=14)
+    fig.tight_layout()
+    return fig
+
+
+# --- who claims what ------------------------------------------------------------------------
+
+_NOT_SAID = "(no claimant)"
+
+
+def claims(store: Any, conflict: str) -> pd.DataFrame:
+    """Every figure of a conflict with who gives it, one row per figure, read from its card
+    (:func:`kg.cards.card`): ``side`` (1, 2, … or ``"total"``), ``measure`` (strength or
+    casualties), ``kind``, ``claimant`` (its label, or ``(no claimant)``), ``claimant_iri``,
+    ``value``/``low``/``high`` (an exact figure is all three; a range or bound fills what it
+    gives), ``phase``, ``description`` and the source ``text``. Competing claims about the
+    same losses sit side by side: filter on ``side`` and ``kind``.
+
+    >>> import kg
+    >>> store = kg.open_store(in_memory=True)
+    >>> _ = kg.build(store, ["data/wikipedia/syria/battle_of_hosn.md"], progress=False)
+    >>> frame = claims(store, "Battle of Hosn")
+    >>> [(r.side, r.kind, r.claimant, r.low, r.high) for r in frame.itertuples()][1:]
+    [(2, 'strength', '(no claimant)', 300.0, 300.0), (2, 'killed', 'Army', 40.0, 93.0), (2, 'killed', 'opposition', 12.0, 12.0)]
+    """
+    from kg.cards import card
+
+    found = card(store, conflict)
+    if found.get("kind") != "conflict":
+        raise ValueError(f"{conflict!r} is not a conflict")
+    rows: list[dict[str, Any]] = []
+    figures = [(side["number"], measure, q) for side in found["sides"]
+               for measure in ("strength", "casualties") for q in side[measure]]
+    figures += [("total", "casualties", q) for q in found["casualties_total"]]
+    for side, measure, q in figures:
+        if q.get("unknown"):
+            continue
+        value = q.get("value")
+        low = value if value is not None else q.get("min")
+        high = value if value is not None else q.get("max")
+        claimant = q.get("claimant") or {}
+        rows.append({"conflict": found["title"], "side": side, "measure": measure,
+                     "kind": q.get("kind") or ("strength" if measure == "strength" else "casualties"),
+                     "claimant": claimant.get("label") or _NOT_SAID, "claimant_iri": claimant.get("iri"),
+                     "value": value, "low": low, "high": high, "approximate": bool(q.get("approximate")),
+                     "phase": q.get("phase"), "description": q.get("description"), "text": q.get("text")})
+    columns = ["conflict", "side", "measure", "kind", "claimant", "claimant_iri", "value", "low", "high",
+               "approximate", "phase", "description", "text"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _figure_label(row: Any) -> str:
+    """``81+ killed``, ``2,000–4,000 fighters``, ``c. 8,000 fighters (Second phase)``."""
+    low, high = row["low"], row["high"]
+    if pd.notna(low) and pd.notna(high):
+        number = f"{low:,.0f}" if low == high else f"{low:,.0f}–{high:,.0f}"
+    elif pd.notna(low):
+        number = f"{low:,.0f}+"
+    else:
+        number = f"up to {high:,.0f}"
+    words = [("c. " if row["approximate"] else "") + number, row["description"] or row["kind"]]
+    if row["phase"]:
+        words.append(f"({row['phase']})")
+    return " ".join(w for w in words if w)
+
+
+def plot_claims(store: Any, conflict: str, *, title: str | None = None, ax: Any = None, dpi: int = 110) -> Any:
+    """Draw the competing figures of a conflict: one group of bars per side and kind
+    (strength, killed, wounded, …), one bar per figure, coloured by who claims it, on a log
+    scale; a range is a bar to its lower end with a black line to its upper end, a lower
+    bound (``81+``) a bar with an open arrow. Figures without a number are left out.
+    Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
+
+    frame = claims(store, conflict)
+    frame = frame[frame["low"].notna() | frame["high"].notna()]
+    if ax is None:
+        height = max(4.0, 0.38 * len(frame) + 0.3 * frame.groupby(["side", "kind"]).ngroups + 1.8)
+        fig, ax = plt.subplots(figsize=(13, height), dpi=dpi)
+    else:
+        fig = ax.figure
+    if frame.empty:
+        ax.text(0.5, 0.5, "no figures with a number", ha="center", va="center", fontsize=14)
+        ax.set_axis_off()
+        return fig
+    claimants = list(dict.fromkeys(sorted(c for c in frame["claimant"] if c != _NOT_SAID))) + (
+        [_NOT_SAID] if (frame["claimant"] == _NOT_SAID).any() else [])
+    palette = plt.get_cmap("tab10")
+    colours = {c: ("#9a9a9a" if c == _NOT_SAID else palette(i % 10)) for i, c in enumerate(claimants)}
+    y, ticks, tick_pos, largest = 0.0, [], [], 1.0
+    order = sorted(frame.groupby(["side", "kind"], sort=False).groups,
+                   key=lambda key: (str(key[0]) == "total", str(key[0]), key[1] != "strength", key[1]))
+    for side, kind in order:
+        group = frame[(frame["side"] == side) & (frame["kind"] == kind)]
+        start = y
+        for _, row in group.iterrows():
+            low = row["low"] if pd.notna(row["low"]) else row["high"]
+            ax.barh(y, low, height=0.8, color=colours[row["claimant"]])
+            label = _figure_label(row)
+            end = low
+            if pd.notna(row["high"]) and row["high"] > low:
+                ax.plot([low, row["high"]], [y, y], color="black", lw=1.6)
+                end = row["high"]
+            elif pd.isna(row["high"]):
+                ax.annotate("", xy=(low * 1.6, y), xytext=(low, y), arrowprops={"arrowstyle": "->", "lw": 1.4})
+                end = low * 1.6
+            ax.text(end * 1.08, y, label, va="center", fontsize=8)
+            largest = max(largest, end)
+            y += 1
+        tick_pos.append((start + y - 1) / 2)
+        ticks.append(f"side {side}: {kind}" if side != "total" else f"whole conflict: {kind}")
+        y += 0.6
+    ax.set_yticks(tick_pos)
+    ax.set_yticklabels(ticks, fontsize=10)
+    ax.invert_yaxis()
+    ax.set_xscale("log")
+    ax.set_xlim(left=max(0.8, frame[["low", "high"]].min().min() / 3), right=largest * 40)
+    ax.set_xlabel("figure (log scale; black line: the range given; arrow: a lower bound)", fontsize=11)
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(handles=[Patch(color=colours[c], label=c) for c in claimants], title="claimed by",
+              loc="lower right", fontsize=9)
+    ax.set_title(title or f"Who claims which figure: {frame['conflict'].iloc[0]}", fontsize=13)
     fig.tight_layout()
     return fig

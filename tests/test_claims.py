@@ -77,3 +77,73 @@ def test_casualties3_without_combatant3_is_conflict_wide_and_strength3_is_droppe
     assert [(q.minimum, q.kind, q.civilian) for q in record.casualties_total][:2] == [(5000, "killed", True),
                                                                                      (5000, "wounded", True)]
     assert [w.field for w in doc.warnings if w.kind == "field-without-side"] == ["strength3"]
+
+
+# --- the claimant everywhere: RDF, cards, the named query, the plot -----------------------
+KARABAKH = ROOT / "data" / "wikipedia" / "caucasus" / "2020_nagorno-karabakh_war.md"
+
+
+@pytest.fixture(scope="module")
+def claims_store(tmp_path_factory):
+    import kg
+    from kg.builder import build
+
+    path = tmp_path_factory.mktemp("claims") / "store"
+    with kg.open_store(path) as store:
+        build(store, [KARABAKH, ROOT / "data" / "wikipedia" / "syria" / "battle_of_hosn.md"], progress=False)
+    return path
+
+
+def test_the_claimant_is_in_the_graph(claims_store):
+    import kg
+
+    with kg.open_store(claims_store, read_only=True) as store:
+        rows = kg.query(store, """SELECT ?text ?who ?name WHERE { ?q ckg:claimText ?text ; ckg:claimantName ?name
+                                  OPTIONAL { ?q ckg:claimedBy ?who } } ORDER BY ?text ?name""")
+    # casualties1 of the 2020 war: "Per Azerbaijan:" heads four figures, "Per SOHR:" two
+    seen = {(r["text"], r["who"], r["name"]) for r in rows}
+    assert ("Per Azerbaijan", "https://w3id.org/conflict-kg/resource/Azerbaijan", "Azerbaijan") in seen
+    assert ("Per SOHR", "https://w3id.org/conflict-kg/resource/Syrian_Observatory_for_Human_Rights", "SOHR") in seen
+    assert ("opposition claim", None, "opposition") in seen         # Battle of Hosn: no entity
+    assert sum(1 for r in rows if r["text"] == "Per Azerbaijan") == 4
+
+
+def test_cards_show_the_claimant_in_json_and_text(claims_store):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = CliRunner().invoke(main, ["--store", str(claims_store), "show", "Battle of Hosn", "--json"])
+    card = __import__("json").loads(out.output)
+    claimed = [(q["min"], q["max"], q["claimant"]) for q in card["sides"][1]["casualties"]]
+    assert claimed[0] == (40, 93, {"iri": None, "label": "Army", "text": "Army claim"})
+    text = CliRunner().invoke(main, ["--store", str(claims_store), "show", "2020 Nagorno-Karabakh war"]).output
+    assert "2,906 servicemen killed [killed] (per Azerbaijan)" in text
+    assert "60+ servicemen captured [captured] (per Armenia)" in text
+
+
+def test_the_named_query_lists_figures_by_claimant(claims_store):
+    import kg
+
+    from kg.analysis import dataframe
+
+    with kg.open_store(claims_store, read_only=True) as store:
+        rows = dataframe(store, "conflict-claims", conflict="2020 Nagorno-Karabakh war").to_dict("records")
+    killed = [(r["side"], r["claimantName"], r["value"]) for r in rows if r["kind"] == "killed" and r["side"] != "total"]
+    assert killed == [("1", "Azerbaijan", 2906), ("1", "SOHR", 541), ("2", "Armenia/Artsakh", 3825)]
+
+
+def test_kg_plot_claims_draws_the_competing_figures(claims_store, tmp_path):
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    image = tmp_path / "claims.png"
+    result = CliRunner().invoke(main, ["--store", str(claims_store), "plot", "claims", "2020 Nagorno-Karabakh war",
+                                       "-o", str(image)])
+    assert result.exit_code == 0, result.output
+    assert image.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    missing = CliRunner().invoke(main, ["--store", str(claims_store), "plot", "claims", "-o", str(image)])
+    assert missing.exit_code == 2
+    entity = CliRunner().invoke(main, ["--store", str(claims_store), "plot", "claims", "Azerbaijan", "-o", str(image)])
+    assert entity.exit_code == 2 and "is not a conflict" in entity.output

@@ -16,7 +16,8 @@ _FORMATS = (".png", ".svg", ".pdf")
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["alliances", "strength"]))
+@click.argument("what", type=click.Choice(["alliances", "strength", "claims"]))
+@click.argument("target", required=False, metavar="[TITLE]")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Image to write (.png, .svg or .pdf), atomically.")
 @click.option("--conflict", default=None, metavar="TITLE",
@@ -28,13 +29,18 @@ _FORMATS = (".png", ".svg", ".pdf")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True,
               help="Resolution (dots per inch) of a .png.")
 @click.pass_obj
-def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | None, title: str | None,
-         dpi: int) -> None:
-    """Draw the alliance network or the strengths per side as an image.
+def plot(obj: Context, what: str, target: str | None, output: str, conflict: str | None, top: int | None,
+         title: str | None, dpi: int) -> None:
+    """Draw the alliance network, the strengths per side, or who claims which figure.
 
     \b
     kg plot alliances -o alliances.png --conflict "Syrian Civil War"
     kg plot strength -o aleppo.png --conflict "Battle of Aleppo (2012–2016)"
+    kg plot claims "2020 Nagorno-Karabakh war" -o claims.png
+
+    TITLE (or --conflict) names the conflict. Claims: each side's figures grouped by kind,
+    one bar per figure coloured by who gives it ("Per Russia", "SOHR claim"), so competing
+    counts of the same losses stand side by side.
 
     Alliances: parties sized by the conflicts they fought in, coloured by camp of
     co-belligerents, linked when they fought on the same side. Strength: for a conflict with
@@ -44,6 +50,11 @@ def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | 
     """
     from kg.cli import EXIT_DATA, EXIT_USAGE, _fail, fail_on_target
 
+    if target is not None and conflict is not None and target != conflict:
+        _fail(f"give the conflict once: {target!r} or --conflict {conflict!r}", EXIT_USAGE)
+    conflict = conflict or target
+    if what == "claims" and conflict is None:
+        _fail("kg plot claims needs a conflict: kg plot claims TITLE -o FILE", EXIT_USAGE)
     suffix = Path(output).suffix.lower()
     if suffix not in _FORMATS:
         _fail(f"-o {output}: the image must end in {', '.join(_FORMATS)}", EXIT_USAGE)
@@ -63,6 +74,13 @@ def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | 
                 _fail(f"no parties to draw{' in ' + repr(conflict) if conflict else ''}", EXIT_DATA)
             fig = analysis.plot_alliances(store, scope, top=top or 40, title=title, dpi=dpi)
             drawn = f"alliance network of {len(scope) if scope else 'all'} conflicts"
+        elif what == "claims":
+            assert conflict is not None
+            frame = analysis.claims(store, conflict)
+            if not (frame["low"].notna() | frame["high"].notna()).any():
+                _fail(f"no figures with a number in {conflict!r}", EXIT_DATA)
+            fig = analysis.plot_claims(store, conflict, title=title, dpi=dpi)
+            drawn = f"{len(frame)} figures by claimant"
         else:
             frame = analysis.strengths(store, conflict)
             if not frame["value"].notna().any():
@@ -71,6 +89,9 @@ def plot(obj: Context, what: str, output: str, conflict: str | None, top: int | 
             drawn = "strengths per side"
     except (AmbiguousTarget, TargetNotFound) as exc:
         fail_on_target(str(conflict), exc)
+        return
+    except ValueError as exc:        # a target that is not a conflict
+        _fail(str(exc), EXIT_USAGE)
         return
     target = Path(output)
     target.parent.mkdir(parents=True, exist_ok=True)
