@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
 
 # Wall-clock assertions, kept out of the default run because a loaded machine fails them.
