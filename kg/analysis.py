@@ -252,12 +252,12 @@ def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
     candidates = itertools.islice(nx.all_shortest_paths(allied, source, target), 5000)
 
     def score(path: list[str]) -> tuple[float, list[str]]:
-        return (-sum(allied[u][v]["weight"] for u, v in zip(path, path[1:])),
+        return (-sum(allied[u][v]["weight"] for u, v in itertools.pairwise(path)),
                 [allied.nodes[n].get("label", n) for n in path])
 
     best = min(candidates, key=score)
     rows = []
-    for step, (u, v) in enumerate(zip(best, best[1:]), start=1):
+    for step, (u, v) in enumerate(itertools.pairwise(best), start=1):
         names = allied[u][v].get("allied_in", "")
         rows.append({"step": step, "from_label": allied.nodes[u].get("label", u),
                      "to_label": allied.nodes[v].get("label", v),

@@ -130,8 +130,8 @@ def map_quads(doc: Document, record: Any, resolver: dict[str, str] | None) -> li
 def ingestion_time() -> str:
     """Now (UTC), or ``$SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch
-              else _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0))
+    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch
+              else _dt.datetime.now(_dt.UTC).replace(microsecond=0))
     return moment.isoformat().replace("+00:00", "Z")
 
 

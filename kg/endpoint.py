@@ -109,7 +109,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
+    except Exception:  # noqa: BLE001 - best effort: the child must still reach exec
         pass
 
 
@@ -191,7 +191,7 @@ def start_oxigraph(location: str | os.PathLike[str] | None, *, read_only: bool =
         if union_default_graph:
             args.append("--union-default-graph")
         args += list(extra_args)
-        log_file = tempfile.TemporaryFile()
+        log_file = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's log lives as long as the process
         preexec = _die_with_parent if die_with_parent and sys.platform.startswith("linux") else None
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                                    preexec_fn=preexec, close_fds=True)  # noqa: PLW1509 - only prctl
@@ -333,7 +333,7 @@ class WorkerPool:
                 if closed:
                     worker.kill()
                 box.append(worker)
-            except BaseException as exc:  # reported to whoever asked
+            except BaseException as exc:  # noqa: BLE001 - reported to whoever asked
                 box.append(exc)
             done.set()
 
@@ -633,7 +633,7 @@ class EndpointApp:
                     raise _Response(500, f"The result is larger than this endpoint's limit "
                                          f"({self.config.max_result_bytes // (1024 * 1024)} MiB): add a LIMIT.\n")
                 chunks.append(chunk)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             connection.close()
             if worker is not None:
                 self.pool.discard(worker)  # SIGKILL: the query stops using CPU now
@@ -665,13 +665,13 @@ def _page_queries() -> list[dict[str, Any]]:
         from kg.queries import declare_used_prefixes, load_queries, render
 
         queries = load_queries()
-    except Exception:  # the page still works without examples
+    except Exception:  # noqa: BLE001 - the page still works without examples
         return []
     out = []
     for query in queries.values():
         try:
             text = declare_used_prefixes(render(query, prefixes=False))
-        except Exception:
+        except Exception:  # noqa: BLE001 - a query that does not render is left off the page
             continue
         out.append({"name": query.name, "title": query.title, "description": query.description,
                     "params": [{"name": p.name, "default": p.default, "meaning": p.meaning} for p in query.params],
@@ -716,7 +716,7 @@ def serve(store_path: str | os.PathLike[str], *, host: str = "127.0.0.1", port: 
 
     say = announce or (lambda text: print(text, file=sys.stderr, flush=True))
     source = Path(store_path)
-    cleanup: Callable[[], None] = lambda: None
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731 - a variable: the snapshot's cleanup replaces it
     if allow_updates:
         if workers != 1:
             say("kg serve: --allow-updates runs a single writable Oxigraph worker")

@@ -787,9 +787,7 @@ class Linker:
             # Inside a run of capitals (a shouted headline), ``US`` is the pronoun.
             return not _in_caps_run(text, start, end)
         letters = [c for c in span if c.isalpha()]
-        if letters and all(c.islower() for c in letters) and any(c.isupper() for c in entry.alias):
-            return False
-        return True
+        return not (letters and all(c.islower() for c in letters) and any(c.isupper() for c in entry.alias))
 
     def link(self, doc: Document | str, *, threshold: float | None = None) -> list[Mention]:
         """The mentions of known entities in a document (or a plain text), in text order."""

@@ -111,7 +111,7 @@ _RESOLVER: dict[str, str] = {}
 
 
 def _init_worker(resolver: dict[str, str]) -> None:
-    global _RESOLVER
+    global _RESOLVER  # noqa: PLW0603 - set once per worker process by the pool initializer
     _RESOLVER = resolver
 
 

@@ -276,9 +276,9 @@ def _ontology_labels() -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for quad in quads:
-        if quad.predicate == _RDFS_LABEL and isinstance(quad.object, ox.Literal):
-            if quad.object.language in (None, "en") and isinstance(quad.subject, ox.NamedNode):
-                found[quad.subject.value] = quad.object.value
+        if (quad.predicate == _RDFS_LABEL and isinstance(quad.object, ox.Literal)
+                and quad.object.language in (None, "en") and isinstance(quad.subject, ox.NamedNode)):
+            found[quad.subject.value] = quad.object.value
     return found
 
 
@@ -505,10 +505,10 @@ def commanders(store: Any) -> nx.Graph:
     conflicts_of: dict[str, set[str]] = defaultdict(set)
     for person, c in commanded:
         conflicts_of[person].add(c)
-    for (person, party), by_conflict in led.items():
+    for (_person, party), by_conflict in led.items():
         conflicts_of[party].update(by_conflict)
     kinds: dict[str, str] = {}
-    for person, c in commanded:
+    for _person, c in commanded:
         kinds[c] = "conflict"
     for person in people:
         kinds.setdefault(person, "commander")

@@ -231,7 +231,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
     pages_by_fold: dict[str, list[str]] = defaultdict(list)
     for key, title in sorted(title_of.items()):
         pages_by_fold[title.casefold()].append(key)
-    for fold, group in sorted(pages_by_fold.items()):
+    for _fold, group in sorted(pages_by_fold.items()):
         for other in group[1:]:
             uf.union(group[0], other)
             evidence.append(Evidence(group[0], other, "same-title",
@@ -306,7 +306,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
         )
 
     resolution = Resolution(evidence=[], ambiguous={})
-    for root, group in sorted(members.items()):
+    for _root, group in sorted(members.items()):
         group = sorted(set(group))
         best = sorted(group, key=lambda k: (tuple(-int(x) if isinstance(x, bool) else -x for x in rank(k)), k))[0]
         for key in group:

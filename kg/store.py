@@ -331,9 +331,7 @@ class KGStore:
         new: set[ox.Quad] = set()
         has_bnode = False
         for item in quads:
-            if isinstance(item, ox.Triple):
-                quad = ox.Quad(item.subject, item.predicate, item.object, graph)
-            elif isinstance(item.graph_name, ox.DefaultGraph):
+            if isinstance(item, ox.Triple) or isinstance(item.graph_name, ox.DefaultGraph):
                 quad = ox.Quad(item.subject, item.predicate, item.object, graph)
             elif item.graph_name == graph:
                 quad = item
@@ -397,7 +395,7 @@ class KGStore:
                 if not old:
                     continue
 
-                def term(value: Any) -> Any:
+                def term(value: Any, rename: dict[str, str] = rename) -> Any:
                     if isinstance(value, ox.NamedNode) and value.value in rename:
                         return ox.NamedNode(rename[value.value])
                     return value

@@ -18,9 +18,10 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any
 
 import pyoxigraph
 import pyshacl
@@ -30,7 +31,7 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.rdf import ontology, terms
 
-DataInput = Union[rdflib.Graph, pyoxigraph.Store, pyoxigraph.Dataset, str, bytes, Path]
+DataInput = rdflib.Graph | pyoxigraph.Store | pyoxigraph.Dataset | str | bytes | Path
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -201,9 +202,9 @@ def format_report(report: ValidationReport, examples: int = 5) -> str:
     summary = ", ".join(f"{n} {sev.lower()}{'s' if n != 1 else ''}"
                         for sev, n in sorted(counts.items(), key=lambda kv: _SEVERITY_ORDER.get(kv[0], 9)))
     lines = [
-        f"Conforms: {'yes' if report.conforms else 'no'}: {len(report.results)} result"
-        f"{'s' if len(report.results) != 1 else ''} ({summary}) in {len(groups)} kind"
-        f"{'s' if len(groups) != 1 else ''}."
+        (f"Conforms: {'yes' if report.conforms else 'no'}: {len(report.results)} result"
+         f"{'s' if len(report.results) != 1 else ''} ({summary}) in {len(groups)} kind"
+         f"{'s' if len(groups) != 1 else ''}.")
     ]
     ordered = sorted(groups.items(), key=lambda kv: (_SEVERITY_ORDER.get(kv[0][0], 9), -len(kv[1]), kv[0][1]))
     for (severity, message), items in ordered:

@@ -150,7 +150,7 @@ def detect_graph_store(endpoint: str, opener: urllib.request.OpenerDirector, tim
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
     head, _, _last = path.rpartition("/")
-    if server.startswith("Oxigraph") or server.startswith("kg-serve"):
+    if server.startswith(("Oxigraph", "kg-serve")):
         return f"{base}{head}/store"
     if "virtuoso" in server.lower():
         return f"{base}/sparql-graph-crud-auth" if authenticated else f"{base}/sparql-graph-crud"

@@ -179,7 +179,7 @@ def is_country_title(title: str) -> bool:
     >>> is_country_title("Iran"), is_country_title("saudi arabia"), is_country_title("Hezbollah")
     (True, True, False)
     """
-    global _COUNTRY_TITLES
+    global _COUNTRY_TITLES  # noqa: PLW0603 - built on first use: pycountry is slow to walk
     if _COUNTRY_TITLES is None:
         names: set[str] = set()
         for country in pycountry.countries:

@@ -210,7 +210,7 @@ def _number_value(text: str) -> int | None:
         value = float(digits)
     except ValueError:
         return None
-    return int(round(value * multiplier))
+    return round(value * multiplier)
 
 
 def read_amount(text: str) -> tuple[int | None, int | None, int | None, bool] | None:
@@ -408,9 +408,9 @@ def _find_entries(text: str) -> list[_Entry]:
         if (previous_word and _MONTH.match(previous_word.group(2)) and not previous_word.group(1)
                 and figure[0] is not None and figure[0] <= 31):
             continue                       # "March 15" (but not "6 March 39 killed")
-        if _is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2):
-            if high_text is not None or _DATE_PREPOSITION.search(before):
-                continue                   # "in 2014", "2013–2014"
+        if (_is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2)
+                and (high_text is not None or _DATE_PREPOSITION.search(before))):
+            continue                       # "in 2014", "2013–2014"
         if low_text.lower() in _NUMBER_WORDS and not re.match(r"\s*[^\W\d_]", after):
             continue                       # a number word must be followed by a noun
         if low_text.lower() in ("one",) and re.match(r"\s*(?:of|another)\b", after, re.IGNORECASE):
@@ -706,7 +706,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         closing, _, _ = _read_parentheticals([parens[-1][1]])
 
     quantities: list[Quantity] = []
-    for index, entry in enumerate(entries):
+    for entry in entries:
         words = _CLAIM_TAIL.sub("", entry.words).strip(" ,;")
         to_vague = _TO_VAGUE.match(words)
         if to_vague and entry.value is not None:

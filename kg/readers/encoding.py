@@ -14,9 +14,13 @@ import codecs
 import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ftfy
 from ftfy.badness import is_bad
+
+if TYPE_CHECKING:
+    from kg.document import Document
 
 
 #: Mojibake is a *pair*: a lead character that UTF-8 lead bytes become under Latin-1, cp1252
@@ -110,14 +114,14 @@ def source_text(path: str, raw: bytes) -> tuple[DecodedText, DecodedText]:
     return decoded, repair_text(decoded.text)
 
 
-def record_text_fixes(doc: object, decoded: DecodedText, repaired: DecodedText) -> None:
+def record_text_fixes(doc: Document, decoded: DecodedText, repaired: DecodedText) -> None:
     """Note on the document (warnings, provenance) what decoding and repair did."""
-    name = os.path.basename(str(getattr(doc, "path")))
+    name = os.path.basename(doc.path)
     for note in decoded.notes:
-        doc.warn("decoding", None, name, note)  # type: ignore[attr-defined]
+        doc.warn("decoding", None, name, note)
     if repaired.repaired:
-        doc.warn("encoding-repaired", None, name, repaired.notes[0])  # type: ignore[attr-defined]
-        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"  # type: ignore[attr-defined]
+        doc.warn("encoding-repaired", None, name, repaired.notes[0])
+        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
     if repaired.suspicious:
-        doc.warn("encoding-suspicious", None, name,  # type: ignore[attr-defined]
+        doc.warn("encoding-suspicious", None, name,
                  "text still looks like mojibake after repair")

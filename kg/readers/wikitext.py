@@ -537,9 +537,9 @@ def _collect(renderer: _Renderer, code: Wikicode) -> list[str]:
 
 def _hidden(node: Tag) -> bool:
     for attribute in node.attributes:
-        if str(attribute.name).strip().lower() == "style" and attribute.value is not None:
-            if re.search(r"display\s*:\s*none", str(attribute.value), re.IGNORECASE):
-                return True
+        if (str(attribute.name).strip().lower() == "style" and attribute.value is not None
+                and re.search(r"display\s*:\s*none", str(attribute.value), re.IGNORECASE)):
+            return True
     return False
 
 
@@ -1054,9 +1054,9 @@ def _is_silent(key: str) -> bool:
 def _handler_by_pattern(key: str, template: Template) -> Handler | None:
     if key.startswith(_MAGIC_PREFIXES):
         return _magic
-    if key.startswith("lang-") or key.startswith("lang|"):
+    if key.startswith(("lang-", "lang|")):
         return _first
-    if key.startswith("transl-") or key.startswith("ipa-") or key.startswith("ipa"):
+    if key.startswith(("transl-", "ipa-", "ipa")):
         return _nothing if key.startswith("ipa") else _last
     raw = "".join(str(n) for n in template.name.nodes if not isinstance(n, Comment)).strip()
     if re.fullmatch(r"[A-Z]{3}", raw) and pycountry.countries.get(alpha_3=raw) is not None:

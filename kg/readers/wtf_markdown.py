@@ -67,9 +67,9 @@ class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.Base
 
 
 #: Limits checked before any parsing; our articles' front matter is < 100 kB.
-MAX_FILE_BYTES = int(os.environ.get("KG_MAX_FILE_BYTES", 32 * 1024 * 1024))
-MAX_FRONT_MATTER_CHARS = int(os.environ.get("KG_MAX_FRONT_MATTER_CHARS", 2 * 1024 * 1024))
-MAX_BODY_CHARS = int(os.environ.get("KG_MAX_BODY_CHARS", 16 * 1024 * 1024))
+MAX_FILE_BYTES = int(os.environ.get("KG_MAX_FILE_BYTES") or 32 * 1024 * 1024)
+MAX_FRONT_MATTER_CHARS = int(os.environ.get("KG_MAX_FRONT_MATTER_CHARS") or 2 * 1024 * 1024)
+MAX_BODY_CHARS = int(os.environ.get("KG_MAX_BODY_CHARS") or 16 * 1024 * 1024)
 #: Deeper nesting is refused before libyaml sees it: its C parser recurses and crashes the
 #: process at ~30,000 levels, and its time grows with the square of the depth.
 MAX_YAML_DEPTH = 64
@@ -124,7 +124,7 @@ def load_yaml(text: str) -> Any:
     """
     if nesting_depth(text) > MAX_YAML_DEPTH:
         raise UnsafeYAML("yaml-too-deep", f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
-    node = yaml.compose(text, Loader=StringLoader)  # noqa: S506 - StringLoader is safe
+    node = yaml.compose(text, Loader=StringLoader)  # StringLoader is safe: it builds no Python objects
     if node is None:
         return None
     return _to_python(node, 0, set())
