@@ -32,7 +32,7 @@ def test_centrality_ranks_the_syrian_government_and_the_fsa_first(corpus_store, 
     assert top[measure].dtype == "float64" and top["neighbours"].dtype == "int64"
     # the government (whatever its label after identity merges) and the FSA are in the top 3
     first = set(_labels(top.head(3)))
-    assert "Free Syrian Army" in first or measure == "betweenness" and "Free Syrian Army" in _labels(top)
+    assert "Free Syrian Army" in first or (measure == "betweenness" and "Free Syrian Army" in _labels(top))
     assert first & {"Syrian Arab Republic", "Syria", "Syrian Armed Forces"}
     assert "Hezbollah" in _labels(top) or measure == "betweenness"
 

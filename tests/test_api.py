@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import kg
-
 
 def test_api_functions_survive_submodule_imports(tmp_path):
-    import kg.builder  # noqa: F401 - importing a submodule must not shadow kg.build()
-    import kg.exporter  # noqa: F401
+    import kg.builder  # importing a submodule must not shadow kg.build()
+    import kg.exporter
 
     store = kg.open_store(in_memory=True)
     for _ in range(2):

@@ -82,7 +82,7 @@ def test_fixture_text_is_the_corpus_text(case: dict) -> None:
     doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
     field = doc.conflict_infobox.fields[case["field"]]
     assert field.text == case["text"]
-    assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
+    assert [(link.page, link.text) for link in field.links] == [(link["page"], link.get("text")) for link in case["links"] or []]
 
 
 # --- the sample article -------------------------------------------------------------------
