@@ -441,7 +441,7 @@ def _is_query_text(text: str) -> bool:
 
 def _named_query(name: str, params: dict[str, Any]) -> str:
     try:
-        from kg import queries  # type: ignore[attr-defined]
+        from kg import queries
     except ImportError as exc:
         raise KeyError(f"{name!r} is not SPARQL and named queries (kg.queries) are not available") from exc
     known = queries.load_queries()
@@ -449,9 +449,9 @@ def _named_query(name: str, params: dict[str, Any]) -> str:
         close = difflib.get_close_matches(name, list(known), n=5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"no named query {name!r}{hint}")
-    as_text = {key: (str(v) if isinstance(v, (str, int, float, bool)) else [str(x) for x in v])
+    as_text = {key: (str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, (str, int, float))
+                     else [str(x) for x in v])
                for key, v in params.items()}
-    as_text = {key: (v.lower() if isinstance(params[key], bool) else v) for key, v in as_text.items()}
     return queries.render(known[name], as_text)
 
 
@@ -763,7 +763,7 @@ def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, 
             rows = rows.head(top)
         ticks = [("↳ " if sub else "") + _short(d or "(not said)", 40) + (f" ({when})" if when else "")
                  for d, when, sub in zip(rows["description"], rows["as_of"], rows["sub_estimate"])]
-        bars = [(i, float(v), int(sd), lo, hi, "", 0.72) for i, (v, sd, lo, hi) in
+        bars = [(float(i), float(v), int(sd), lo, hi, "", 0.72) for i, (v, sd, lo, hi) in
                 enumerate(zip(rows["value"], rows["side"], rows["low"], rows["high"]))]
         tick_pos = [i for i, *_ in bars]
         parties = {int(sd): p for sd, p in zip(rows["side"], rows["parties"])}

@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -319,7 +319,10 @@ def refresh_derived(store: Any) -> int:
     return len(quads)
 
 
-def _progress(files: list[Path], enabled: bool | None, label: str = "building") -> Iterable[Path]:
+_T = TypeVar("_T")
+
+
+def _progress(files: Iterable[_T], enabled: bool | None, label: str = "building") -> Iterable[_T]:
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled or not files:

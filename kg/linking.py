@@ -202,7 +202,7 @@ president minister king queen prince emir sheikh imam bishop pope time magazine 
 try:  # pragma: no cover - exercised when wordfreq is installed
     from wordfreq import zipf_frequency as _zipf
 except ImportError:  # pragma: no cover
-    _zipf = None
+    _zipf = None  # type: ignore[assignment]
 
 
 @lru_cache(maxsize=65536)
@@ -229,7 +229,7 @@ _APOSTROPHES = "'’‘ʼ`´′"
 _DASHES = "-‐‑‒–—―−_"
 
 
-class _FoldTable(dict):  # type: ignore[type-arg]
+class _FoldTable(dict):
     """``str.translate`` table folding every character to exactly one character."""
 
     def __missing__(self, code: int) -> str:
@@ -526,9 +526,9 @@ class Linker:
         for row in select(store, """SELECT ?c (MIN(STR(?s)) AS ?start) (MAX(STR(?e)) AS ?end) (MAX(STR(?o)) AS ?ongoing)
                 WHERE { ?c a ckg:MilitaryConflict OPTIONAL { ?c ckg:startDate ?s } OPTIONAL { ?c ckg:endDate ?e }
                 OPTIONAL { ?c ckg:ongoing ?o } } GROUP BY ?c"""):
-            info = conflict(row["c"])
-            info.start, info.end = row["start"], row["end"]
-            info.ongoing = row["ongoing"] in ("true", "1", True)
+            conflict_info = conflict(row["c"])
+            conflict_info.start, conflict_info.end = row["start"], row["end"]
+            conflict_info.ongoing = row["ongoing"] in ("true", "1", True)
         for row in select(store, "SELECT DISTINCT ?c ?p WHERE { ?c ckg:place ?p }"):
             conflict(row["c"]).places.add(row["p"])
         for row in select(store, "SELECT DISTINCT ?c ?p WHERE { ?c ckg:partOf ?p }"):
@@ -542,17 +542,17 @@ class Linker:
         # Entities named in the body of a Wikipedia article belong with the conflict it describes.
         mentioned = select(store, """SELECT DISTINCT ?x ?c WHERE { ?d schema:mentions ?x ; ckg:describes ?c .
                 FILTER NOT EXISTS { ?d a schema:NewsArticle } FILTER NOT EXISTS { ?d ckg:documentKind "news" } }""")
-        for info in conflicts.values():
-            for member in info.places | info.participants:
+        for conflict_info in conflicts.values():
+            for member in conflict_info.places | conflict_info.participants:
                 if member in entities:
-                    entities[member].conflicts.add(info.iri)
+                    entities[member].conflicts.add(conflict_info.iri)
                     entities[member].degree += 1
-            for parent in info.parents:
+            for parent in conflict_info.parents:
                 if parent in entities:
                     entities[parent].degree += 1
-            if info.iri in entities:
-                entities[info.iri].conflicts.add(info.iri)
-                entities[info.iri].conflicts.update(info.parents)
+            if conflict_info.iri in entities:
+                entities[conflict_info.iri].conflicts.add(conflict_info.iri)
+                entities[conflict_info.iri].conflicts.update(conflict_info.parents)
         for row in mentioned:
             if row["x"] in entities:
                 entities[row["x"]].conflicts.add(row["c"])
@@ -1070,8 +1070,11 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
+_MARKS_TABLE = str.maketrans("".join((_APOSTROPHES, _DASHES)), "'" * len(_APOSTROPHES) + "-" * len(_DASHES))
+
+
 def _strip_marks(text: str) -> str:
-    return text.translate(str.maketrans({c: "'" for c in _APOSTROPHES} | {c: "-" for c in _DASHES}))
+    return text.translate(_MARKS_TABLE)
 
 
 def _in_caps_run(text: str, start: int, end: int) -> bool:

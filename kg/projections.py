@@ -188,7 +188,7 @@ def labels(store: Any) -> dict[str, str]:
     {'https://e.org/x': 'X'}
     """
     raw = _raw(store)
-    votes: dict[str, Counter[tuple[int, int, str]]] = defaultdict(Counter)
+    votes: dict[str, Counter[tuple[int, int, int, str]]] = defaultdict(Counter)
     for predicate, weight in ((_RDFS_LABEL, 0), (_DCTERMS_TITLE, 1)):
         for quad in raw.quads_for_pattern(None, predicate, None, None):
             subject, obj = quad.subject, quad.object
@@ -200,11 +200,11 @@ def labels(store: Any) -> dict[str, str]:
             english = language == "" or language == "en" or language.startswith("en-")
             # sort key, smaller is better: identity graph, rdfs:label over title, English
             key = (0 if identity else 1, weight, 0 if english else 1)
-            votes[subject.value][(*key, obj.value)] += 1  # type: ignore[arg-type]
+            votes[subject.value][(*key, obj.value)] += 1
     chosen: dict[str, str] = {}
     for iri, counter in votes.items():
         best = min(counter.items(), key=lambda item: (item[0][:3], -item[1], item[0][3]))
-        chosen[iri] = best[0][3]  # type: ignore[misc]
+        chosen[iri] = best[0][3]
     return chosen
 
 
@@ -722,7 +722,8 @@ def sanitize_graph(graph: nx.Graph) -> nx.Graph:
         node_order.insert(0, "label")
 
     if graph.is_multigraph():
-        raw_edges = [(ids[u], ids[v], str(_scalar(k)), d) for u, v, k, d in graph.edges(keys=True, data=True)]
+        raw_edges: list[tuple[str, str, str | None, Any]] = [
+            (ids[u], ids[v], str(_scalar(k)), d) for u, v, k, d in graph.edges(keys=True, data=True)]
     else:
         raw_edges = [(ids[u], ids[v], None, d) for u, v, d in graph.edges(data=True)]
     edge_rows = []

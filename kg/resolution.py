@@ -229,8 +229,8 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
 
     # 1. page titles equal up to case
     pages_by_fold: dict[str, list[str]] = defaultdict(list)
-    for key, title in sorted(title_of.items()):
-        pages_by_fold[title.casefold()].append(key)
+    for key, page_title in sorted(title_of.items()):
+        pages_by_fold[page_title.casefold()].append(key)
     for _fold, group in sorted(pages_by_fold.items()):
         for other in group[1:]:
             uf.union(group[0], other)
@@ -285,7 +285,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
     members: dict[str, list[str]] = defaultdict(list)
     for key in keys + sorted(curated_targets):
         members[uf.find(key)].append(key)
-    spelled = Counter()
+    spelled: Counter[str] = Counter()
     docs_per_key: dict[str, set[str]] = defaultdict(set)
     for s in surfaces:
         spelled[s.name] += 1

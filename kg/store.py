@@ -506,7 +506,8 @@ class KGStore:
         ('sha256:ab', None)
         """
         node = _node(graph_iri)
-        values = sorted(q.object.value for q in self.raw.quads_for_pattern(node, terms.contentHash, None, node))
+        values = sorted(q.object.value for q in self.raw.quads_for_pattern(node, terms.contentHash, None, node)
+                        if isinstance(q.object, ox.Literal))
         # Several values would be a mapper bug; the smallest keeps the answer deterministic.
         return values[0] if values else None
 
@@ -521,8 +522,8 @@ class KGStore:
         hashes: dict[str, str] = {}
         for row in result:
             g, h = row["g"], row["h"]
-            key = _graph_key(g)  # type: ignore[arg-type]
-            value = h.value  # type: ignore[union-attr]
+            key = _graph_key(g)
+            value = h.value
             if key not in hashes or value < hashes[key]:
                 hashes[key] = value
         return hashes

@@ -106,7 +106,7 @@ def _oxigraph_to_graph(items: Iterable[pyoxigraph.Quad | pyoxigraph.Triple]) -> 
     ]
     graph = rdflib.Graph()
     if triples:
-        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
         graph.parse(data=text.decode("utf-8"), format="nt")
     return graph
 

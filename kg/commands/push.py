@@ -21,6 +21,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from typing import TypeVar
 from dataclasses import dataclass
 
 import click
@@ -53,12 +54,12 @@ class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
         super().__init__(manager)
         self.challenge: dict[str, str] | None = None
 
-    def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
+    def retry_http_digest_auth(self, req, auth):
         _, challenge = auth.split(" ", 1)
-        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        self.challenge = urllib.request.parse_keqv_list([item for item in urllib.request.parse_http_list(challenge) if item])
         return super().retry_http_digest_auth(req, auth)
 
-    def http_request(self, req):  # type: ignore[no-untyped-def]
+    def http_request(self, req):
         if self.challenge is not None and not req.has_header("Authorization"):
             signed = self.get_authorization(req, self.challenge)
             if signed:
@@ -75,13 +76,13 @@ class _PreemptiveBasic(urllib.request.HTTPBasicAuthHandler):
         super().__init__(manager)
         self.asked = False
 
-    def retry_http_basic_auth(self, host, req, realm):  # type: ignore[no-untyped-def]
+    def retry_http_basic_auth(self, host, req, realm):
         self.asked = True
         return super().retry_http_basic_auth(host, req, realm)
 
-    def http_request(self, req):  # type: ignore[no-untyped-def]
+    def http_request(self, req):
         if self.asked and not req.has_header("Authorization"):
-            user, password = self.passwd.find_user_password(None, req.full_url)
+            user, password = self.passwd.find_user_password(None, req.full_url)  # type: ignore[arg-type]  # default realm
             if user is not None:
                 import base64
 
@@ -162,10 +163,13 @@ def detect_graph_store(endpoint: str, opener: urllib.request.OpenerDirector, tim
                     "give it with --graph-store URL")
 
 
-def _chunks(quads: Iterable[object], size: int) -> Iterator[list[object]]:
-    batch: list[object] = []
-    for quad in quads:
-        batch.append(quad)
+_T = TypeVar("_T")
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []
@@ -211,13 +215,13 @@ def remote_counts(endpoint: str, graphs: list[str], *, timeout: float, user: str
                   "GROUP BY ?g")
         try:
             result = run_remote(endpoint, sparql, timeout=timeout, user=user, password=password)
-            rows = {str(r["g"]): int(r["n"]) for r in result.rows}  # type: ignore[arg-type]
+            rows = {str(r["g"]): int(r["n"]) for r in result.rows}  # type: ignore[call-overload]
         except (EndpointError, ValueError, TypeError):
             rows = {}  # an engine without VALUES/GROUP BY on GRAPH: one query per graph
             for graph in group:
                 one = run_remote(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}",
                                  timeout=timeout, user=user, password=password)
-                rows[graph] = int(one.rows[0]["n"]) if one.rows else 0  # type: ignore[arg-type]
+                rows[graph] = int(one.rows[0]["n"]) if one.rows else 0  # type: ignore[call-overload]
         for graph in group:
             counts[graph] = rows.get(graph, 0)
     return counts

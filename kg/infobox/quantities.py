@@ -435,7 +435,7 @@ def _find_entries(text: str) -> list[_Entry]:
         unknown_word = bool(re.fullmatch(_UNKNOWN_WORDS, word.lower()))
         bare = _UPPER_BOUND.sub("", _LOWER_BOUND.sub("", _APPROXIMATE.sub("", before))).rstrip()
         bare = re.sub(r"(?i)\b(?:probably|presumably|likely|very|extremely)$", "", bare).rstrip()
-        at_start = not bare or bare.endswith((",", ";", ":")) or re.search(r"\b(?:and|or)$", bare)
+        at_start = not bare or bare.endswith((",", ";", ":")) or bool(re.search(r"\b(?:and|or)$", bare))
         if bare != before and bare.endswith(","):
             at_start = False               # "Unknown, presumed heavy": one entry
         if not at_start and not word[0].isupper() and not unknown_word:

@@ -38,7 +38,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.document import Document, content_hash
@@ -97,7 +97,7 @@ class DumpStats:
         return f"{self.pages_seen} pages: {self.yielded} read, {self.skipped} skipped ({reasons or 'none'})"
 
 
-def _open(path: Path, mode: str = "rb") -> IO:
+def _open(path: Path, mode: str = "rb") -> IO[Any] | bz2.BZ2File | gzip.GzipFile:
     name = path.name.lower()
     if name.endswith(".bz2"):
         return bz2.open(path, mode)

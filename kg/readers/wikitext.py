@@ -354,7 +354,7 @@ class _Renderer:
                     if match:
                         trail = match.group()
                 self._wikilink(node, trail)
-                if trail:
+                if trail and isinstance(following, Text):
                     self.emit(following.value[len(trail):])
                     index += 1
             elif isinstance(node, Template):
@@ -1028,7 +1028,7 @@ _SILENT = frozenset({
     "pmid", "arxiv", "bibcode", "orcid", "asin", "use american english", "use british english",
     "use oxford spelling", "use australian english", "use canadian english", "use irish english",
 })
-_SILENT_PREFIXES = (
+_SILENT_PREFIXES: tuple[str, ...] = (
     "cite ", "citation", "sfn", "harv", "efn", "use ", "pp-", "engvar", "campaignbox",
     "navbox", "infobox", "reflist", "notelist", "portal", "commons", "redirect", "other uses",
     "good article", "featured article", "authority control", "s-", "toc", "cleanup",
@@ -1066,7 +1066,7 @@ def _handler_by_pattern(key: str, template: Template) -> Handler | None:
 
 def _country_code_template(renderer: _Renderer, template: Template) -> None:
     code = "".join(str(n) for n in template.name.nodes if not isinstance(n, Comment)).strip()
-    _flag_template("flagcountry")(renderer, mwparserfromhell.parse("{{flagcountry|" + code + "}}").nodes[0])
+    _flag_template("flagcountry")(renderer, mwparserfromhell.parse("{{flagcountry|" + code + "}}").filter_templates(recursive=False)[0])
 
 
 # ---------------------------------------------------------------------------------------

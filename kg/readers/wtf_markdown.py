@@ -36,7 +36,7 @@ from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
 
 try:  # libyaml is 8-10x faster; yaml.safe_load never uses it on its own
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # the stubs do not re-export it
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -53,7 +53,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Composer.__init__(self)
 
 
-class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):
     """Safe loader (C parser when available) whose only scalar type is ``str``.
 
     ``BaseResolver`` has no implicit resolvers, so ``NO``, ``010`` and ``2016-12-22``
@@ -124,7 +124,8 @@ def load_yaml(text: str) -> Any:
     """
     if nesting_depth(text) > MAX_YAML_DEPTH:
         raise UnsafeYAML("yaml-too-deep", f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
-    node = yaml.compose(text, Loader=StringLoader)  # StringLoader is safe: it builds no Python objects
+    # StringLoader is safe: it builds no Python objects (the stubs know only PyYAML's own loaders)
+    node = yaml.compose(text, Loader=StringLoader)  # type: ignore[arg-type]
     if node is None:
         return None
     return _to_python(node, 0, set())
