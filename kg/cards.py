@@ -13,16 +13,17 @@ import os
 from collections import defaultdict
 from typing import Any
 
+from kg.errors import KGError
 from kg.identity import document_iri, normalise_title, resource_iri
 from kg.rdf import terms as T
 from kg.sparql import select, sparql_iri, sparql_string
 
 
-class TargetNotFound(LookupError):
+class TargetNotFound(KGError, LookupError):
     """Nothing in the graph matches the target."""
 
 
-class AmbiguousTarget(LookupError):
+class AmbiguousTarget(KGError, LookupError):
     """Several things match the target; ``candidates`` lists them."""
 
     def __init__(self, target: str, candidates: list[dict[str, str]]) -> None:

@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KGError
+
 __all__ = [
     "EndpointConfig",
     "Guard",
@@ -462,7 +464,7 @@ class EndpointConfig:
     max_request_bytes: int = 16 * 1024 * 1024
 
 
-class _Response(Exception):
+class _Response(KGError):
     def __init__(self, status: int, body: bytes | str, headers: list[tuple[str, str]] | None = None,
                  content_type: str = "text/plain; charset=utf-8") -> None:
         super().__init__(status)

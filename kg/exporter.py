@@ -61,6 +61,7 @@ from typing import IO, Any, BinaryIO, ClassVar, TypeVar, cast
 
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.rdf import terms
 from kg.store import KGStore
 
@@ -81,7 +82,7 @@ __all__ = [
 ]
 
 
-class ExportError(Exception):
+class ExportError(KGError):
     """An export failed its check (the previous file, if any, is intact)."""
 
 

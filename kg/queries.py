@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from kg.errors import KGError
 from kg.rdf import terms
 from kg.sparql import sparql_string
 
@@ -89,7 +90,7 @@ _KEYS = ("title", "description", "param")
 PARAMS_MARKER = "@params"
 
 
-class QueryError(ValueError):
+class QueryError(KGError, ValueError):
     """A named query or its parameters cannot be used (bad usage or input)."""
 
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.rdf import terms
 
 if TYPE_CHECKING:  # rdflib is only imported by as_rdflib(), it costs ~0.3 s to import
@@ -58,7 +59,7 @@ _RDF_LANGSTRING = terms.RDF + "langString"
 _RDF_DIRLANGSTRING = terms.RDF + "dirLangString"
 
 
-class StoreBusyError(OSError):
+class StoreBusyError(KGError, OSError):
     """Another writer holds the store (RocksDB's ``LOCK`` file).
 
     ``pid`` is the holder's process id when the platform can tell (Linux, macOS), else None.

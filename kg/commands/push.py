@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import click
 
 from kg.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, Context, _fail
+from kg.errors import KGError
 
 
-class PushError(RuntimeError):
+class PushError(KGError, RuntimeError):
     """The remote store refused or failed a request."""
 
 

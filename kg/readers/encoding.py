@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 import ftfy
 from ftfy.badness import is_bad
 
+from kg.errors import KGError
+
 if TYPE_CHECKING:
     from kg.document import Document
 
@@ -32,7 +34,7 @@ _CONTINUATION = ("\u0080-\u00bf\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d
 _MOJIBAKE_HINT = re.compile(rf"^.*[{_LEAD}][{_CONTINUATION}].*$", re.MULTILINE)
 
 
-class DecodeError(ValueError):
+class DecodeError(KGError, ValueError):
     """The bytes are not text in an encoding we accept."""
 
 

@@ -32,6 +32,7 @@ from urllib.parse import unquote
 import yaml
 
 from kg.document import BodyLink, Document, Field, Infobox, Link, Section, content_hash
+from kg.errors import KGError
 from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
 
@@ -78,7 +79,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
-class UnsafeYAML(ValueError):
+class UnsafeYAML(KGError, ValueError):
     """YAML using a feature our documents never need (and attackers love)."""
 
     def __init__(self, code: str, message: str) -> None:
