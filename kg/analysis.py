@@ -38,7 +38,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -46,6 +46,9 @@ import pyoxigraph as ox
 
 from kg import projections as P
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "MEASURES",
@@ -73,17 +76,17 @@ SIDE_COLOURS = {1: "#1f6fb4", 2: "#d62728", 3: "#2ca02c", 4: "#9467bd", 5: "#8c5
 
 # --- networks ------------------------------------------------------------------------------
 
-def network(store: Any, name: str = "alliances") -> nx.Graph:
+def network(store: KGStore, name: str = "alliances") -> nx.Graph:
     """The networkx graph of projection ``name`` (alias of :func:`kg.projections.projection`)."""
     return P.projection(store, name)
 
 
-def alliance_network(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def alliance_network(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """The ``alliances`` projection, optionally limited to some conflicts (IRIs)."""
     return P.alliances(store, conflicts=conflicts)
 
 
-def _graph(store_or_graph: Any, projection: str) -> nx.Graph:
+def _graph(store_or_graph: KGStore | nx.Graph, projection: str) -> nx.Graph:
     if isinstance(store_or_graph, nx.Graph):
         return store_or_graph
     return P.projection(store_or_graph, projection)
@@ -107,7 +110,7 @@ def _simple_undirected(graph: nx.Graph) -> nx.Graph:
     return simple
 
 
-def centrality(store: Any, projection: str = "alliances", measure: str = "degree", top: int | None = 10,
+def centrality(store: KGStore, projection: str = "alliances", measure: str = "degree", top: int | None = 10,
                *, weight: str | None = None) -> pd.DataFrame:
     """The ``top`` nodes of a projection by a centrality ``measure`` (one of
     :data:`MEASURES`), as a DataFrame indexed by rank (1 = most central) with ``label``,
@@ -163,7 +166,7 @@ def _same_side_graph(graph: nx.Graph) -> nx.Graph:
     return allied
 
 
-def communities(store: Any, *, min_size: int = 2, conflicts: Iterable[str] | None = None) -> pd.DataFrame:
+def communities(store: KGStore, *, min_size: int = 2, conflicts: Iterable[str] | None = None) -> pd.DataFrame:
     """Camps of co-belligerents: greedy modularity communities of the same-side graph
     (parties linked when they fought on the same side; weight = number of such conflicts).
 
@@ -194,7 +197,7 @@ def communities(store: Any, *, min_size: int = 2, conflicts: Iterable[str] | Non
     return pd.DataFrame(rows, columns=columns)
 
 
-def resolve(store: Any, name: str, graph: nx.Graph | None = None) -> str:
+def resolve(store: KGStore, name: str, graph: nx.Graph | None = None) -> str:
     """The IRI of a party (or any node of ``graph``) named by IRI, title or label.
 
     Tries, in order: the IRI itself; the Wikipedia title (``kg.cards.resolve_target``); an
@@ -223,7 +226,7 @@ def resolve(store: Any, name: str, graph: nx.Graph | None = None) -> str:
     raise KeyError(f"no party called {name!r} in the alliance network{hint}")
 
 
-def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
+def alliance_path(store: KGStore, a: str, b: str) -> pd.DataFrame:
     """The shortest chain of alliances between parties ``a`` and ``b`` (IRIs, titles or
     labels) through ``ckg:alliedWith`` (same side of some conflict), with the conflicts
     behind each hop.
@@ -267,7 +270,7 @@ def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
 
 # --- conflict scopes -------------------------------------------------------------------------
 
-def _iri(store: Any, conflict: str) -> str:
+def _iri(store: KGStore, conflict: str) -> str:
     if conflict.startswith(("http://", "https://", "urn:")):
         return conflict
     from kg.cards import resolve_target
@@ -275,7 +278,7 @@ def _iri(store: Any, conflict: str) -> str:
     return resolve_target(store, conflict)[1]
 
 
-def conflicts_within(store: Any, root: str) -> set[str]:
+def conflicts_within(store: KGStore, root: str) -> set[str]:
     """IRIs of the conflict ``root`` (IRI or title) and every conflict whose ``ckg:partOf``
     chain reaches it."""
     iri = _iri(store, root)
@@ -285,7 +288,7 @@ def conflicts_within(store: Any, root: str) -> set[str]:
     return {row["c"].value for row in P._solutions(store, query)} | {iri}
 
 
-def conflicts_in_folder(store: Any, folder: str) -> set[str]:
+def conflicts_in_folder(store: KGStore, folder: str) -> set[str]:
     """IRIs of the conflicts described by documents read from a folder named ``folder``
     (e.g. ``"syria"`` for ``data/wikipedia/syria/…``)."""
     from kg.sparql import sparql_string
@@ -323,7 +326,7 @@ SELECT ?c ?n ?party (MIN(?supporter) AS ?sup) (MIN(?o) AS ?order) WHERE {
 } GROUP BY ?c ?n ?party"""
 
 
-def _side_parties(store: Any, labels: dict[str, str]) -> dict[tuple[str, int], list[str]]:
+def _side_parties(store: KGStore, labels: dict[str, str]) -> dict[tuple[str, int], list[str]]:
     """Labels of each side's parties: belligerents, then supporters, in infobox order."""
     found: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
     for row in P._solutions(store, _SIDE_PARTIES):
@@ -340,7 +343,7 @@ def _side_parties(store: Any, labels: dict[str, str]) -> dict[tuple[str, int], l
     return result
 
 
-def strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
+def strengths(store: KGStore, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
     """Every strength estimate of the sides of some conflicts (IRIs, or a root conflict's
     title/IRI meaning :func:`conflicts_within` it; None: all), one row each.
 
@@ -386,7 +389,7 @@ def strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.Da
                              ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
 
 
-def side_strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
+def side_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
     """Personnel strength per conflict and side, from the top-level personnel estimates
     (equipment and "*" sub-counts left out). Estimates of the same thing (same description,
     e.g. "15,000 fighters (2012)" and "8,000 fighters (mid-2016)") are alternatives: the
@@ -406,7 +409,7 @@ def side_strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> 
     return grouped.sort_values(["conflict_label", "side"], kind="stable").reset_index(drop=True)
 
 
-def _scope(store: Any, conflicts: Iterable[str] | str | None) -> set[str] | None:
+def _scope(store: KGStore, conflicts: Iterable[str] | str | None) -> set[str] | None:
     if conflicts is None:
         return None
     if isinstance(conflicts, str):
@@ -455,7 +458,7 @@ def _named_query(name: str, params: dict[str, Any]) -> str:
     return queries.render(known[name], as_text)
 
 
-def dataframe(store: Any, query: str, **params: Any) -> pd.DataFrame:
+def dataframe(store: KGStore, query: str, **params: Any) -> pd.DataFrame:
     """Run a SPARQL SELECT (or a named query of :mod:`kg.queries` with ``params``) over the
     union of all graphs; one column per variable, typed (see the module's rules).
 
@@ -558,7 +561,7 @@ def _short(label: str, width: int = 32) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
-def plot_alliances(store: Any, conflicts: Iterable[str] | str | None = None, *, top: int | None = 40,
+def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 40,
                    title: str | None = None, ax: Any = None, seed: int = 7, dpi: int = 110) -> Any:
     """Draw the alliance network: parties as nodes (size: conflicts fought, colour: camp of
     co-belligerents from :func:`communities`), allied pairs as grey lines (width: conflicts
@@ -737,7 +740,7 @@ def _lead(parties: str, width: int = 48) -> str:
     return _short(text, width)
 
 
-def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, top: int | None = 25,
+def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 25,
                    title: str | None = None, ax: Any = None, dpi: int = 110) -> Any:
     """Draw strengths per side, bars coloured by side number (:data:`SIDE_COLOURS`), on a
     log scale, each bar annotated with its figure and the side's first parties.

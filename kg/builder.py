@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -31,6 +31,9 @@ from kg.infobox import parse_conflict
 from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 BUILD_LOG_GRAPH = T.GRAPH + "builds"
 PROV_GENERATED = NamedNode(T.PROV + "generatedAtTime")
@@ -136,7 +139,7 @@ def ingestion_time() -> str:
 
 
 def build(
-    store: Any,
+    store: KGStore,
     paths: Iterable[str | Path],
     *,
     progress: bool | None = None,
@@ -202,7 +205,7 @@ class _BatchWriter:
     """The one writer: new document graphs go in batches (one transaction each); a graph
     that already exists is replaced on its own (one transaction, old facts removed)."""
 
-    def __init__(self, store: Any, stamp: str, batch_quads: int) -> None:
+    def __init__(self, store: KGStore, stamp: str, batch_quads: int) -> None:
         self.store = store
         self.stamp = stamp
         self.batch_quads = batch_quads
@@ -251,7 +254,7 @@ class _BatchWriter:
             self.unflushed = 0
 
 
-def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
+def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
                 progress: bool | None, on_outcome: Callable[[DocumentOutcome], None] | None) -> None:
     """News after the articles: linking needs the entities they introduce. News are
     re-linked whenever the articles changed, since their links may change too."""
@@ -290,12 +293,12 @@ def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
 STALE = NamedNode(T.CKG + "derivedGraphsStale")
 
 
-def is_stale(store: Any) -> bool:
+def is_stale(store: KGStore) -> bool:
     """True when documents changed since identities and derived graphs were last computed."""
     return bool(store.query(f"ASK {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> true }} }}"))
 
 
-def mark_stale(store: Any, stale: bool) -> None:
+def mark_stale(store: KGStore, stale: bool) -> None:
     if stale:
         store.add_quads([Quad(NamedNode(BUILD_LOG_GRAPH), STALE, Literal("true", datatype=NamedNode(T.XSD + "boolean")),
                               NamedNode(BUILD_LOG_GRAPH))])
@@ -303,14 +306,14 @@ def mark_stale(store: Any, stale: bool) -> None:
         store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> ?x }} }}")
 
 
-def record_ingestion(store: Any, iri: str, stamp: str) -> None:
+def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
     """Note in the build log graph when the document was (re)ingested."""
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
     log = NamedNode(BUILD_LOG_GRAPH)
     store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
 
 
-def refresh_derived(store: Any) -> int:
+def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
     from kg.rdf.rules import DERIVED_GRAPH, derive
 
@@ -332,7 +335,7 @@ def _progress(files: Iterable[_T], enabled: bool | None, label: str = "building"
     return tqdm(files, desc=label, unit="doc", file=sys.stderr)
 
 
-def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
+def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
     """Remove the documents of these files (or document IRIs) and every entity only they
     introduced; identities and the derived graph are recomputed. Returns the removed IRIs.
 

@@ -12,11 +12,14 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 import kg
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -25,9 +28,9 @@ class Context:
     def __init__(self, store_path: str | None, in_memory: bool) -> None:
         self.store_path = store_path
         self.in_memory = in_memory
-        self._store: Any = None
+        self._store: KGStore | None = None
 
-    def store(self, *, read_only: bool = False) -> Any:
+    def store(self, *, read_only: bool = False) -> KGStore:
         from kg.store import StoreBusyError, open_store
 
         if self._store is None:

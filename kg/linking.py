@@ -56,11 +56,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kg.document import Document, Mention
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 DEFAULT_THRESHOLD = 0.5
 #: Generic unlinked names that identity resolution scopes to one article (``kg.identity.local_iri``).
@@ -487,7 +490,7 @@ class Linker:
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def from_store(cls, store: Any, *, threshold: float = DEFAULT_THRESHOLD) -> Linker:
+    def from_store(cls, store: KGStore, *, threshold: float = DEFAULT_THRESHOLD) -> Linker:
         """Collect the candidates (labels, aliases, types, conflicts, roles) of ``store``."""
         from kg.sparql import select
 
@@ -1300,7 +1303,7 @@ def link_news(doc: Document, linker: Linker) -> tuple[list[Mention], list[str]]:
     return mentions, linker.about(doc, mentions)
 
 
-def about(doc: Document, mentions: list[Mention], store: Any = None, *, linker: Linker | None = None) -> list[str]:
+def about(doc: Document, mentions: list[Mention], store: KGStore | None = None, *, linker: Linker | None = None) -> list[str]:
     """The conflict IRIs a document is about (see :meth:`Linker.about`)."""
     if linker is None:
         if store is None:
@@ -1309,7 +1312,7 @@ def about(doc: Document, mentions: list[Mention], store: Any = None, *, linker: 
     return linker.about(doc, mentions)
 
 
-def mention_spans(store: Any, doc_iri: str) -> dict[str, list[list[int]]]:
+def mention_spans(store: KGStore, doc_iri: str) -> dict[str, list[list[int]]]:
     """Entity IRI -> sorted ``[start, end]`` offsets of its annotations in a document (read
     from the ``oa:TextPositionSelector`` nodes of the document's graph)."""
     from kg.sparql import select, sparql_iri

@@ -94,12 +94,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "FORMATS",
@@ -155,12 +158,12 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 # --- reading the store ---------------------------------------------------------------------
 
-def _raw(store: Any) -> ox.Store:
+def _raw(store: KGStore | ox.Store) -> ox.Store:
     """The pyoxigraph Store behind a KGStore (or the Store itself)."""
     return store.raw if hasattr(store, "raw") else store
 
 
-def _solutions(store: Any, sparql: str) -> Iterator[Any]:
+def _solutions(store: KGStore, sparql: str) -> Iterator[Any]:
     """Run a SELECT over the union of all graphs with the project prefixes."""
     results = _raw(store).query(sparql, use_default_graph_as_union=True, prefixes=T.PREFIXES)
     if not isinstance(results, ox.QuerySolutions):
@@ -174,7 +177,7 @@ def _value(term: Any) -> Any:
     return python_value(term)
 
 
-def labels(store: Any) -> dict[str, str]:
+def labels(store: KGStore) -> dict[str, str]:
     """One display label per IRI that has an ``rdfs:label`` (or, for documents, a
     ``dcterms:title``): the identity graph's label first, else the English or untagged label
     stated in most graphs, ties broken alphabetically.
@@ -208,7 +211,7 @@ def labels(store: Any) -> dict[str, str]:
     return chosen
 
 
-def node_types(store: Any) -> dict[str, set[str]]:
+def node_types(store: KGStore) -> dict[str, set[str]]:
     """The ``ckg:`` classes (entity and document classes) of every IRI typed with one."""
     raw = _raw(store)
     wanted = set(_TYPE_RANK) | set(_DOCUMENT_CLASSES)
@@ -241,7 +244,7 @@ def _types_text(classes: Iterable[str]) -> str:
 class _Nodes:
     """Label, type and IRI of nodes, looked up once per projection."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: KGStore) -> None:
         self.labels = labels(store)
         self.types = node_types(store)
 
@@ -371,7 +374,7 @@ def _role_name(term: Any) -> str:
     return {T.CKG + "Belligerent": "belligerent", T.CKG + "Supporter": "supporter"}.get(iri, "")
 
 
-def _participations(store: Any) -> list[tuple[str, int, str, str, str]]:
+def _participations(store: KGStore) -> list[tuple[str, int, str, str, str]]:
     """(conflict, side number, party, role, period text) of every participation."""
     rows = {(_text(r["c"]), _int(r["n"]), _text(r["party"]), _role_name(r["role"]), _text(r["period"]))
             for r in _solutions(store, _PARTIES)}
@@ -384,7 +387,7 @@ _EDGE_SCHEMA: dict[str, Any] = {
 }
 
 
-def entities(store: Any) -> nx.MultiDiGraph:
+def entities(store: KGStore) -> nx.MultiDiGraph:
     """Every entity and conflict a node, every relation between them an edge (see module)."""
     nodes = _Nodes(store)
     node_set = set(nodes.entities())
@@ -430,7 +433,7 @@ def entities(store: Any) -> nx.MultiDiGraph:
     return sanitize_graph(graph)
 
 
-def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def alliances(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """Parties as nodes; one edge per pair that met in a conflict (see module).
 
     ``conflicts``: only these conflict IRIs (e.g. :func:`kg.analysis.conflicts_within`).
@@ -476,7 +479,7 @@ def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
     return sanitize_graph(graph)
 
 
-def commanders(store: Any) -> nx.Graph:
+def commanders(store: KGStore) -> nx.Graph:
     """Commanders, the parties they led and the conflicts (see module)."""
     nodes = _Nodes(store)
     side_parties: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
@@ -551,7 +554,7 @@ SELECT DISTINCT ?d ?e ?count ?kind WHERE {
 }"""
 
 
-def mentions(store: Any) -> nx.Graph:
+def mentions(store: KGStore) -> nx.Graph:
     """Documents and the entities they mention, bipartite, with counts (see module)."""
     nodes = _Nodes(store)
     counts: dict[tuple[str, str], int] = {}
@@ -587,7 +590,7 @@ PROJECTIONS: dict[str, Callable[[Any], nx.Graph]] = {
 }
 
 
-def projection(store: Any, name: str) -> nx.Graph:
+def projection(store: KGStore, name: str) -> nx.Graph:
     """The networkx graph of projection ``name`` (one of :data:`PROJECTIONS`).
 
     >>> projection(None, "nope")
@@ -824,7 +827,7 @@ def write_graph(graph: nx.Graph, fmt: str, out: str | os.PathLike[str] | BinaryI
     return counts
 
 
-def write_projection(store: Any, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO) -> tuple[int, int]:
+def write_projection(store: KGStore, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO) -> tuple[int, int]:
     """Write projection ``name`` of the store as ``fmt`` (graphml or gexf) to ``out``;
     returns (nodes, edges)."""
     return write_graph(projection(store, name), fmt, out)

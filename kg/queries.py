@@ -43,10 +43,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.errors import KGError
 from kg.rdf import terms
 from kg.sparql import sparql_string
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "KINDS",
@@ -533,7 +537,7 @@ class EndpointError(QueryError):
     """A remote endpoint failed, refused the query, timed out or sent a bad response."""
 
 
-def run_local(store: object, sparql: str) -> QueryResult:
+def run_local(store: KGStore, sparql: str) -> QueryResult:
     """Run ``sparql`` on a :class:`kg.store.KGStore` (union default graph).
 
     Raises:
@@ -543,7 +547,7 @@ def run_local(store: object, sparql: str) -> QueryResult:
 
     from kg.sparql import python_value
 
-    results = store.query(sparql)  # type: ignore[attr-defined]
+    results = store.query(sparql)
     if isinstance(results, ox.QuerySolutions):
         columns = [v.value for v in results.variables]
         rows = [{c: python_value(s[c]) for c in columns} for s in results]

@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 import pyshacl
@@ -30,6 +30,9 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.rdf import ontology, terms
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 DataInput = rdflib.Graph | pyoxigraph.Store | pyoxigraph.Dataset | str | bytes | Path
 
@@ -222,6 +225,6 @@ def format_report(report: ValidationReport, examples: int = 5) -> str:
     return "\n".join(lines)
 
 
-def validate_store(store: Any) -> ValidationReport:
+def validate_store(store: KGStore) -> ValidationReport:
     """Validate everything a :class:`kg.store.KGStore` holds (derived graph excluded)."""
     return validate(store.raw)

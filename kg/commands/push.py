@@ -21,13 +21,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 from dataclasses import dataclass
 
 import click
 
 from kg.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, Context, _fail
 from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 
 class PushError(KGError, RuntimeError):
@@ -178,12 +181,12 @@ def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
         yield batch
 
 
-def push_graph(store: object, graph: str, graph_store: str, opener: urllib.request.OpenerDirector, *,
+def push_graph(store: KGStore, graph: str, graph_store: str, opener: urllib.request.OpenerDirector, *,
                chunk: int, timeout: float) -> GraphReport:
     """PUT then POST the triples of one named graph; returns how many were sent."""
     import pyoxigraph as ox
 
-    raw = store.raw  # type: ignore[attr-defined]
+    raw = store.raw
     node = ox.NamedNode(graph)
     quads = list(raw.quads_for_pattern(None, None, None, node))
     has_bnodes = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
@@ -228,7 +231,7 @@ def remote_counts(endpoint: str, graphs: list[str], *, timeout: float, user: str
     return counts
 
 
-def push_store(store: object, endpoint: str, *, graph_store: str | None = None, user: str | None = None,
+def push_store(store: KGStore, endpoint: str, *, graph_store: str | None = None, user: str | None = None,
                password: str | None = None, chunk: int = 20000, timeout: float = 300.0,
                graphs: list[str] | None = None,
                progress: Callable[[str], None] | None = None) -> tuple[str, list[GraphReport]]:
@@ -248,7 +251,7 @@ def push_store(store: object, endpoint: str, *, graph_store: str | None = None, 
     if graphs is None:
         from kg.builder import BUILD_LOG_GRAPH
 
-        graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH and not g.startswith("_:")]  # type: ignore[attr-defined]
+        graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH and not g.startswith("_:")]
     reports: list[GraphReport] = []
     for number, graph in enumerate(graphs, 1):
         report = push_graph(store, graph, graph_store, opener, chunk=chunk, timeout=timeout)
