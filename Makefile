@@ -27,7 +27,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check kg tests benchmarks
 	$(BIN)/mypy
 
-test: $(STAMP)
+test: lint
 	$(BIN)/python -m pytest -q
 
 # Rewrite README.md's example outputs from a real run on a fresh build of data/ (keeps the

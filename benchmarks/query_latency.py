@@ -139,7 +139,7 @@ def measure(store_path: Path, repeat: int, budget: float, timeout: float) -> dic
     try:
         for name, query in queries.items():
             sparql = render(query)
-            seconds, rows = timed(lambda: len(run_local(store, sparql).rows), repeat, budget)
+            seconds, rows = timed(lambda sparql=sparql: len(run_local(store, sparql).rows), repeat, budget)
             out[name] = {"embedded": seconds, "rows": rows}
             print(f"  {name}: embedded {seconds * 1000:.1f} ms, {rows} rows", file=sys.stderr, flush=True)
     finally:
@@ -158,7 +158,7 @@ def measure(store_path: Path, repeat: int, budget: float, timeout: float) -> dic
 def table(results: list[tuple[str, int, dict[str, dict[str, float]]]]) -> str:
     head = "| query |"
     rule = "|---|"
-    for label, quads, _ in results:
+    for label, _quads, _ in results:
         head += (f" rows ({label}) | embedded ms | HTTP oxigraph ms | HTTP kg serve ms | HTTP/embedded |")
         rule += "---:|---:|---:|---:|---:|"
     lines = [head, rule]

@@ -37,7 +37,6 @@ import json
 import os
 import random
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -390,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
             text += f" ({value / ref[key]:.1f}×)"
         return text
 
-    print(f"\n{args.triples:,} triples in {len(set(q[3] for q in synthetic_quads(args.triples))):,} named graphs, "
+    print(f"\n{args.triples:,} triples in {len({q[3] for q in synthetic_quads(args.triples)}):,} named graphs, "
           f"median of {args.repeat} runs, Python {sys.version.split()[0]}, {os.cpu_count()} CPUs; "
           f"(×) = ratio to pyoxigraph in memory\n")
     print("| engine | insert | Turtle write | 2-hop join + 3 OPTIONAL | peak RSS delta (load) |")

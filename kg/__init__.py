@@ -19,14 +19,17 @@ Example:
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __version__ = "0.1.0"
 
 __all__ = ["__version__", "build", "card", "export", "open_store", "parse_file", "query"]
 
 
-def open_store(path: str | None = None, *, read_only: bool = False, in_memory: bool = False) -> Any:
+def open_store(path: str | None = None, *, read_only: bool = False, in_memory: bool = False) -> KGStore:
     """Open the store at ``path`` (else ``$KG_STORE``, else ``./kg-store``), or in memory.
 
     >>> store = open_store(in_memory=True)
@@ -38,7 +41,7 @@ def open_store(path: str | None = None, *, read_only: bool = False, in_memory: b
     return _open(path, read_only=read_only, in_memory=in_memory)
 
 
-def build(store: Any, paths: list[str], **options: Any) -> Any:
+def build(store: KGStore, paths: list[str], **options: Any) -> Any:
     """Build files/folders into the store; returns a :class:`kg.builder.BuildReport`."""
     from kg.builder import build as _build
 
@@ -59,21 +62,21 @@ def parse_file(path: str) -> Any:
     return doc, parse_conflict(doc)
 
 
-def query(store: Any, sparql: str) -> list[dict[str, Any]]:
+def query(store: KGStore, sparql: str) -> list[dict[str, Any]]:
     """Run a SPARQL SELECT over the union of all graphs; rows of plain Python values."""
     from kg.sparql import select
 
     return select(store, sparql)
 
 
-def card(store: Any, target: str) -> dict[str, Any]:
+def card(store: KGStore, target: str) -> dict[str, Any]:
     """The JSON card of a conflict, entity or document (see :mod:`kg.cards`)."""
     from kg.cards import card as _card
 
     return _card(store, target)
 
 
-def export(store: Any, fmt: str, out: Any, **options: Any) -> int:
+def export(store: KGStore, fmt: str, out: Any, **options: Any) -> int:
     """Export the store in ``fmt`` (ttl, nt, nq, trig, jsonld) to a path or binary stream."""
     from kg.exporter import export as _export, format_for
 

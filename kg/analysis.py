@@ -38,7 +38,7 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 import pandas as pd
@@ -46,6 +46,9 @@ import pyoxigraph as ox
 
 from kg import projections as P
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "MEASURES",
@@ -75,17 +78,17 @@ SIDE_COLOURS = {1: "#1f6fb4", 2: "#d62728", 3: "#2ca02c", 4: "#9467bd", 5: "#8c5
 
 # --- networks ------------------------------------------------------------------------------
 
-def network(store: Any, name: str = "alliances") -> nx.Graph:
+def network(store: KGStore, name: str = "alliances") -> nx.Graph:
     """The networkx graph of projection ``name`` (alias of :func:`kg.projections.projection`)."""
     return P.projection(store, name)
 
 
-def alliance_network(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def alliance_network(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """The ``alliances`` projection, optionally limited to some conflicts (IRIs)."""
     return P.alliances(store, conflicts=conflicts)
 
 
-def _graph(store_or_graph: Any, projection: str) -> nx.Graph:
+def _graph(store_or_graph: KGStore | nx.Graph, projection: str) -> nx.Graph:
     if isinstance(store_or_graph, nx.Graph):
         return store_or_graph
     return P.projection(store_or_graph, projection)
@@ -109,7 +112,7 @@ def _simple_undirected(graph: nx.Graph) -> nx.Graph:
     return simple
 
 
-def centrality(store: Any, projection: str = "alliances", measure: str = "degree", top: int | None = 10,
+def centrality(store: KGStore, projection: str = "alliances", measure: str = "degree", top: int | None = 10,
                *, weight: str | None = None) -> pd.DataFrame:
     """The ``top`` nodes of a projection by a centrality ``measure`` (one of
     :data:`MEASURES`), as a DataFrame indexed by rank (1 = most central) with ``label``,
@@ -165,7 +168,7 @@ def _same_side_graph(graph: nx.Graph) -> nx.Graph:
     return allied
 
 
-def communities(store: Any, *, min_size: int = 2, conflicts: Iterable[str] | None = None) -> pd.DataFrame:
+def communities(store: KGStore, *, min_size: int = 2, conflicts: Iterable[str] | None = None) -> pd.DataFrame:
     """Camps of co-belligerents: greedy modularity communities of the same-side graph
     (parties linked when they fought on the same side; weight = number of such conflicts).
 
@@ -196,7 +199,7 @@ def communities(store: Any, *, min_size: int = 2, conflicts: Iterable[str] | Non
     return pd.DataFrame(rows, columns=columns)
 
 
-def resolve(store: Any, name: str, graph: nx.Graph | None = None) -> str:
+def resolve(store: KGStore, name: str, graph: nx.Graph | None = None) -> str:
     """The IRI of a party (or any node of ``graph``) named by IRI, title or label.
 
     Tries, in order: the IRI itself; the Wikipedia title (``kg.cards.resolve_target``); an
@@ -225,7 +228,7 @@ def resolve(store: Any, name: str, graph: nx.Graph | None = None) -> str:
     raise KeyError(f"no party called {name!r} in the alliance network{hint}")
 
 
-def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
+def alliance_path(store: KGStore, a: str, b: str) -> pd.DataFrame:
     """The shortest chain of alliances between parties ``a`` and ``b`` (IRIs, titles or
     labels) through ``ckg:alliedWith`` (same side of some conflict), with the conflicts
     behind each hop.
@@ -254,12 +257,12 @@ def alliance_path(store: Any, a: str, b: str) -> pd.DataFrame:
     candidates = itertools.islice(nx.all_shortest_paths(allied, source, target), 5000)
 
     def score(path: list[str]) -> tuple[float, list[str]]:
-        return (-sum(allied[u][v]["weight"] for u, v in zip(path, path[1:])),
+        return (-sum(allied[u][v]["weight"] for u, v in itertools.pairwise(path)),
                 [allied.nodes[n].get("label", n) for n in path])
 
     best = min(candidates, key=score)
     rows = []
-    for step, (u, v) in enumerate(zip(best, best[1:]), start=1):
+    for step, (u, v) in enumerate(itertools.pairwise(best), start=1):
         names = allied[u][v].get("allied_in", "")
         rows.append({"step": step, "from_label": allied.nodes[u].get("label", u),
                      "to_label": allied.nodes[v].get("label", v),
@@ -274,7 +277,7 @@ conflicts_within = P.conflicts_within
 _iri = P.conflict_iri
 
 
-def conflicts_in_folder(store: Any, folder: str) -> set[str]:
+def conflicts_in_folder(store: KGStore, folder: str) -> set[str]:
     """IRIs of the conflicts described by documents read from a folder named ``folder``
     (e.g. ``"syria"`` for ``data/wikipedia/syria/…``)."""
     from kg.sparql import sparql_string
@@ -312,7 +315,7 @@ SELECT ?c ?n ?party (MIN(?supporter) AS ?sup) (MIN(?o) AS ?order) WHERE {
 } GROUP BY ?c ?n ?party"""
 
 
-def _side_parties(store: Any, labels: dict[str, str]) -> dict[tuple[str, int], list[str]]:
+def _side_parties(store: KGStore, labels: dict[str, str]) -> dict[tuple[str, int], list[str]]:
     """Labels of each side's parties: belligerents, then supporters, in infobox order."""
     found: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
     for row in P._solutions(store, _SIDE_PARTIES):
@@ -329,7 +332,7 @@ def _side_parties(store: Any, labels: dict[str, str]) -> dict[tuple[str, int], l
     return result
 
 
-def strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
+def strengths(store: KGStore, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
     """Every strength estimate of the sides of some conflicts (IRIs, or a root conflict's
     title/IRI meaning :func:`conflicts_within` it; None: all), one row each.
 
@@ -375,7 +378,7 @@ def strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.Da
                              ascending=[True, True, False, True], kind="stable").reset_index(drop=True)
 
 
-def side_strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
+def side_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None) -> pd.DataFrame:
     """Personnel strength per conflict and side, from the top-level personnel estimates
     (equipment and "*" sub-counts left out). Estimates of the same thing (same description,
     e.g. "15,000 fighters (2012)" and "8,000 fighters (mid-2016)") are alternatives: the
@@ -395,7 +398,7 @@ def side_strengths(store: Any, conflicts: Iterable[str] | str | None = None) -> 
     return grouped.sort_values(["conflict_label", "side"], kind="stable").reset_index(drop=True)
 
 
-def _scope(store: Any, conflicts: Iterable[str] | str | None) -> set[str] | None:
+def _scope(store: KGStore, conflicts: Iterable[str] | str | None) -> set[str] | None:
     if conflicts is None:
         return None
     if isinstance(conflicts, str):
@@ -430,7 +433,7 @@ def _is_query_text(text: str) -> bool:
 
 def _named_query(name: str, params: dict[str, Any]) -> str:
     try:
-        from kg import queries  # type: ignore[attr-defined]
+        from kg import queries
     except ImportError as exc:
         raise KeyError(f"{name!r} is not SPARQL and named queries (kg.queries) are not available") from exc
     known = queries.load_queries()
@@ -438,13 +441,13 @@ def _named_query(name: str, params: dict[str, Any]) -> str:
         close = difflib.get_close_matches(name, list(known), n=5)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
         raise KeyError(f"no named query {name!r}{hint}")
-    as_text = {key: (str(v) if isinstance(v, (str, int, float, bool)) else [str(x) for x in v])
+    as_text = {key: (str(v).lower() if isinstance(v, bool) else str(v) if isinstance(v, (str, int, float))
+                     else [str(x) for x in v])
                for key, v in params.items()}
-    as_text = {key: (v.lower() if isinstance(params[key], bool) else v) for key, v in as_text.items()}
     return queries.render(known[name], as_text)
 
 
-def dataframe(store: Any, query: str, **params: Any) -> pd.DataFrame:
+def dataframe(store: KGStore, query: str, **params: Any) -> pd.DataFrame:
     """Run a SPARQL SELECT (or a named query of :mod:`kg.queries` with ``params``) over the
     union of all graphs; one column per variable, typed (see the module's rules).
 
@@ -547,7 +550,7 @@ def _short(label: str, width: int = 32) -> str:
     return label if len(label) <= width else label[: width - 1].rstrip() + "…"
 
 
-def plot_alliances(store: Any, conflicts: Iterable[str] | str | None = None, *, top: int | None = 40,
+def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 40,
                    title: str | None = None, ax: Any = None, seed: int = 7, dpi: int = 110) -> Any:
     """Draw the alliance network: parties as nodes (size: conflicts fought, colour: camp of
     co-belligerents from :func:`communities`), allied pairs as grey lines (width: conflicts
@@ -726,7 +729,7 @@ def _lead(parties: str, width: int = 48) -> str:
     return _short(text, width)
 
 
-def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, top: int | None = 25,
+def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 25,
                    title: str | None = None, ax: Any = None, dpi: int = 110) -> Any:
     """Draw strengths per side, bars coloured by side number (:data:`SIDE_COLOURS`), on a
     log scale, each bar annotated with its figure and the side's first parties.
@@ -752,7 +755,7 @@ def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, 
             rows = rows.head(top)
         ticks = [("↳ " if sub else "") + _short(d or "(not said)", 40) + (f" ({when})" if when else "")
                  for d, when, sub in zip(rows["description"], rows["as_of"], rows["sub_estimate"])]
-        bars = [(i, float(v), int(sd), lo, hi, "", 0.72) for i, (v, sd, lo, hi) in
+        bars = [(float(i), float(v), int(sd), lo, hi, "", 0.72) for i, (v, sd, lo, hi) in
                 enumerate(zip(rows["value"], rows["side"], rows["low"], rows["high"]))]
         tick_pos = [i for i, *_ in bars]
         parties = {int(sd): p for sd, p in zip(rows["side"], rows["parties"])}
@@ -820,7 +823,7 @@ def plot_strengths(store: Any, conflicts: Iterable[str] | str | None = None, *, 
 _NOT_SAID = "(no claimant)"
 
 
-def claims(store: Any, conflict: str) -> pd.DataFrame:
+def claims(store: KGStore, conflict: str) -> pd.DataFrame:
     """Every figure of a conflict with who gives it, one row per figure, read from its card
     (:func:`kg.cards.card`): ``side`` (1, 2, … or ``"total"``), ``measure`` (strength or
     casualties), ``kind``, ``claimant`` (its label, or ``(no claimant)``), ``claimant_iri``,
@@ -876,7 +879,7 @@ def _figure_label(row: Any) -> str:
     return " ".join(w for w in words if w)
 
 
-def plot_claims(store: Any, conflict: str, *, title: str | None = None, ax: Any = None, dpi: int = 110) -> Any:
+def plot_claims(store: KGStore, conflict: str, *, title: str | None = None, ax: Any = None, dpi: int = 110) -> Any:
     """Draw the competing figures of a conflict: one group of bars per side and kind
     (strength, killed, wounded, …), one bar per figure, coloured by who claims it, on a log
     scale; a range is a bar to its lower end with a black line to its upper end, a lower
@@ -888,7 +891,7 @@ def plot_claims(store: Any, conflict: str, *, title: str | None = None, ax: Any 
     frame = claims(store, conflict)
     frame = frame[frame["low"].notna() | frame["high"].notna()]
     if ax is None:
-        height = max(4.0, 0.38 * len(frame) + 0.3 * frame.groupby(["side", "kind"]).ngroups + 1.8)
+        height = max(4.0, 0.38 * len(frame) + 0.3 * len(set(zip(frame["side"], frame["kind"]))) + 1.8)
         fig, ax = plt.subplots(figsize=(13, height), dpi=dpi)
     else:
         fig = ax.figure
@@ -901,8 +904,8 @@ def plot_claims(store: Any, conflict: str, *, title: str | None = None, ax: Any 
     palette = plt.get_cmap("tab10")
     colours = {c: ("#9a9a9a" if c == _NOT_SAID else palette(i % 10)) for i, c in enumerate(claimants)}
     y, ticks, tick_pos, largest = 0.0, [], [], 1.0
-    order = sorted(frame.groupby(["side", "kind"], sort=False).groups,
-                   key=lambda key: (str(key[0]) == "total", str(key[0]), key[1] != "strength", key[1]))
+    groups = list(dict.fromkeys(zip(frame["side"], frame["kind"])))
+    order = sorted(groups, key=lambda key: (str(key[0]) == "total", str(key[0]), key[1] != "strength", key[1]))
     for side, kind in order:
         group = frame[(frame["side"] == side) & (frame["kind"] == kind)]
         start = y

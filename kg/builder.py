@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -31,6 +31,9 @@ from kg.infobox import parse_conflict
 from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 BUILD_LOG_GRAPH = T.GRAPH + "builds"
 PROV_GENERATED = NamedNode(T.PROV + "generatedAtTime")
@@ -138,13 +141,13 @@ def map_quads(doc: Document, record: Any, resolver: dict[str, str] | None) -> li
 def ingestion_time() -> str:
     """Now (UTC), or ``$SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.timezone.utc) if epoch
-              else _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0))
+    moment = (_dt.datetime.fromtimestamp(int(epoch), _dt.UTC) if epoch
+              else _dt.datetime.now(_dt.UTC).replace(microsecond=0))
     return moment.isoformat().replace("+00:00", "Z")
 
 
 def build(
-    store: Any,
+    store: KGStore,
     paths: Iterable[str | Path],
     *,
     progress: bool | None = None,
@@ -210,7 +213,7 @@ class _BatchWriter:
     """The one writer: new document graphs go in batches (one transaction each); a graph
     that already exists is replaced on its own (one transaction, old facts removed)."""
 
-    def __init__(self, store: Any, stamp: str, batch_quads: int) -> None:
+    def __init__(self, store: KGStore, stamp: str, batch_quads: int) -> None:
         self.store = store
         self.stamp = stamp
         self.batch_quads = batch_quads
@@ -259,7 +262,7 @@ class _BatchWriter:
             self.unflushed = 0
 
 
-def _build_news(store: Any, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
+def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unchanged: bool, stamp: str,
                 progress: bool | None, on_outcome: Callable[[DocumentOutcome], None] | None) -> None:
     """News after the articles: linking needs the entities they introduce.
 
@@ -316,25 +319,25 @@ def _link_quads(doc: Document, linker: Any) -> list[Quad]:
     return map_document(doc, None, mentions, about)
 
 
-def _holds(store: Any, iri: str, quads: list[Quad]) -> bool:
+def _holds(store: KGStore, iri: str, quads: list[Quad]) -> bool:
     """Whether the store's graph ``iri`` holds exactly ``quads`` already."""
     return set(store.quads(iri)) == set(quads)
 
 
-def linked_with(store: Any, iri: str) -> str | None:
+def linked_with(store: KGStore, iri: str) -> str | None:
     """The linker fingerprint a news document was last linked with (None: never recorded)."""
-    rows = store.query(f"SELECT ?f WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
-    for row in rows:
-        return str(row["f"].value)
-    return None
+    from kg.sparql import select
+
+    rows = select(store, f"SELECT ?f WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
+    return str(rows[0]["f"]) if rows else None
 
 
-def _record_fingerprint(store: Any, iri: str, fingerprint: str) -> None:
+def _record_fingerprint(store: KGStore, iri: str, fingerprint: str) -> None:
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
     store.add_quads([Quad(NamedNode(iri), LINKER_FINGERPRINT, Literal(fingerprint), NamedNode(BUILD_LOG_GRAPH))])
 
 
-def _news_in_store(store: Any) -> list[dict[str, Any]]:
+def _news_in_store(store: KGStore) -> list[dict[str, Any]]:
     """Every news document of the store: its IRI, source path, content hash and the
     fingerprint it was linked with (None when not recorded)."""
     from kg.sparql import select
@@ -344,14 +347,14 @@ def _news_in_store(store: Any) -> list[dict[str, Any]]:
         OPTIONAL {{ GRAPH <{BUILD_LOG_GRAPH}> {{ ?d <{LINKER_FINGERPRINT.value}> ?f }} }} }} ORDER BY ?d""")
 
 
-def _unfingerprinted_news(store: Any) -> bool:
+def _unfingerprinted_news(store: KGStore) -> bool:
     """Whether some news document has no recorded linker fingerprint (a build stopped while
     linking news, or a store built before fingerprints were recorded)."""
     return bool(store.query(f"""ASK {{ GRAPH ?d {{ ?d <{T.documentKind.value}> "news" }}
         FILTER NOT EXISTS {{ GRAPH <{BUILD_LOG_GRAPH}> {{ ?d <{LINKER_FINGERPRINT.value}> ?f }} }} }}"""))
 
 
-def relink_news(store: Any, stamp: str | None = None, *, linker: Any = None,
+def relink_news(store: KGStore, stamp: str | None = None, *, linker: Any = None,
                 skip: Iterable[str] = ()) -> tuple[list[str], dict[str, str]]:
     """Redo the links of every news document of the store linked with another linker than
     the current one (identities changed: new articles, merges, removals). Each is re-read
@@ -414,12 +417,12 @@ def _internal_error(path: Path, iri: str, exc: Exception) -> DocumentOutcome:
 STALE = NamedNode(T.CKG + "derivedGraphsStale")
 
 
-def is_stale(store: Any) -> bool:
+def is_stale(store: KGStore) -> bool:
     """True when documents changed since identities and derived graphs were last computed."""
     return bool(store.query(f"ASK {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> true }} }}"))
 
 
-def mark_stale(store: Any, stale: bool) -> None:
+def mark_stale(store: KGStore, stale: bool) -> None:
     if stale:
         store.add_quads([Quad(NamedNode(BUILD_LOG_GRAPH), STALE, Literal("true", datatype=NamedNode(T.XSD + "boolean")),
                               NamedNode(BUILD_LOG_GRAPH))])
@@ -427,14 +430,14 @@ def mark_stale(store: Any, stale: bool) -> None:
         store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> ?x }} }}")
 
 
-def record_ingestion(store: Any, iri: str, stamp: str) -> None:
+def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
     """Note in the build log graph when the document was (re)ingested."""
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
     log = NamedNode(BUILD_LOG_GRAPH)
     store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
 
 
-def refresh_derived(store: Any) -> int:
+def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
     from kg.rdf.rules import DERIVED_GRAPH, derive
 
@@ -443,7 +446,10 @@ def refresh_derived(store: Any) -> int:
     return len(quads)
 
 
-def _progress(files: list[Path], enabled: bool | None, label: str = "building") -> Iterable[Path]:
+_T = TypeVar("_T")
+
+
+def _progress(files: Iterable[_T], enabled: bool | None, label: str = "building") -> Iterable[_T]:
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled or not files:
@@ -453,7 +459,7 @@ def _progress(files: list[Path], enabled: bool | None, label: str = "building") 
     return tqdm(files, desc=label, unit="doc", file=sys.stderr)
 
 
-def remove(store: Any, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
+def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
     """Remove the documents of these files (or document IRIs) and every entity only they
     introduced; identities and the derived graph are recomputed. Returns the removed IRIs.
 

@@ -11,18 +11,22 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kg.errors import KGError
 from kg.identity import document_iri, normalise_title, resource_iri
 from kg.rdf import terms as T
 from kg.sparql import select, sparql_iri, sparql_string
 
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
-class TargetNotFound(LookupError):
+
+class TargetNotFound(KGError, LookupError):
     """Nothing in the graph matches the target."""
 
 
-class AmbiguousTarget(LookupError):
+class AmbiguousTarget(KGError, LookupError):
     """Several things match the target; ``candidates`` lists them."""
 
     def __init__(self, target: str, candidates: list[dict[str, str]]) -> None:
@@ -39,7 +43,7 @@ def _ref(iri: str | None, label: str | None) -> dict[str, Any] | None:
 
 
 # --- target resolution ---------------------------------------------------------------
-def resolve_target(store: Any, target: str) -> tuple[str, str]:
+def resolve_target(store: KGStore, target: str) -> tuple[str, str]:
     """Return ``(kind, iri)`` with kind ``conflict``, ``entity`` or ``document``."""
     if target.startswith(("http://", "https://", "urn:")):
         return _kind_of(store, target) or _not_found(target), target
@@ -63,7 +67,7 @@ def _not_found(target: str) -> str:
     raise TargetNotFound(f"nothing in the graph is called {target!r}; try `kg query` or a part of the name")
 
 
-def _kind_of(store: Any, iri: str) -> str | None:
+def _kind_of(store: KGStore, iri: str) -> str | None:
     types = {row["type"] for row in select(store, f"SELECT ?type WHERE {{ {sparql_iri(iri)} a ?type }}")}
     if not types:
         return None
@@ -72,7 +76,7 @@ def _kind_of(store: Any, iri: str) -> str | None:
     return "conflict" if T.MilitaryConflict.value in types else "entity"
 
 
-def _document_by_path(store: Any, path: str) -> str | None:
+def _document_by_path(store: KGStore, path: str) -> str | None:
     iri = document_iri(path)
     if select(store, f"SELECT ?d WHERE {{ GRAPH ?d {{ ?d a ckg:SourceDocument }} FILTER(?d = {sparql_iri(iri)}) }}"):
         return iri
@@ -82,7 +86,7 @@ def _document_by_path(store: Any, path: str) -> str | None:
     return rows[0]["d"] if len(rows) == 1 else None
 
 
-def _by_label(store: Any, text: str) -> list[dict[str, str]]:
+def _by_label(store: KGStore, text: str) -> list[dict[str, str]]:
     """Things whose label or alias equals ``text`` ignoring case; documents only when no
     conflict or entity matches (a document shares its article's title)."""
     rows = select(store, f"""
@@ -102,7 +106,7 @@ def _by_label(store: Any, text: str) -> list[dict[str, str]]:
 
 
 # --- conflict card -------------------------------------------------------------------
-def conflict_card(store: Any, iri: str) -> dict[str, Any]:
+def conflict_card(store: KGStore, iri: str) -> dict[str, Any]:
     """The conflict card of ``iri`` (see ``shared/design/cards.md``)."""
     c = sparql_iri(iri)
     primary = primary_source(store, c)
@@ -143,13 +147,13 @@ def conflict_card(store: Any, iri: str) -> dict[str, Any]:
     return card
 
 
-def _refs(store: Any, pattern: str) -> list[dict[str, Any]]:
+def _refs(store: KGStore, pattern: str) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?x (MIN(?l) AS ?label) WHERE {{ {pattern} OPTIONAL {{ ?x rdfs:label ?l }} }}
                              GROUP BY ?x ORDER BY ?label ?x""")
     return [{"iri": r["x"], "label": r["label"]} for r in rows]
 
 
-def _documents(store: Any, pattern: str) -> list[dict[str, Any]]:
+def _documents(store: KGStore, pattern: str) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT DISTINCT ?d ?title ?kind WHERE {{ {pattern} .
         ?d dcterms:title ?title ; ckg:documentKind ?kind }} ORDER BY ?kind ?title ?d""")
     return [{"iri": r["d"], "title": r["title"], "kind": r["kind"]} for r in rows]
@@ -160,7 +164,7 @@ def _in(graph: str | None, pattern: str) -> str:
     return f"GRAPH {sparql_iri(graph)} {{ {pattern} }}" if graph else pattern
 
 
-def primary_source(store: Any, c: str) -> str | None:
+def primary_source(store: KGStore, c: str) -> str | None:
     """The document whose description of the conflict is richest (ties: smallest IRI).
 
     Several documents can describe one conflict (revisions, a wikitext and a wtf copy);
@@ -171,7 +175,7 @@ def primary_source(store: Any, c: str) -> str | None:
     return rows[0]["d"] if rows else None
 
 
-def _sides(store: Any, c: str, graph: str | None = None) -> list[dict[str, Any]]:
+def _sides(store: KGStore, c: str, graph: str | None = None) -> list[dict[str, Any]]:
     sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {_in(graph, f'{c} ckg:side ?side')} . ?side ckg:sideNumber ?n }} ORDER BY ?n ?side")
     merged: dict[int, dict[str, Any]] = {}
     for side_row in sides:
@@ -186,7 +190,7 @@ def _sides(store: Any, c: str, graph: str | None = None) -> list[dict[str, Any]]
     return [merged[n] for n in sorted(merged)]
 
 
-def _parties(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
+def _parties(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?party (MIN(?l) AS ?label) ?role ?start ?end ?text ?order ?group ?country
                                     (MIN(?cl) AS ?countryLabel) ?periodText WHERE {{
         {_in(graph, f"{s} ckg:participation ?p")} . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order .
@@ -201,7 +205,7 @@ def _parties(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any
              "text": r["text"]} for r in rows]
 
 
-def _commanders(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
+def _commanders(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order
                                     (GROUP_CONCAT(DISTINCT STR(?re); separator=" ") AS ?roleLinks) WHERE {{
         {_in(graph, f"{s} ckg:command ?c")} . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order .
@@ -212,7 +216,7 @@ def _commanders(store: Any, s: str, graph: str | None = None) -> list[dict[str, 
              "role_links": sorted(r["roleLinks"].split()) if r["roleLinks"] else [], "text": r["text"]} for r in rows]
 
 
-def _units(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]:
+def _units(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?unit (MIN(?l) AS ?label) ?parent (MIN(?pl) AS ?parentLabel) ?start ?end
                                     ?level ?text ?order WHERE {{
         {_in(graph, f"{s} ckg:deployment ?d")} . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order .
@@ -224,7 +228,7 @@ def _units(store: Any, s: str, graph: str | None = None) -> list[dict[str, Any]]
              "level": r["level"], "start": r["start"], "end": r["end"], "text": r["text"]} for r in rows]
 
 
-def _quantities(store: Any, pattern: str) -> list[dict[str, Any]]:
+def _quantities(store: KGStore, pattern: str) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about
                                     (MIN(?al) AS ?aboutLabel) ?parent ?kind ?civilian ?scope ?unknown ?text ?order ?periodText
                                     ?start ?end ?phase ?claimText ?claimantName ?claimant (MIN(?cl) AS ?claimantLabel) WHERE {{
@@ -268,7 +272,7 @@ def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # --- entity card ---------------------------------------------------------------------
-def entity_card(store: Any, iri: str) -> dict[str, Any]:
+def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
     """The entity card of ``iri``: types, same-as links, conflicts and sides, allies and
     opponents with the number of conflicts behind each, commands, mentions."""
     e = sparql_iri(iri)
@@ -335,7 +339,7 @@ def entity_card(store: Any, iri: str) -> dict[str, Any]:
 
 
 # --- document card -------------------------------------------------------------------
-def document_card(store: Any, iri: str) -> dict[str, Any]:
+def document_card(store: KGStore, iri: str) -> dict[str, Any]:
     """The card of an ingested source document: metadata, what it describes, its warnings."""
     d = sparql_iri(iri)
     rows = select(store, f"""SELECT ?title ?kind ?path ?hash ?published ?version ?repair WHERE {{ GRAPH {d} {{
@@ -373,7 +377,7 @@ def document_card(store: Any, iri: str) -> dict[str, Any]:
     }
 
 
-def card(store: Any, target: str) -> dict[str, Any]:
+def card(store: KGStore, target: str) -> dict[str, Any]:
     """The card for a target: a title or label (any case), an IRI, or an ingested file path.
 
     Raises :class:`TargetNotFound` or :class:`AmbiguousTarget` (with candidates).

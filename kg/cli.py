@@ -12,12 +12,15 @@ import dataclasses
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.core import ParameterSource
 
 import kg
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -27,9 +30,9 @@ class Context:
         self.store_path = store_path
         self.in_memory = in_memory
         self.store_from_env = store_from_env  # store_path is $KG_STORE: --memory overrides it
-        self._store: Any = None
+        self._store: KGStore | None = None
 
-    def store(self, *, read_only: bool = False) -> Any:
+    def store(self, *, read_only: bool = False) -> KGStore:
         from kg.store import StoreBusyError, open_store
 
         if self._store is None:
@@ -53,7 +56,7 @@ class Context:
             self._store = None
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"kg: {message}", err=True)
     sys.exit(code)
 

@@ -66,7 +66,9 @@ import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
+
+from kg.errors import KGError
 
 __all__ = [
     "EndpointConfig",
@@ -81,6 +83,9 @@ __all__ = [
     "serve",
     "start_oxigraph",
 ]
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 log = logging.getLogger("kg.endpoint")
 
@@ -120,7 +125,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child between 
         import ctypes
 
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except Exception:
+    except Exception:  # noqa: BLE001 - best effort: the child must still reach exec
         pass
 
 
@@ -202,7 +207,7 @@ def start_oxigraph(location: str | os.PathLike[str] | None, *, read_only: bool =
         if union_default_graph:
             args.append("--union-default-graph")
         args += list(extra_args)
-        log_file = tempfile.TemporaryFile()
+        log_file = tempfile.TemporaryFile()  # noqa: SIM115 - the worker's log lives as long as the process
         preexec = _die_with_parent if die_with_parent and sys.platform.startswith("linux") else None
         process = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log_file, stderr=subprocess.STDOUT,
                                    preexec_fn=preexec, close_fds=True)  # noqa: PLW1509 - only prctl
@@ -344,7 +349,7 @@ class WorkerPool:
                 if closed:
                     worker.kill()
                 box.append(worker)
-            except BaseException as exc:  # reported to whoever asked
+            except BaseException as exc:  # noqa: BLE001 - reported to whoever asked
                 box.append(exc)
             done.set()
 
@@ -475,7 +480,7 @@ class EndpointConfig:
     max_request_bytes: int = 16 * 1024 * 1024
 
 
-class _Response(Exception):
+class _Response(KGError):
     def __init__(self, status: int, body: bytes | str, headers: list[tuple[str, str]] | None = None,
                  content_type: str = "text/plain; charset=utf-8") -> None:
         super().__init__(status)
@@ -678,7 +683,7 @@ class EndpointApp:
             raise _Response(400, "Give the resource: /card?iri=IRI (or target=NAME).\n")
         store = _WorkerStore(self, time.monotonic() + self.config.timeout)
         try:
-            found = card(store, target)
+            found = card(cast("KGStore", store), target)   # the worker store answers SPARQL like a KGStore
         except ValueError as exc:  # an IRI that cannot be written in SPARQL (kg.sparql.sparql_iri)
             raise _Response(400, f"Not a resource of this graph: {exc}\n") from None
         except AmbiguousTarget as exc:
@@ -744,7 +749,7 @@ class EndpointApp:
                     raise _Response(500, f"The result is larger than this endpoint's limit "
                                          f"({self.config.max_result_bytes // (1024 * 1024)} MiB): add a LIMIT.\n")
                 chunks.append(chunk)
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             connection.close()
             if worker is not None:
                 self.pool.discard(worker)  # SIGKILL: the query stops using CPU now
@@ -1039,7 +1044,7 @@ def _resource_triples(store: _WorkerStore, iri: str, limit: int = 500) -> list[d
     """What the graph states about ``iri`` (as subject), for a resource that has no card."""
     from kg.sparql import select, sparql_iri
 
-    return select(store, f"SELECT DISTINCT ?p ?o WHERE {{ {sparql_iri(iri)} ?p ?o }} ORDER BY ?p ?o LIMIT {limit}")
+    return select(cast("KGStore", store), f"SELECT DISTINCT ?p ?o WHERE {{ {sparql_iri(iri)} ?p ?o }} ORDER BY ?p ?o LIMIT {limit}")
 
 
 _HTML = [("Content-Type", "text/html; charset=utf-8"), ("Content-Security-Policy", _PAGE_CSP),
@@ -1169,7 +1174,7 @@ def serve(store_path: str | os.PathLike[str], *, host: str = "127.0.0.1", port: 
 
     say = announce or (lambda text: print(text, file=sys.stderr, flush=True))
     source = Path(store_path)
-    cleanup: Callable[[], None] = lambda: None
+    cleanup: Callable[[], None] = lambda: None  # noqa: E731 - a variable: the snapshot's cleanup replaces it
     if allow_updates:
         if workers != 1:
             say("kg serve: --allow-updates runs a single writable Oxigraph worker")

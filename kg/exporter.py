@@ -65,10 +65,11 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO, ClassVar, TypeVar
+from typing import IO, Any, BinaryIO, ClassVar, TypeVar, cast
 
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.rdf import terms
 from kg.store import KGStore
 
@@ -90,7 +91,7 @@ __all__ = [
 ]
 
 
-class ExportError(Exception):
+class ExportError(KGError):
     """An export failed its check (the previous file, if any, is intact)."""
 
 
@@ -208,12 +209,12 @@ def sorted_content(
     blocks: list[tuple[bytes | None, list[bytes]]] = []
     if dataset:
         for g in selected:
-            lines = sorted(set(_split(raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g))))
+            lines = sorted(set(_split(raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b"")))
             blocks.append((None if isinstance(g, ox.DefaultGraph) else _graph_bytes(g), lines))
     else:
         merged: set[bytes] = set()
         for g in selected:
-            merged.update(_split(raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g)))
+            merged.update(_split(raw.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=g) or b""))
         blocks.append((None, sorted(merged)))
 
     has_bnode_graph = any(isinstance(g, ox.BlankNode) for g in selected)
@@ -338,7 +339,7 @@ class TurtleFormat(ExportFormat):
     def write(self, content: SortedContent, out: BinaryIO) -> None:
         # Sorted input matters: the writer only groups *consecutive* triples of a subject.
         with _PrefixHeader(out, content.prefixes) as sink:
-            ox.serialize(content.triples(), sink, format=ox.RdfFormat.TURTLE, prefixes=content.prefixes)
+            ox.serialize(content.triples(), cast(IO[bytes], sink), format=ox.RdfFormat.TURTLE, prefixes=content.prefixes)
 
 
 @register_format
@@ -375,7 +376,7 @@ class TriGFormat(ExportFormat):
 
     def write(self, content: SortedContent, out: BinaryIO) -> None:
         with _PrefixHeader(out, content.prefixes) as sink:
-            ox.serialize(content.quads(), sink, format=ox.RdfFormat.TRIG, prefixes=content.prefixes)
+            ox.serialize(content.quads(), cast(IO[bytes], sink), format=ox.RdfFormat.TRIG, prefixes=content.prefixes)
 
 
 class _PrefixHeader:

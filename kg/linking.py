@@ -57,11 +57,14 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from kg.document import Document, Mention
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 DEFAULT_THRESHOLD = 0.5
 #: Generic unlinked names that identity resolution scopes to one article (``kg.identity.local_iri``).
@@ -203,7 +206,7 @@ president minister king queen prince emir sheikh imam bishop pope time magazine 
 try:  # pragma: no cover - exercised when wordfreq is installed
     from wordfreq import zipf_frequency as _zipf
 except ImportError:  # pragma: no cover
-    _zipf = None
+    _zipf = None  # type: ignore[assignment]
 
 
 @lru_cache(maxsize=65536)
@@ -230,7 +233,7 @@ _APOSTROPHES = "'’‘ʼ`´′"
 _DASHES = "-‐‑‒–—―−_"
 
 
-class _FoldTable(dict):  # type: ignore[type-arg]
+class _FoldTable(dict):
     """``str.translate`` table folding every character to exactly one character."""
 
     def __missing__(self, code: int) -> str:
@@ -506,7 +509,7 @@ class Linker:
 
     # -- construction ---------------------------------------------------------------------
     @classmethod
-    def from_store(cls, store: Any, *, threshold: float = DEFAULT_THRESHOLD) -> Linker:
+    def from_store(cls, store: KGStore, *, threshold: float = DEFAULT_THRESHOLD) -> Linker:
         """Collect the candidates (labels, aliases, types, conflicts, roles) of ``store``."""
         from kg.sparql import select
 
@@ -548,9 +551,9 @@ class Linker:
         for row in select(store, """SELECT ?c (MIN(STR(?s)) AS ?start) (MAX(STR(?e)) AS ?end) (MAX(STR(?o)) AS ?ongoing)
                 WHERE { ?c a ckg:MilitaryConflict OPTIONAL { ?c ckg:startDate ?s } OPTIONAL { ?c ckg:endDate ?e }
                 OPTIONAL { ?c ckg:ongoing ?o } } GROUP BY ?c"""):
-            info = conflict(row["c"])
-            info.start, info.end = row["start"], row["end"]
-            info.ongoing = row["ongoing"] in ("true", "1", True)
+            conflict_info = conflict(row["c"])
+            conflict_info.start, conflict_info.end = row["start"], row["end"]
+            conflict_info.ongoing = row["ongoing"] in ("true", "1", True)
         for row in select(store, "SELECT DISTINCT ?c ?p WHERE { ?c ckg:place ?p }"):
             conflict(row["c"]).places.add(row["p"])
         for row in select(store, "SELECT DISTINCT ?c ?p WHERE { ?c ckg:partOf ?p }"):
@@ -564,17 +567,17 @@ class Linker:
         # Entities named in the body of a Wikipedia article belong with the conflict it describes.
         mentioned = select(store, """SELECT DISTINCT ?x ?c WHERE { ?d schema:mentions ?x ; ckg:describes ?c .
                 FILTER NOT EXISTS { ?d a schema:NewsArticle } FILTER NOT EXISTS { ?d ckg:documentKind "news" } }""")
-        for info in conflicts.values():
-            for member in info.places | info.participants:
+        for conflict_info in conflicts.values():
+            for member in conflict_info.places | conflict_info.participants:
                 if member in entities:
-                    entities[member].conflicts.add(info.iri)
+                    entities[member].conflicts.add(conflict_info.iri)
                     entities[member].degree += 1
-            for parent in info.parents:
+            for parent in conflict_info.parents:
                 if parent in entities:
                     entities[parent].degree += 1
-            if info.iri in entities:
-                entities[info.iri].conflicts.add(info.iri)
-                entities[info.iri].conflicts.update(info.parents)
+            if conflict_info.iri in entities:
+                entities[conflict_info.iri].conflicts.add(conflict_info.iri)
+                entities[conflict_info.iri].conflicts.update(conflict_info.parents)
         for row in mentioned:
             if row["x"] in entities:
                 entities[row["x"]].conflicts.add(row["c"])
@@ -811,9 +814,7 @@ class Linker:
             # Inside a run of capitals (a shouted headline), ``US`` is the pronoun.
             return not _in_caps_run(text, start, end)
         letters = [c for c in span if c.isalpha()]
-        if letters and all(c.islower() for c in letters) and any(c.isupper() for c in entry.alias):
-            return False
-        return True
+        return not (letters and all(c.islower() for c in letters) and any(c.isupper() for c in entry.alias))
 
     def link(self, doc: Document | str, *, threshold: float | None = None) -> list[Mention]:
         """The mentions of known entities in a document (or a plain text), in text order."""
@@ -1096,8 +1097,11 @@ def _is_word_char(char: str) -> bool:
     return char.isalnum()
 
 
+_MARKS_TABLE = str.maketrans("".join((_APOSTROPHES, _DASHES)), "'" * len(_APOSTROPHES) + "-" * len(_DASHES))
+
+
 def _strip_marks(text: str) -> str:
-    return text.translate(str.maketrans({c: "'" for c in _APOSTROPHES} | {c: "-" for c in _DASHES}))
+    return text.translate(_MARKS_TABLE)
 
 
 def _in_caps_run(text: str, start: int, end: int) -> bool:
@@ -1323,7 +1327,7 @@ def link_news(doc: Document, linker: Linker) -> tuple[list[Mention], list[str]]:
     return mentions, linker.about(doc, mentions)
 
 
-def about(doc: Document, mentions: list[Mention], store: Any = None, *, linker: Linker | None = None) -> list[str]:
+def about(doc: Document, mentions: list[Mention], store: KGStore | None = None, *, linker: Linker | None = None) -> list[str]:
     """The conflict IRIs a document is about (see :meth:`Linker.about`)."""
     if linker is None:
         if store is None:
@@ -1332,7 +1336,7 @@ def about(doc: Document, mentions: list[Mention], store: Any = None, *, linker: 
     return linker.about(doc, mentions)
 
 
-def mention_spans(store: Any, doc_iri: str) -> dict[str, list[list[int]]]:
+def mention_spans(store: KGStore, doc_iri: str) -> dict[str, list[list[int]]]:
     """Entity IRI -> sorted ``[start, end]`` offsets of its annotations in a document (read
     from the ``oa:TextPositionSelector`` nodes of the document's graph)."""
     from kg.sparql import select, sparql_iri

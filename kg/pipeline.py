@@ -111,7 +111,7 @@ _RESOLVER: dict[str, str] = {}
 
 
 def _init_worker(resolver: dict[str, str]) -> None:
-    global _RESOLVER
+    global _RESOLVER  # noqa: PLW0603 - set once per worker process by the pool initializer
     _RESOLVER = resolver
 
 
@@ -143,7 +143,7 @@ def process_item(item: WorkItem, resolver: dict[str, str] | None = None) -> Item
         return ItemResult(item, "failed", code="internal",
                           reason=f"{item.path}: internal error {type(exc).__name__}: {exc} "
                                  f"(at {Path(where.filename).name}:{where.lineno}); please report it")
-    data = pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) if quads else b""
+    data = (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"") if quads else b""
     return ItemResult(item, "processed", data, doc.title, warnings=doc.warnings)
 
 

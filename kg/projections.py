@@ -120,12 +120,15 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import networkx as nx
 import pyoxigraph as ox
 
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "FORMATS",
@@ -183,12 +186,12 @@ _NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
 
 # --- reading the store ---------------------------------------------------------------------
 
-def _raw(store: Any) -> ox.Store:
+def _raw(store: KGStore | ox.Store) -> ox.Store:
     """The pyoxigraph Store behind a KGStore (or the Store itself)."""
     return store.raw if hasattr(store, "raw") else store
 
 
-def _solutions(store: Any, sparql: str) -> Iterator[Any]:
+def _solutions(store: KGStore, sparql: str) -> Iterator[Any]:
     """Run a SELECT over the union of all graphs with the project prefixes."""
     results = _raw(store).query(sparql, use_default_graph_as_union=True, prefixes=T.PREFIXES)
     if not isinstance(results, ox.QuerySolutions):
@@ -202,7 +205,7 @@ def _value(term: Any) -> Any:
     return python_value(term)
 
 
-def labels(store: Any) -> dict[str, str]:
+def labels(store: KGStore) -> dict[str, str]:
     """One display label per IRI that has an ``rdfs:label`` (or, for documents, a
     ``dcterms:title``): the identity graph's label first, else the English or untagged label
     stated in most graphs, ties broken alphabetically.
@@ -216,7 +219,7 @@ def labels(store: Any) -> dict[str, str]:
     {'https://e.org/x': 'X'}
     """
     raw = _raw(store)
-    votes: dict[str, Counter[tuple[int, int, str]]] = defaultdict(Counter)
+    votes: dict[str, Counter[tuple[int, int, int, str]]] = defaultdict(Counter)
     for predicate, weight in ((_RDFS_LABEL, 0), (_DCTERMS_TITLE, 1)):
         for quad in raw.quads_for_pattern(None, predicate, None, None):
             subject, obj = quad.subject, quad.object
@@ -228,15 +231,15 @@ def labels(store: Any) -> dict[str, str]:
             english = language == "" or language == "en" or language.startswith("en-")
             # sort key, smaller is better: identity graph, rdfs:label over title, English
             key = (0 if identity else 1, weight, 0 if english else 1)
-            votes[subject.value][(*key, obj.value)] += 1  # type: ignore[arg-type]
+            votes[subject.value][(*key, obj.value)] += 1
     chosen: dict[str, str] = {}
     for iri, counter in votes.items():
         best = min(counter.items(), key=lambda item: (item[0][:3], -item[1], item[0][3]))
-        chosen[iri] = best[0][3]  # type: ignore[misc]
+        chosen[iri] = best[0][3]
     return chosen
 
 
-def node_types(store: Any) -> dict[str, set[str]]:
+def node_types(store: KGStore) -> dict[str, set[str]]:
     """The ``ckg:`` classes (entity and document classes) of every IRI typed with one."""
     raw = _raw(store)
     wanted = set(_TYPE_RANK) | set(_DOCUMENT_CLASSES)
@@ -269,7 +272,7 @@ def _types_text(classes: Iterable[str]) -> str:
 class _Nodes:
     """Label, type and IRI of nodes, looked up once per projection."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: KGStore) -> None:
         self.labels = labels(store)
         self.types = node_types(store)
 
@@ -304,9 +307,9 @@ def _ontology_labels() -> dict[str, str]:
         return {}
     found: dict[str, str] = {}
     for quad in quads:
-        if quad.predicate == _RDFS_LABEL and isinstance(quad.object, ox.Literal):
-            if quad.object.language in (None, "en") and isinstance(quad.subject, ox.NamedNode):
-                found[quad.subject.value] = quad.object.value
+        if (quad.predicate == _RDFS_LABEL and isinstance(quad.object, ox.Literal)
+                and quad.object.language in (None, "en") and isinstance(quad.subject, ox.NamedNode)):
+            found[quad.subject.value] = quad.object.value
     return found
 
 
@@ -399,7 +402,7 @@ def _role_name(term: Any) -> str:
     return {T.CKG + "Belligerent": "belligerent", T.CKG + "Supporter": "supporter"}.get(iri, "")
 
 
-def _participations(store: Any) -> list[tuple[str, int, str, str, str]]:
+def _participations(store: KGStore) -> list[tuple[str, int, str, str, str]]:
     """(conflict, side number, party, role, period text) of every participation."""
     rows = {(_text(r["c"]), _int(r["n"]), _text(r["party"]), _role_name(r["role"]), _text(r["period"]))
             for r in _solutions(store, _PARTIES)}
@@ -412,7 +415,7 @@ _EDGE_SCHEMA: dict[str, Any] = {
 }
 
 
-def conflict_iri(store: Any, conflict: str) -> str:
+def conflict_iri(store: KGStore, conflict: str) -> str:
     """The IRI of a conflict given by IRI or by title (:func:`kg.cards.resolve_target`)."""
     if conflict.startswith(("http://", "https://", "urn:")):
         return conflict
@@ -421,7 +424,7 @@ def conflict_iri(store: Any, conflict: str) -> str:
     return resolve_target(store, conflict)[1]
 
 
-def conflicts_within(store: Any, root: str) -> set[str]:
+def conflicts_within(store: KGStore, root: str) -> set[str]:
     """IRIs of the conflict ``root`` (IRI or title) and every conflict whose ``ckg:partOf``
     chain reaches it: the scope of ``--conflict`` in ``kg plot`` and ``kg export --projection``.
 
@@ -443,7 +446,7 @@ def _scope(conflicts: Iterable[str] | None) -> set[str] | None:
     return None if conflicts is None else set(conflicts)
 
 
-def entities(store: Any, conflicts: Iterable[str] | None = None) -> nx.MultiDiGraph:
+def entities(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.MultiDiGraph:
     """Every entity and conflict a node, every relation between them an edge (see module);
     ``conflicts``: only the edges tied to these conflict IRIs, and their nodes."""
     nodes = _Nodes(store)
@@ -493,7 +496,7 @@ def entities(store: Any, conflicts: Iterable[str] | None = None) -> nx.MultiDiGr
     return sanitize_graph(graph)
 
 
-def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def alliances(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """Parties as nodes; one edge per pair that met in a conflict (see module).
 
     ``conflicts``: only these conflict IRIs (e.g. :func:`kg.analysis.conflicts_within`).
@@ -542,7 +545,7 @@ def alliances(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
     return sanitize_graph(graph)
 
 
-def commanders(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def commanders(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """Commanders, the parties they led and the conflicts (see module); ``conflicts``: only
     the commands in these conflict IRIs."""
     nodes = _Nodes(store)
@@ -577,10 +580,10 @@ def commanders(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
     conflicts_of: dict[str, set[str]] = defaultdict(set)
     for person, c in commanded:
         conflicts_of[person].add(c)
-    for (person, party), by_conflict in led.items():
+    for (_person, party), by_conflict in led.items():
         conflicts_of[party].update(by_conflict)
     kinds: dict[str, str] = {}
-    for person, c in commanded:
+    for _person, c in commanded:
         kinds[c] = "conflict"
     for person in people:
         kinds.setdefault(person, "commander")
@@ -627,7 +630,7 @@ _DESCRIBED_OR_MENTIONED = """
 SELECT DISTINCT ?d ?c WHERE { { ?d ckg:describes ?c } UNION { ?d schema:mentions ?c } FILTER(isIRI(?d)) }"""
 
 
-def mentions(store: Any, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def mentions(store: KGStore, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """Documents and the entities they mention, bipartite, with counts (see module);
     ``conflicts``: only the documents describing or mentioning one of these conflict IRIs."""
     nodes = _Nodes(store)
@@ -669,7 +672,7 @@ PROJECTIONS: dict[str, Callable[..., nx.Graph]] = {
 }
 
 
-def projection(store: Any, name: str, conflicts: Iterable[str] | None = None) -> nx.Graph:
+def projection(store: KGStore, name: str, conflicts: Iterable[str] | None = None) -> nx.Graph:
     """The networkx graph of projection ``name`` (one of :data:`PROJECTIONS`), limited to
     some conflict IRIs when ``conflicts`` is given (see the module's "Scope").
 
@@ -805,7 +808,8 @@ def sanitize_graph(graph: nx.Graph) -> nx.Graph:
         node_order.insert(0, "label")
 
     if graph.is_multigraph():
-        raw_edges = [(ids[u], ids[v], str(_scalar(k)), d) for u, v, k, d in graph.edges(keys=True, data=True)]
+        raw_edges: list[tuple[str, str, str | None, Any]] = [
+            (ids[u], ids[v], str(_scalar(k)), d) for u, v, k, d in graph.edges(keys=True, data=True)]
     else:
         raw_edges = [(ids[u], ids[v], None, d) for u, v, d in graph.edges(data=True)]
     edge_rows = []
@@ -906,7 +910,7 @@ def write_graph(graph: nx.Graph, fmt: str, out: str | os.PathLike[str] | BinaryI
     return counts
 
 
-def write_projection(store: Any, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO,
+def write_projection(store: KGStore, name: str, fmt: str, out: str | os.PathLike[str] | BinaryIO,
                      conflicts: Iterable[str] | None = None) -> tuple[int, int]:
     """Write projection ``name`` of the store (limited to ``conflicts``, IRIs, when given) as
     ``fmt`` (graphml or gexf) to ``out``; returns (nodes, edges)."""

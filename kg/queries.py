@@ -43,9 +43,14 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from kg.errors import KGError
 from kg.rdf import terms
 from kg.sparql import sparql_string
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 __all__ = [
     "KINDS",
@@ -89,7 +94,7 @@ _KEYS = ("title", "description", "param")
 PARAMS_MARKER = "@params"
 
 
-class QueryError(ValueError):
+class QueryError(KGError, ValueError):
     """A named query or its parameters cannot be used (bad usage or input)."""
 
 
@@ -532,7 +537,7 @@ class EndpointError(QueryError):
     """A remote endpoint failed, refused the query, timed out or sent a bad response."""
 
 
-def run_local(store: object, sparql: str) -> QueryResult:
+def run_local(store: KGStore, sparql: str) -> QueryResult:
     """Run ``sparql`` on a :class:`kg.store.KGStore` (union default graph).
 
     Raises:
@@ -542,7 +547,7 @@ def run_local(store: object, sparql: str) -> QueryResult:
 
     from kg.sparql import python_value
 
-    results = store.query(sparql)  # type: ignore[attr-defined]
+    results = store.query(sparql)
     if isinstance(results, ox.QuerySolutions):
         columns = [v.value for v in results.variables]
         rows = [{c: python_value(s[c]) for c in columns} for s in results]
@@ -640,7 +645,7 @@ def run_remote(url: str, sparql: str, *, timeout: float = 60.0, user: str | None
     def work() -> None:
         try:
             outcome["result"] = _remote_exchange(url, sparql, form, timeout, user, password)
-        except BaseException as exc:  # handed to the caller's thread
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
             outcome["error"] = exc
 
     worker = threading.Thread(target=work, name="kg-remote-query", daemon=True)
@@ -655,7 +660,6 @@ def run_remote(url: str, sparql: str, *, timeout: float = 60.0, user: str | None
 
 def _remote_exchange(url: str, sparql: str, form: str, timeout: float, user: str | None,
                      password: str | None) -> QueryResult:
-    import socket
     import urllib.error
 
     import pyoxigraph as ox
@@ -691,7 +695,7 @@ def _remote_exchange(url: str, sparql: str, form: str, timeout: float, user: str
         raise EndpointError(f"{url}: HTTP {exc.code} {exc.reason}: {body[:500]}") from None
     except urllib.error.URLError as exc:
         raise EndpointError(f"{url}: cannot reach the endpoint ({exc.reason})") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise EndpointError(f"{url}: no answer within {timeout:g} s (timed out)") from None
     except OSError as exc:
         raise EndpointError(f"{url}: connection failed ({exc})") from None

@@ -34,13 +34,16 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.identity import node_iri, normalise_title, resource_iri
 from kg.rdf import terms as T
 from kg.sparql import select
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 XSD_ANYURI = NamedNode(T.XSD + "anyURI")
 RDF_TYPE = NamedNode(T.RDF + "type")
@@ -210,7 +213,7 @@ def load_aliases(path: str | Path | None = None) -> dict[str, str]:
 
 
 # --- reading surfaces ----------------------------------------------------------------
-def load_surfaces(store: Any) -> list[Surface]:
+def load_surfaces(store: KGStore) -> list[Surface]:
     rows = select(store, """SELECT ?g ?key ?name ?page ?resolved
             (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
             (GROUP_CONCAT(DISTINCT ?field; separator=" ") AS ?fields) WHERE {
@@ -259,9 +262,9 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
 
     # 1. page titles equal up to case, dashes and year form
     pages_by_fold: dict[str, list[str]] = defaultdict(list)
-    for key, title in sorted(title_of.items()):
-        pages_by_fold[title_fold(title)].append(key)
-    for fold, group in sorted(pages_by_fold.items()):
+    for key, page_title in sorted(title_of.items()):
+        pages_by_fold[title_fold(page_title)].append(key)
+    for _fold, group in sorted(pages_by_fold.items()):
         for other in group[1:]:
             uf.union(group[0], other)
             how = "case" if title_of[group[0]].casefold() == title_of[other].casefold() else "case, dashes or year form"
@@ -323,7 +326,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
     members: dict[str, list[str]] = defaultdict(list)
     for key in keys + sorted(curated_targets):
         members[uf.find(key)].append(key)
-    spelled = Counter()
+    spelled: Counter[str] = Counter()
     docs_per_key: dict[str, set[str]] = defaultdict(set)
     for s in surfaces:
         spelled[s.name] += 1
@@ -344,7 +347,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
         )
 
     resolution = Resolution(evidence=[], ambiguous={})
-    for root, group in sorted(members.items()):
+    for _root, group in sorted(members.items()):
         group = sorted(set(group))
         best = sorted(group, key=lambda k: (tuple(-int(x) if isinstance(x, bool) else -x for x in rank(k)), k))[0]
         for key in group:
@@ -447,7 +450,7 @@ def identity_quads(resolution: Resolution, described: set[str]) -> list[Quad]:
     return quads
 
 
-def current_resolver(store: Any) -> dict[str, str]:
+def current_resolver(store: KGStore) -> dict[str, str]:
     """Surface key -> canonical IRI as the identity graph says now (for new documents)."""
     rows = select(store, f"""SELECT ?c ?key WHERE {{ GRAPH <{IDENTITY_GRAPH}> {{ ?c ckg:mergedFrom ?key }} }}""")
     return {r["key"]: r["c"] for r in rows}
@@ -467,7 +470,7 @@ class IdentityReport:
     reprocessed_documents: list[str] = field(default_factory=list)
 
 
-def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> IdentityReport:
+def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None) -> IdentityReport:
     """Recompute identities for the whole store, rewrite the document graphs whose
     references changed, and replace the identity graph."""
     surfaces = load_surfaces(store)
@@ -504,7 +507,7 @@ def refresh_identity(store: Any, aliases: dict[str, str] | None = None) -> Ident
     return report
 
 
-def _reprocess(store: Any, graph: str, canonical: dict[str, str]) -> bool:
+def _reprocess(store: KGStore, graph: str, canonical: dict[str, str]) -> bool:
     """Re-map a document from its source file when its identities split (after a removal).
     Returns False (and leaves the graph as it is) when the file is gone or changed."""
     from kg.builder import process_file

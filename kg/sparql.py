@@ -8,11 +8,14 @@ declares its own prefixes; typed literals become Python values by their datatype
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions
 
 from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 _INTEGER_TYPES = {T.XSD + name for name in (
     "integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger",
@@ -60,7 +63,7 @@ def with_prefixes(query: str) -> str:
     return T.sparql_prefixes() + query
 
 
-def select(store: Any, query: str) -> list[dict[str, Any]]:
+def select(store: KGStore, query: str) -> list[dict[str, Any]]:
     """Run a SELECT over the union of all graphs; rows as dicts of Python values."""
     results = store.query(with_prefixes(query))
     if not isinstance(results, QuerySolutions):

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.sparql import select
 
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
-def store_stats(store: Any) -> dict[str, Any]:
+
+def store_stats(store: KGStore) -> dict[str, Any]:
     """Counts by class, documents by kind, triples, warnings by kind."""
     by_class = select(store, """SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class }
                                 GROUP BY ?class ORDER BY DESC(?n) ?class""")
@@ -45,7 +48,7 @@ def format_stats(stats: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def identity_stats(store: Any) -> dict[str, Any]:
+def identity_stats(store: KGStore) -> dict[str, Any]:
     """Merged, ambiguous and unlinked names, read from the identity graph."""
     from kg.rdf import terms as T
 

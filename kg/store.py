@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
+from kg.errors import KGError
 from kg.rdf import terms
 
 if TYPE_CHECKING:  # rdflib is only imported by as_rdflib(), it costs ~0.3 s to import
@@ -58,7 +59,7 @@ _RDF_LANGSTRING = terms.RDF + "langString"
 _RDF_DIRLANGSTRING = terms.RDF + "dirLangString"
 
 
-class StoreBusyError(OSError):
+class StoreBusyError(KGError, OSError):
     """Another writer holds the store (RocksDB's ``LOCK`` file).
 
     ``pid`` is the holder's process id when the platform can tell (Linux, macOS), else None.
@@ -331,9 +332,7 @@ class KGStore:
         new: set[ox.Quad] = set()
         has_bnode = False
         for item in quads:
-            if isinstance(item, ox.Triple):
-                quad = ox.Quad(item.subject, item.predicate, item.object, graph)
-            elif isinstance(item.graph_name, ox.DefaultGraph):
+            if isinstance(item, ox.Triple) or isinstance(item.graph_name, ox.DefaultGraph):
                 quad = ox.Quad(item.subject, item.predicate, item.object, graph)
             elif item.graph_name == graph:
                 quad = item
@@ -397,7 +396,7 @@ class KGStore:
                 if not old:
                     continue
 
-                def term(value: Any) -> Any:
+                def term(value: Any, rename: dict[str, str] = rename) -> Any:
                     if isinstance(value, ox.NamedNode) and value.value in rename:
                         return ox.NamedNode(rename[value.value])
                     return value
@@ -508,7 +507,8 @@ class KGStore:
         ('sha256:ab', None)
         """
         node = _node(graph_iri)
-        values = sorted(q.object.value for q in self.raw.quads_for_pattern(node, terms.contentHash, None, node))
+        values = sorted(q.object.value for q in self.raw.quads_for_pattern(node, terms.contentHash, None, node)
+                        if isinstance(q.object, ox.Literal))
         # Several values would be a mapper bug; the smallest keeps the answer deterministic.
         return values[0] if values else None
 
@@ -523,8 +523,8 @@ class KGStore:
         hashes: dict[str, str] = {}
         for row in result:
             g, h = row["g"], row["h"]
-            key = _graph_key(g)  # type: ignore[arg-type]
-            value = h.value  # type: ignore[union-attr]
+            key = _graph_key(g)
+            value = h.value
             if key not in hashes or value < hashes[key]:
                 hashes[key] = value
         return hashes

@@ -18,9 +18,10 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import TYPE_CHECKING
 
 import pyoxigraph
 import pyshacl
@@ -30,7 +31,10 @@ from rdflib.term import BNode, Literal, Node, URIRef
 
 from kg.rdf import ontology, terms
 
-DataInput = Union[rdflib.Graph, pyoxigraph.Store, pyoxigraph.Dataset, str, bytes, Path]
+if TYPE_CHECKING:
+    from kg.store import KGStore
+
+DataInput = rdflib.Graph | pyoxigraph.Store | pyoxigraph.Dataset | str | bytes | Path
 
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
@@ -105,7 +109,7 @@ def _oxigraph_to_graph(items: Iterable[pyoxigraph.Quad | pyoxigraph.Triple]) -> 
     ]
     graph = rdflib.Graph()
     if triples:
-        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES)
+        text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.N_TRIPLES) or b""
         graph.parse(data=text.decode("utf-8"), format="nt")
     return graph
 
@@ -201,9 +205,9 @@ def format_report(report: ValidationReport, examples: int = 5) -> str:
     summary = ", ".join(f"{n} {sev.lower()}{'s' if n != 1 else ''}"
                         for sev, n in sorted(counts.items(), key=lambda kv: _SEVERITY_ORDER.get(kv[0], 9)))
     lines = [
-        f"Conforms: {'yes' if report.conforms else 'no'}: {len(report.results)} result"
-        f"{'s' if len(report.results) != 1 else ''} ({summary}) in {len(groups)} kind"
-        f"{'s' if len(groups) != 1 else ''}."
+        (f"Conforms: {'yes' if report.conforms else 'no'}: {len(report.results)} result"
+         f"{'s' if len(report.results) != 1 else ''} ({summary}) in {len(groups)} kind"
+         f"{'s' if len(groups) != 1 else ''}.")
     ]
     ordered = sorted(groups.items(), key=lambda kv: (_SEVERITY_ORDER.get(kv[0][0], 9), -len(kv[1]), kv[0][1]))
     for (severity, message), items in ordered:
@@ -221,6 +225,6 @@ def format_report(report: ValidationReport, examples: int = 5) -> str:
     return "\n".join(lines)
 
 
-def validate_store(store: Any) -> ValidationReport:
+def validate_store(store: KGStore) -> ValidationReport:
     """Validate everything a :class:`kg.store.KGStore` holds (derived graph excluded)."""
     return validate(store.raw)

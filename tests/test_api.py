@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import kg
-
 HOSN = "data/wikipedia/syria/battle_of_hosn.md"
 DERIVED_GRAPH = "https://w3id.org/conflict-kg/graph/derived"
 
 
 def test_api_functions_survive_submodule_imports(tmp_path):
-    import kg.builder  # noqa: F401 - importing a submodule must not shadow kg.build()
-    import kg.exporter  # noqa: F401
+    import kg.builder  # importing a submodule must not shadow kg.build()
+    import kg.exporter
 
     store = kg.open_store(in_memory=True)
     first = kg.build(store, [HOSN], progress=False)

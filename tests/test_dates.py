@@ -172,7 +172,7 @@ def test_corpus_qualifiers_do_not_raise():
         box = read_document(str(path)).conflict_infobox
         if box is None:
             continue
-        for name, field in box.fields.items():
+        for field in box.fields.values():
             for content in re.findall(r"\(([^()]*)\)", field.text):
                 period = parse_period(content)
                 if period is not None:

@@ -395,7 +395,7 @@ def test_updates_and_graph_store_writes_are_refused(served, store_path):
     client = SPARQLWrapper(served.query_url, updateEndpoint=served.url + "/update")
     client.setMethod(POST)
     client.setQuery(insert)
-    with pytest.raises(Exception, match="403|Forbidden|read-only"):
+    with pytest.raises(Exception, match=r"403|Forbidden|read-only"):
         client.query()
     status, headers, _ = http("PUT", served.url + "/store?graph=urn:x:g", b"<urn:x:s> <urn:x:p> <urn:x:o> .",
                               {"Content-Type": "application/n-triples"})
@@ -553,7 +553,7 @@ def test_truncated_or_cut_responses_are_errors(bad_endpoint):
         run_remote(bad_endpoint + "/truncated", "SELECT ?s WHERE { ?s ?p ?o }", timeout=10)
     with pytest.raises(EndpointError, match="row limit"):
         run_remote(bad_endpoint + "/limited", "SELECT ?s WHERE { ?s ?p ?o }", timeout=10)
-    with pytest.raises(EndpointError, match="incomplete result .*S1TAT"):
+    with pytest.raises(EndpointError, match=r"incomplete result .*S1TAT"):
         run_remote(bad_endpoint + "/anytime", "SELECT ?s WHERE { ?s ?p ?o }", timeout=10)
     result = subprocess.run(kg_command("query", "SELECT ?s WHERE { ?s ?p ?o }", "--endpoint", bad_endpoint + "/truncated"),
                             capture_output=True, text=True, timeout=60)

@@ -307,10 +307,7 @@ def test_whole_data_export_reads_back_in_rdflib_and_pyoxigraph(
     fmt = format_for(name)
     path = data_exports[name]
     stored = set(data_store.quads())
-    if fmt.dataset:
-        expected = stored
-    else:
-        expected = {Quad(q.subject, q.predicate, q.object) for q in stored}
+    expected = stored if fmt.dataset else {Quad(q.subject, q.predicate, q.object) for q in stored}
     parsed = list(ox.parse(path=path, format=fmt.rdf_format))
     assert len(parsed) == len(expected) and set(parsed) == expected, f"{name}: pyoxigraph reads another graph"
 

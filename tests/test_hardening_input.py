@@ -26,10 +26,10 @@ import kg
 from conftest import DATA
 from kg.builder import build
 from kg.exporter import export, format_for
-from kg.identity import iri_segment, name_iri, normalise_title, resource_iri
+from kg.identity import name_iri, normalise_title, resource_iri
 from kg.rdf.mapping import clean_text
 from kg.readers import read_document
-from kg.readers.encoding import decode_bytes, repair_text
+from kg.readers.encoding import repair_text
 
 HOSN = (DATA / "wikipedia" / "syria" / "battle_of_hosn.md").read_text(encoding="utf-8")
 FRONT, BODY = HOSN.split("\n---\n", 1)

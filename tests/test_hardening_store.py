@@ -222,7 +222,7 @@ def test_6_kill_9_during_kg_export_keeps_the_previous_file_and_a_naive_write_doe
             time.sleep(rng.uniform(0.05, (gone or 1.5) * 1.1))
         else:
             # aimed at the write itself: once it has started, a random moment later
-            assert wait_for(lambda: writing() or proc.poll() is not None, 60)
+            assert wait_for(lambda: writing() or proc.poll() is not None, 60)  # noqa: B023 - called within the iteration
             time.sleep(rng.uniform(0.0, window * 0.8))
         mid_write = proc.poll() is None and writing()
         code = sigkill(proc)
@@ -274,7 +274,7 @@ def test_6_next_export_removes_temp_files_left_by_a_killed_export(corpus_store: 
     for _ in range(2):  # bounded
         proc = subprocess.Popen(kg_cmd(store_path, "export", "-o", str(target)), env=child_env(),
                                 cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert wait_for(lambda: bool(temp_leftovers(target)) or proc.poll() is not None, 60, 0.0005)
+        assert wait_for(lambda: bool(temp_leftovers(target)) or proc.poll() is not None, 60, 0.0005)  # noqa: B023 - called within the iteration
         sigkill(proc)
         left = temp_leftovers(target)
         if left:

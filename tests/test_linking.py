@@ -119,7 +119,7 @@ def test_generic_aliases_are_dropped(linker):
 def test_spelling_variants_of_transliterated_names(linker):
     text = ("Terrorists of the so-called Jaish al-Fateh fired shells on al-Fouaa town in Idleb. "
             "A bomb exploded in Hasaka city. Fighting in Sheikh Maksoud neighbourhood of Aleppo.")
-    found = dict((exact, iri) for exact, iri in links(linker, text, published="2016-10-20"))
+    found = dict(links(linker, text, published="2016-10-20"))
     assert found["Jaish al-Fateh"] == "Army_of_Conquest"
     assert found["Idleb"] == "Idlib"
     assert found["Hasaka"] == "Al-Hasakah"
@@ -228,7 +228,7 @@ def test_stored_spans_match_the_linker(news_store):
     assert spans, "no annotations stored for the Daily Mail article"
     churkin = spans[R + "Vitaly_Churkin"]
     assert len(churkin) == 2 and all(doc.body[a:b] == "Vitaly Churkin" for a, b in churkin)
-    for entity, found in spans.items():
+    for found in spans.values():
         assert found == sorted(found)
     assert R + "Maher_al-Assad" not in spans
 

@@ -406,8 +406,8 @@ BROKEN: dict[str, tuple[Callable[[rdflib.Graph], None], str, str | None]] = {
 
 #: other messages a mutation legitimately produces as well
 ALSO: dict[str, set[str]] = {
-    "blank participation": {"ckg:participation must point to an IRI typed ckg:Participation. "
-                            "Type every participation node with rdf:type ckg:Participation."},
+    "blank participation": {("ckg:participation must point to an IRI typed ckg:Participation. "
+                             "Type every participation node with rdf:type ckg:Participation.")},
 }
 
 

@@ -78,7 +78,7 @@ def test_fixture_text_is_the_corpus_text(case: dict) -> None:
     """The snippets are copied, not invented: the corpus field has the same text and links."""
     field = corpus_field(case)
     assert field.text == case["text"]
-    assert [(l.page, l.text) for l in field.links] == [(l["page"], l.get("text")) for l in case["links"] or []]
+    assert [(link.page, link.text) for link in field.links] == [(link["page"], link.get("text")) for link in case["links"] or []]
 
 
 # --- the sample article -------------------------------------------------------------------

@@ -366,7 +366,7 @@ def test_sanitizer_output_is_scalar_and_clean():
 @pytest.mark.parametrize("fmt", ["graphml", "gexf"])
 def test_control_characters_and_lone_surrogates_write_well_formed_xml(tmp_path, fmt):
     graph = _hostile_graph()
-    with pytest.raises(Exception):  # what networkx alone does with such a graph
+    with pytest.raises(Exception):  # noqa: B017 - whatever networkx alone does with such a graph
         buf = io.BytesIO()
         (nx.write_graphml_xml if fmt == "graphml" else nx.write_gexf)(graph, buf)
         ET.fromstring(buf.getvalue())

@@ -125,7 +125,7 @@ REQUIRED = {
 
 def test_at_least_fifteen_named_queries_with_headers(queries):
     assert len(queries) >= 15
-    assert REQUIRED <= set(queries)
+    assert set(queries) >= REQUIRED
     for query in queries.values():
         assert query.title and query.title != query.name, query.name
         assert len(query.description) > 40, query.name

@@ -142,7 +142,7 @@ def test_replace_graph_accepts_triples_and_default_graph_quads(store: KGStore) -
 
 
 def test_replace_graph_rejects_quads_of_another_graph(store: KGStore) -> None:
-    doc, quads = doc_quads("Battle_of_A")
+    _doc, quads = doc_quads("Battle_of_A")
     other, _ = doc_quads("Battle_of_B")
     with pytest.raises(ValueError, match="another graph"):
         store.replace_graph(other, quads)
@@ -325,7 +325,7 @@ def test_as_rdflib_is_a_faithful_copy(store: KGStore) -> None:
     assert rdflib.Literal("note", lang="en") in set(g.objects(conflict, rdflib.URIRef(terms.notes.value)))
     hashes = list(g.objects(rdflib.URIRef(doc_a), rdflib.URIRef(terms.contentHash.value)))
     assert hashes == [rdflib.Literal("sha256:Battle_of_A:v1")]  # plain literal, no xsd:string
-    numbers = {o for o in ds.objects(None, rdflib.URIRef(terms.sideNumber.value))}
+    numbers = set(ds.objects(None, rdflib.URIRef(terms.sideNumber.value)))
     assert numbers == {rdflib.Literal("1", datatype=rdflib.XSD.integer), rdflib.Literal("2", datatype=rdflib.XSD.integer)}
 
 

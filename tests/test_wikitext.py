@@ -183,7 +183,7 @@ def test_every_file_reads(path):
             assert debris not in text, (path.name, debris)
     for box in doc.infoboxes:
         for field in box.fields.values():
-            assert ".svg" not in field.text and ".png" not in field.text or field.name in ("image", "image_map"), field
+            assert (".svg" not in field.text and ".png" not in field.text) or field.name in ("image", "image_map"), field
             for link in field.links:
                 assert link.anchor in field.text, (field.name, link)
     parse_conflict(doc)       # never raises

@@ -40,13 +40,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 import click
 import yaml
 
 from kg.cli import EXIT_DATA, EXIT_USAGE, Context, _fail
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 FAMILIES = ("parties", "supporters", "periods", "commanders", "roles", "kia", "units", "parents",
             "strength", "casualties", "kinds", "claimants", "phases")
@@ -229,14 +232,14 @@ def read_gold_cards(folder: str | Path, split: str = "all") -> list[tuple[Path, 
     return cards
 
 
-def evaluate(store: Any, folder: str | Path, split: str = "all") -> dict[str, Any]:
+def evaluate(store: KGStore, folder: str | Path, split: str = "all") -> dict[str, Any]:
     """Score the store's cards against the gold cards of ``folder``."""
     from kg.cards import card as read_card
+    from kg.sparql import select
 
     labels: dict[str, set[str]] = {}
-    for row in store.query("SELECT DISTINCT ?e ?l WHERE { { ?e <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION "
-                           "{ ?e <http://www.w3.org/2004/02/skos/core#altLabel> ?l } }"):
-        labels.setdefault(fold(row["l"].value), set()).add(row["e"].value)
+    for row in select(store, "SELECT DISTINCT ?e ?l WHERE { { ?e rdfs:label ?l } UNION { ?e skos:altLabel ?l } }"):
+        labels.setdefault(fold(row["l"]), set()).add(row["e"])
     scores = {name: Score() for name in FAMILIES}
     articles: list[str] = []
     missing: list[str] = []

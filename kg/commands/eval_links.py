@@ -20,11 +20,14 @@ import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from kg.cli import EXIT_DATA, EXIT_USAGE, Context, _fail
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 DEFAULT_FOLDERS = ("data/news", "data/samples")
 
@@ -92,7 +95,7 @@ def find_document(name: str, gold: GoldFile) -> Path | None:
 class EntityIndex:
     """Comparison keys of every entity of a store (see :func:`kg.linking.entity_keys`)."""
 
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: KGStore) -> None:
         from kg.linking import entity_keys, title_key
         from kg.sparql import select
 
@@ -137,7 +140,7 @@ def _scores(predicted: int, correct: int, gold: int, recalled: int) -> dict[str,
             "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
 
 
-def evaluate(store: Any, gold_paths: list[str | Path], *, threshold: float | None = None,
+def evaluate(store: KGStore, gold_paths: list[str | Path], *, threshold: float | None = None,
              linker: Any = None) -> dict[str, Any]:
     """Link the documents of each gold file and score them; returns the report as a dict
     (``files``: one entry per gold file with per-document errors; ``overall``)."""

@@ -17,7 +17,7 @@ _FORMATS = (".png", ".svg", ".pdf")
 
 @click.command()
 @click.argument("what", type=click.Choice(["alliances", "strength", "claims"]))
-@click.argument("target", required=False, metavar="[TITLE]")
+@click.argument("conflict_title", required=False, metavar="[TITLE]")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Image to write (.png, .svg or .pdf), atomically.")
 @click.option("--conflict", default=None, metavar="TITLE",
@@ -29,7 +29,7 @@ _FORMATS = (".png", ".svg", ".pdf")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True,
               help="Resolution (dots per inch) of a .png.")
 @click.pass_obj
-def plot(obj: Context, what: str, target: str | None, output: str, conflict: str | None, top: int | None,
+def plot(obj: Context, what: str, conflict_title: str | None, output: str, conflict: str | None, top: int | None,
          title: str | None, dpi: int) -> None:
     """Draw the alliance network, the strengths per side, or who claims which figure.
 
@@ -50,9 +50,9 @@ def plot(obj: Context, what: str, target: str | None, output: str, conflict: str
     """
     from kg.cli import EXIT_DATA, EXIT_USAGE, _fail, fail_on_target
 
-    if target is not None and conflict is not None and target != conflict:
-        _fail(f"give the conflict once: {target!r} or --conflict {conflict!r}", EXIT_USAGE)
-    conflict = conflict or target
+    if conflict_title is not None and conflict is not None and conflict_title != conflict:
+        _fail(f"give the conflict once: {conflict_title!r} or --conflict {conflict!r}", EXIT_USAGE)
+    conflict = conflict or conflict_title
     if what == "claims" and conflict is None:
         _fail("kg plot claims needs a conflict: kg plot claims TITLE -o FILE", EXIT_USAGE)
     suffix = Path(output).suffix.lower()

@@ -21,14 +21,19 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, TypeVar
 from dataclasses import dataclass
 
 import click
 
 from kg.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, Context, _fail
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
 
 
-class PushError(RuntimeError):
+class PushError(KGError, RuntimeError):
     """The remote store refused or failed a request."""
 
 
@@ -53,12 +58,12 @@ class _PreemptiveDigest(urllib.request.HTTPDigestAuthHandler):
         super().__init__(manager)
         self.challenge: dict[str, str] | None = None
 
-    def retry_http_digest_auth(self, req, auth):  # type: ignore[no-untyped-def]
+    def retry_http_digest_auth(self, req, auth):
         _, challenge = auth.split(" ", 1)
-        self.challenge = urllib.request.parse_keqv_list(filter(None, urllib.request.parse_http_list(challenge)))
+        self.challenge = urllib.request.parse_keqv_list([item for item in urllib.request.parse_http_list(challenge) if item])
         return super().retry_http_digest_auth(req, auth)
 
-    def http_request(self, req):  # type: ignore[no-untyped-def]
+    def http_request(self, req):
         if self.challenge is not None and not req.has_header("Authorization"):
             signed = self.get_authorization(req, self.challenge)
             if signed:
@@ -75,13 +80,13 @@ class _PreemptiveBasic(urllib.request.HTTPBasicAuthHandler):
         super().__init__(manager)
         self.asked = False
 
-    def retry_http_basic_auth(self, host, req, realm):  # type: ignore[no-untyped-def]
+    def retry_http_basic_auth(self, host, req, realm):
         self.asked = True
         return super().retry_http_basic_auth(host, req, realm)
 
-    def http_request(self, req):  # type: ignore[no-untyped-def]
+    def http_request(self, req):
         if self.asked and not req.has_header("Authorization"):
-            user, password = self.passwd.find_user_password(None, req.full_url)
+            user, password = self.passwd.find_user_password(None, req.full_url)  # type: ignore[arg-type]  # default realm
             if user is not None:
                 import base64
 
@@ -150,7 +155,7 @@ def detect_graph_store(endpoint: str, opener: urllib.request.OpenerDirector, tim
     base = f"{parts.scheme}://{parts.netloc}"
     path = parts.path.rstrip("/")
     head, _, _last = path.rpartition("/")
-    if server.startswith("Oxigraph") or server.startswith("kg-serve"):
+    if server.startswith(("Oxigraph", "kg-serve")):
         return f"{base}{head}/store"
     if "virtuoso" in server.lower():
         return f"{base}/sparql-graph-crud-auth" if authenticated else f"{base}/sparql-graph-crud"
@@ -162,10 +167,13 @@ def detect_graph_store(endpoint: str, opener: urllib.request.OpenerDirector, tim
                     "give it with --graph-store URL")
 
 
-def _chunks(quads: Iterable[object], size: int) -> Iterator[list[object]]:
-    batch: list[object] = []
-    for quad in quads:
-        batch.append(quad)
+_T = TypeVar("_T")
+
+
+def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
         if len(batch) >= size:
             yield batch
             batch = []
@@ -173,12 +181,12 @@ def _chunks(quads: Iterable[object], size: int) -> Iterator[list[object]]:
         yield batch
 
 
-def push_graph(store: object, graph: str, graph_store: str, opener: urllib.request.OpenerDirector, *,
+def push_graph(store: KGStore, graph: str, graph_store: str, opener: urllib.request.OpenerDirector, *,
                chunk: int, timeout: float) -> GraphReport:
     """PUT then POST the triples of one named graph; returns how many were sent."""
     import pyoxigraph as ox
 
-    raw = store.raw  # type: ignore[attr-defined]
+    raw = store.raw
     node = ox.NamedNode(graph)
     quads = list(raw.quads_for_pattern(None, None, None, node))
     has_bnodes = any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
@@ -211,19 +219,19 @@ def remote_counts(endpoint: str, graphs: list[str], *, timeout: float, user: str
                   "GROUP BY ?g")
         try:
             result = run_remote(endpoint, sparql, timeout=timeout, user=user, password=password)
-            rows = {str(r["g"]): int(r["n"]) for r in result.rows}  # type: ignore[arg-type]
+            rows = {str(r["g"]): int(r["n"]) for r in result.rows}  # type: ignore[call-overload]
         except (EndpointError, ValueError, TypeError):
             rows = {}  # an engine without VALUES/GROUP BY on GRAPH: one query per graph
             for graph in group:
                 one = run_remote(endpoint, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {sparql_iri(graph)} {{ ?s ?p ?o }} }}",
                                  timeout=timeout, user=user, password=password)
-                rows[graph] = int(one.rows[0]["n"]) if one.rows else 0  # type: ignore[arg-type]
+                rows[graph] = int(one.rows[0]["n"]) if one.rows else 0  # type: ignore[call-overload]
         for graph in group:
             counts[graph] = rows.get(graph, 0)
     return counts
 
 
-def push_store(store: object, endpoint: str, *, graph_store: str | None = None, user: str | None = None,
+def push_store(store: KGStore, endpoint: str, *, graph_store: str | None = None, user: str | None = None,
                password: str | None = None, chunk: int = 20000, timeout: float = 300.0,
                graphs: list[str] | None = None,
                progress: Callable[[str], None] | None = None) -> tuple[str, list[GraphReport]]:
@@ -243,7 +251,7 @@ def push_store(store: object, endpoint: str, *, graph_store: str | None = None, 
     if graphs is None:
         from kg.builder import BUILD_LOG_GRAPH
 
-        graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH and not g.startswith("_:")]  # type: ignore[attr-defined]
+        graphs = [g for g in store.graphs() if g != BUILD_LOG_GRAPH and not g.startswith("_:")]
     reports: list[GraphReport] = []
     for number, graph in enumerate(graphs, 1):
         report = push_graph(store, graph, graph_store, opener, chunk=chunk, timeout=timeout)

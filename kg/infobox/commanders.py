@@ -181,8 +181,8 @@ def parse_commanders(field: Field, warnings: list[ReadWarning]) -> list[Commande
             found.append(_Found(item, kia))
         previous_line = line
     commanders: list[Commander] = []
-    for item in found:
-        commander = _commander(scanned, item, warnings)
+    for candidate in found:
+        commander = _commander(scanned, candidate, warnings)
         if commander is not None:
             commanders.append(commander)
     return commanders
@@ -252,9 +252,9 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
         if kept:
             roles.append("; ".join(kept))
             role_links.extend(_refs(links))
-    for text, links in item.roles:
+    for text, line_links in item.roles:
         roles.append(text)
-        role_links.extend(_refs(links))
+        role_links.extend(_refs(line_links))
 
     ref = entry_ref(scanned, entry, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,

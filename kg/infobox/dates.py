@@ -188,7 +188,7 @@ def _read_body(bits: _Bits, body: list[tuple[str, object]]) -> bool:
         bits.num, bits.num_digits = numbers[0]
     else:
         return False
-    for value, digits in numbers:
+    for _value, digits in numbers:
         if digits > 2:
             return False
     if bits.day is not None and not 1 <= bits.day <= 31:
@@ -197,9 +197,7 @@ def _read_body(bits: _Bits, body: list[tuple[str, object]]) -> bool:
         return False
     if bits.year is not None and bits.year > 2100:
         return False
-    if bits.qualifier and bits.day is not None:
-        return False
-    return True
+    return not (bits.qualifier and bits.day is not None)
 
 
 def _to_date(bits: _Bits) -> PartialDate | None:

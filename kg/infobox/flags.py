@@ -180,7 +180,7 @@ def country_title(name: str) -> str | None:
     >>> country_title("Russian Federation"), country_title("the Netherlands"), country_title("Hezbollah")
     ('Russia', 'Netherlands', None)
     """
-    global _COUNTRY_TITLES
+    global _COUNTRY_TITLES  # noqa: PLW0603 - built on first use: pycountry is slow to walk
     if _COUNTRY_TITLES is None:
         titles: dict[str, str] = {}
         for country in pycountry.countries:

@@ -213,7 +213,7 @@ def _number_value(text: str) -> int | None:
         value = float(digits)
     except ValueError:
         return None
-    return int(round(value * multiplier))
+    return round(value * multiplier)
 
 
 def read_amount(text: str) -> tuple[int | None, int | None, int | None, bool] | None:
@@ -431,9 +431,9 @@ def _find_entries(text: str) -> list[_Entry]:
         if (previous_word and _MONTH.match(previous_word.group(2)) and not previous_word.group(1)
                 and figure[0] is not None and figure[0] <= 31):
             continue                       # "March 15" (but not "6 March 39 killed")
-        if _is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2):
-            if high_text is not None or _DATE_PREPOSITION.search(before):
-                continue                   # "in 2014", "2013–2014"
+        if (_is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2)
+                and (high_text is not None or _DATE_PREPOSITION.search(before))):
+            continue                       # "in 2014", "2013–2014"
         if low_text.lower() in _NUMBER_WORDS and not re.match(r"\s*[^\W\d_]", after):
             continue                       # a number word must be followed by a noun
         if low_text.lower() in ("one",) and re.match(r"\s*(?:of|another)\b", after, re.IGNORECASE):
@@ -458,7 +458,7 @@ def _find_entries(text: str) -> list[_Entry]:
         unknown_word = bool(re.fullmatch(_UNKNOWN_WORDS, word.lower()))
         bare = _UPPER_BOUND.sub("", _LOWER_BOUND.sub("", _APPROXIMATE.sub("", before))).rstrip()
         bare = re.sub(r"(?i)\b(?:probably|presumably|likely|very|extremely)$", "", bare).rstrip()
-        at_start = not bare or bare.endswith((",", ";", ":")) or re.search(r"\b(?:and|or)$", bare)
+        at_start = not bare or bare.endswith((",", ";", ":")) or bool(re.search(r"\b(?:and|or)$", bare))
         if bare != before and bare.endswith(","):
             at_start = False               # "Unknown, presumed heavy": one entry
         if not at_start and not word[0].isupper() and not unknown_word:

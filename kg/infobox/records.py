@@ -7,6 +7,7 @@ user can see why a fact is there. The records are independent of RDF.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -113,8 +114,8 @@ class TextBlock:
     field: str
     text: str
     lead: str
-    bullets: list[str] = field(default_factory=list)
-    links: list[EntityRef] = field(default_factory=list)
+    bullets: list[str] = dataclasses.field(default_factory=list)
+    links: list[EntityRef] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -144,7 +145,7 @@ class Commander:
     field: str
     text: str
     role: str | None = None
-    role_links: list[EntityRef] = field(default_factory=list)
+    role_links: list[EntityRef] = dataclasses.field(default_factory=list)
     kia: bool = False
     period: Period | None = None
     country: EntityRef | None = None

@@ -719,7 +719,7 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                 start(sub)
                 continue
             if current is not None and current.has_name:
-                ends_entry = index == len(merged) - 1 and _ends_here(following) or (
+                ends_entry = (index == len(merged) - 1 and _ends_here(following)) or (
                     index + 1 < len(merged) and merged[index + 1][0] in ("gap", "sep"))
                 previous = current.name_pieces[-1]
                 words = part.split()
@@ -823,7 +823,7 @@ def entry_ref(scanned: ScannedField, entry: Entry, name: str, warnings: list[Rea
     if entry.links:
         warnings.append(ReadWarning("partial-link", scanned.name, entry_source(scanned, entry),
                                     f"{name!r} is more than the link anchor(s) "
-                                    f"{[l.anchor for l in entry.links]!r}; kept as a plain name"))
+                                    f"{[link.anchor for link in entry.links]!r}; kept as a plain name"))
         return EntityRef(name)
     for link in list(scanned.unplaced):
         anchor = strip_markup(link.anchor)

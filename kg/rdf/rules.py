@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from pyoxigraph import NamedNode, Quad, Store, Triple
+from pyoxigraph import NamedNode, Quad, QueryTriples, Store, Triple
 
 from kg.rdf import ontology, terms
 
@@ -76,6 +76,8 @@ def load_rules(directory: Path | None = None) -> list[Rule]:
 def run_rule(store: Store, rule: Rule) -> list[Triple]:
     """The triples one rule constructs over the union of all graphs of ``store``."""
     result = store.query(rule.query, use_default_graph_as_union=True)
+    if not isinstance(result, QueryTriples):
+        raise ValueError(f"rule {rule.name}: not a CONSTRUCT query")
     return [t for t in result if isinstance(t, Triple)]
 
 

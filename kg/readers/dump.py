@@ -38,7 +38,7 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
 from kg.document import Document, content_hash
@@ -97,7 +97,7 @@ class DumpStats:
         return f"{self.pages_seen} pages: {self.yielded} read, {self.skipped} skipped ({reasons or 'none'})"
 
 
-def _open(path: Path, mode: str = "rb") -> IO:
+def _open(path: Path, mode: str = "rb") -> IO[Any] | bz2.BZ2File | gzip.GzipFile:
     name = path.name.lower()
     if name.endswith(".bz2"):
         return bz2.open(path, mode)
@@ -214,7 +214,7 @@ def iter_dump(path: str | Path, stats: DumpStats | None = None, *,
         try:
             doc = document_from_wikitext(page.text, f"{dump_path}::{page.title}", page.title,
                                          content_hash(page.text.encode("utf-8")))
-        except Exception:  # noqa: BLE001 - one bad page must not stop a dump
+        except Exception:  # one bad page must not stop a dump (logged with its traceback)
             log.exception("%s: page %r could not be read", dump_path, page.title)
             stats.skip("error")
             continue
@@ -293,7 +293,7 @@ def write_dump(pages: Iterable[tuple[str, str] | DumpPage], path: str | Path,
                 f'      <text bytes="{len(text.encode("utf-8"))}" xml:space="preserve">{escape(text, _CR)}</text>\n'
                 "    </revision>\n"
                 "  </page>\n"
-            ).encode("utf-8"))
+            ).encode())
             count += 1
         raw.write(b"</mediawiki>\n")
     return count

@@ -14,9 +14,15 @@ import codecs
 import os
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import ftfy
 from ftfy.badness import is_bad
+
+from kg.errors import KGError
+
+if TYPE_CHECKING:
+    from kg.document import Document
 
 
 #: Mojibake is a *pair*: a lead character that UTF-8 lead bytes become under Latin-1, cp1252
@@ -28,7 +34,7 @@ _CONTINUATION = ("\u0080-\u00bf\u00c0-\u00ff\u0152\u0153\u0160\u0161\u0178\u017d
 _MOJIBAKE_HINT = re.compile(rf"^.*[{_LEAD}][{_CONTINUATION}].*$", re.MULTILINE)
 
 
-class DecodeError(ValueError):
+class DecodeError(KGError, ValueError):
     """The bytes are not text in an encoding we accept."""
 
 
@@ -110,14 +116,14 @@ def source_text(path: str, raw: bytes) -> tuple[DecodedText, DecodedText]:
     return decoded, repair_text(decoded.text)
 
 
-def record_text_fixes(doc: object, decoded: DecodedText, repaired: DecodedText) -> None:
+def record_text_fixes(doc: Document, decoded: DecodedText, repaired: DecodedText) -> None:
     """Note on the document (warnings, provenance) what decoding and repair did."""
-    name = os.path.basename(str(getattr(doc, "path")))
+    name = os.path.basename(doc.path)
     for note in decoded.notes:
-        doc.warn("decoding", None, name, note)  # type: ignore[attr-defined]
+        doc.warn("decoding", None, name, note)
     if repaired.repaired:
-        doc.warn("encoding-repaired", None, name, repaired.notes[0])  # type: ignore[attr-defined]
-        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"  # type: ignore[attr-defined]
+        doc.warn("encoding-repaired", None, name, repaired.notes[0])
+        doc.extra["encoding_repair"] = repaired.repair_steps or "ftfy"
     if repaired.suspicious:
-        doc.warn("encoding-suspicious", None, name,  # type: ignore[attr-defined]
+        doc.warn("encoding-suspicious", None, name,
                  "text still looks like mojibake after repair")

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from kg.errors import KGError
 
-class DocumentError(ValueError):
+
+class DocumentError(KGError, ValueError):
     """A source file that cannot be read as a document.
 
     Always names the file, and where known the field and the offending value, so that the

@@ -354,7 +354,7 @@ class _Renderer:
                     if match:
                         trail = match.group()
                 self._wikilink(node, trail)
-                if trail:
+                if trail and isinstance(following, Text):
                     self.emit(following.value[len(trail):])
                     index += 1
             elif isinstance(node, Template):
@@ -537,9 +537,9 @@ def _collect(renderer: _Renderer, code: Wikicode) -> list[str]:
 
 def _hidden(node: Tag) -> bool:
     for attribute in node.attributes:
-        if str(attribute.name).strip().lower() == "style" and attribute.value is not None:
-            if re.search(r"display\s*:\s*none", str(attribute.value), re.IGNORECASE):
-                return True
+        if (str(attribute.name).strip().lower() == "style" and attribute.value is not None
+                and re.search(r"display\s*:\s*none", str(attribute.value), re.IGNORECASE)):
+            return True
     return False
 
 
@@ -1028,7 +1028,7 @@ _SILENT = frozenset({
     "pmid", "arxiv", "bibcode", "orcid", "asin", "use american english", "use british english",
     "use oxford spelling", "use australian english", "use canadian english", "use irish english",
 })
-_SILENT_PREFIXES = (
+_SILENT_PREFIXES: tuple[str, ...] = (
     "cite ", "citation", "sfn", "harv", "efn", "use ", "pp-", "engvar", "campaignbox",
     "navbox", "infobox", "reflist", "notelist", "portal", "commons", "redirect", "other uses",
     "good article", "featured article", "authority control", "s-", "toc", "cleanup",
@@ -1054,9 +1054,9 @@ def _is_silent(key: str) -> bool:
 def _handler_by_pattern(key: str, template: Template) -> Handler | None:
     if key.startswith(_MAGIC_PREFIXES):
         return _magic
-    if key.startswith("lang-") or key.startswith("lang|"):
+    if key.startswith(("lang-", "lang|")):
         return _first
-    if key.startswith("transl-") or key.startswith("ipa-") or key.startswith("ipa"):
+    if key.startswith(("transl-", "ipa-", "ipa")):
         return _nothing if key.startswith("ipa") else _last
     raw = "".join(str(n) for n in template.name.nodes if not isinstance(n, Comment)).strip()
     if re.fullmatch(r"[A-Z]{3}", raw) and pycountry.countries.get(alpha_3=raw) is not None:
@@ -1066,7 +1066,7 @@ def _handler_by_pattern(key: str, template: Template) -> Handler | None:
 
 def _country_code_template(renderer: _Renderer, template: Template) -> None:
     code = "".join(str(n) for n in template.name.nodes if not isinstance(n, Comment)).strip()
-    _flag_template("flagcountry")(renderer, mwparserfromhell.parse("{{flagcountry|" + code + "}}").nodes[0])
+    _flag_template("flagcountry")(renderer, mwparserfromhell.parse("{{flagcountry|" + code + "}}").filter_templates(recursive=False)[0])
 
 
 # ---------------------------------------------------------------------------------------

@@ -32,11 +32,12 @@ from urllib.parse import unquote
 import yaml
 
 from kg.document import BodyLink, Document, Field, Infobox, Link, Section, content_hash
+from kg.errors import KGError
 from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
 
 try:  # libyaml is 8-10x faster; yaml.safe_load never uses it on its own
-    from yaml.cyaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser  # type: ignore[attr-defined]  # the stubs do not re-export it
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -53,7 +54,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
             Composer.__init__(self)
 
 
-class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):  # type: ignore[misc,valid-type]
+class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.BaseResolver):
     """Safe loader (C parser when available) whose only scalar type is ``str``.
 
     ``BaseResolver`` has no implicit resolvers, so ``NO``, ``010`` and ``2016-12-22``
@@ -67,9 +68,9 @@ class StringLoader(_Parser, yaml.constructor.SafeConstructor, yaml.resolver.Base
 
 
 #: Limits checked before any parsing; our articles' front matter is < 100 kB.
-MAX_FILE_BYTES = int(os.environ.get("KG_MAX_FILE_BYTES", 32 * 1024 * 1024))
-MAX_FRONT_MATTER_CHARS = int(os.environ.get("KG_MAX_FRONT_MATTER_CHARS", 2 * 1024 * 1024))
-MAX_BODY_CHARS = int(os.environ.get("KG_MAX_BODY_CHARS", 16 * 1024 * 1024))
+MAX_FILE_BYTES = int(os.environ.get("KG_MAX_FILE_BYTES") or 32 * 1024 * 1024)
+MAX_FRONT_MATTER_CHARS = int(os.environ.get("KG_MAX_FRONT_MATTER_CHARS") or 2 * 1024 * 1024)
+MAX_BODY_CHARS = int(os.environ.get("KG_MAX_BODY_CHARS") or 16 * 1024 * 1024)
 #: Deeper nesting is refused before libyaml sees it: its C parser recurses and crashes the
 #: process at ~30,000 levels, and its time grows with the square of the depth.
 MAX_YAML_DEPTH = 64
@@ -78,7 +79,7 @@ _STR_TAG = "tag:yaml.org,2002:str"
 _ALLOWED_TAGS = {_STR_TAG, "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"}
 
 
-class UnsafeYAML(ValueError):
+class UnsafeYAML(KGError, ValueError):
     """YAML using a feature our documents never need (and attackers love)."""
 
     def __init__(self, code: str, message: str) -> None:
@@ -124,7 +125,8 @@ def load_yaml(text: str) -> Any:
     """
     if nesting_depth(text) > MAX_YAML_DEPTH:
         raise UnsafeYAML("yaml-too-deep", f"YAML nested deeper than {MAX_YAML_DEPTH} levels")
-    node = yaml.compose(text, Loader=StringLoader)  # noqa: S506 - StringLoader is safe
+    # StringLoader is safe: it builds no Python objects (the stubs know only PyYAML's own loaders)
+    node = yaml.compose(text, Loader=StringLoader)  # type: ignore[arg-type]
     if node is None:
         return None
     return _to_python(node, 0, set())
