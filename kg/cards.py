@@ -408,10 +408,9 @@ def entity_card(store: Any, iri: str) -> dict[str, Any]:
         by_other: dict[str, set[str]] = defaultdict(set)
         for r in rows:
             by_other[r["other"]].add(r["c"])
-        relations[name] = sorted(
-            ({"iri": other, "label": labels.get(other), "conflicts": len(cs),
-              "conflict_names": sorted(labels.get(c) or c for c in cs)} for other, cs in by_other.items()),
-            key=lambda item: (-item["conflicts"], item["label"] or "", item["iri"]))
+        ordered = sorted(by_other, key=lambda other: (-len(by_other[other]), labels.get(other) or "", other))
+        relations[name] = [{"iri": other, "label": labels.get(other), "conflicts": len(by_other[other]),
+                            "conflict_names": sorted(labels.get(c) or c for c in by_other[other])} for other in ordered]
     mentions = select(store, f"""SELECT ?d ?title ?kind ?path (SUM(COALESCE(?count, 1)) AS ?n) WHERE {{
         ?d schema:mentions {e} ; dcterms:title ?title ; ckg:documentKind ?kind ; ckg:sourcePath ?path .
         OPTIONAL {{ ?d ckg:mentionCount ?mc . ?mc ckg:mentioned {e} ; ckg:count ?count }}

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pyoxigraph
 import pytest
-
 from conftest import CORPUS
+
 from kg.sparql import with_prefixes
 from kg.validate import ValidationReport, format_report, validate
 
