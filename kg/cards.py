@@ -10,6 +10,7 @@ label in any case, or the path of an ingested file) and returns the matching car
 from __future__ import annotations
 
 import os
+import re
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -27,13 +28,25 @@ class TargetNotFound(KGError, LookupError):
 
 
 class AmbiguousTarget(KGError, LookupError):
-    """Several things match the target; ``candidates`` lists them."""
+    """Several things match the target; ``candidates`` lists them (best first).
 
-    def __init__(self, target: str, candidates: list[dict[str, str]]) -> None:
+    ``suggestions`` is true when nothing matched exactly and the candidates are partial
+    matches ("did you mean"); ``heading`` is the line to print before the list.
+    """
+
+    def __init__(self, target: str, candidates: list[dict[str, str]], *, suggestions: bool = False) -> None:
         self.target = target
         self.candidates = candidates
-        names = "; ".join(f"{c['label']} <{c['iri']}>" for c in candidates[:10])
-        super().__init__(f"{target!r} is ambiguous: {names}")
+        self.suggestions = suggestions
+        self.heading = (f"nothing is called {target!r}; did you mean:" if suggestions
+                        else f"{target!r} matches several things; say which:")
+        names = "; ".join(f"{c['label']} <{c['iri']}>" for c in candidates[:MAX_CANDIDATES])
+        what = "did you mean" if suggestions else "is ambiguous"
+        super().__init__(f"{target!r}: {what}: {names}" if suggestions else f"{target!r} {what}: {names}")
+
+
+#: how many "did you mean" candidates a partial target lists
+MAX_CANDIDATES = 10
 
 
 def _ref(iri: str | None, label: str | None) -> dict[str, Any] | None:
@@ -43,8 +56,15 @@ def _ref(iri: str | None, label: str | None) -> dict[str, Any] | None:
 
 
 # --- target resolution ---------------------------------------------------------------
-def resolve_target(store: KGStore, target: str) -> tuple[str, str]:
-    """Return ``(kind, iri)`` with kind ``conflict``, ``entity`` or ``document``."""
+def resolve_target(store: KGStore, target: str, *, partial: bool = False) -> tuple[str, str]:
+    """Return ``(kind, iri)`` with kind ``conflict``, ``entity`` or ``document``.
+
+    Tried in order: an IRI; the path of an ingested file; the Wikipedia title; a label or
+    alias equal to ``target`` ignoring case (several: :class:`AmbiguousTarget`). With
+    ``partial``, then: the one thing whose label contains ``target`` (or all its words),
+    else :class:`AmbiguousTarget` with up to :data:`MAX_CANDIDATES` suggestions, best first
+    (see :func:`partial_matches`).
+    """
     if target.startswith(("http://", "https://", "urn:")):
         return _kind_of(store, target) or _not_found(target), target
     if os.path.exists(target) or target.endswith((".md", ".txt", ".wiki", ".wikitext")):
@@ -59,6 +79,12 @@ def resolve_target(store: KGStore, target: str) -> tuple[str, str]:
         return candidates[0]["kind"], candidates[0]["iri"]
     if len(candidates) > 1:
         raise AmbiguousTarget(target, candidates)
+    if partial:
+        matches = partial_matches(store, target)
+        if len(matches) == 1:
+            return matches[0]["kind"], matches[0]["iri"]
+        if matches:
+            raise AmbiguousTarget(target, matches[:MAX_CANDIDATES], suggestions=True)
     _not_found(target)
     raise AssertionError("unreachable")
 
@@ -105,18 +131,79 @@ def _by_label(store: KGStore, text: str) -> list[dict[str, str]]:
     return things or found
 
 
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    """Lower-case words of a text (punctuation and brackets dropped).
+
+    >>> _words("Aleppo (2012")
+    ['aleppo', '2012']
+    """
+    return _WORD.findall(text.casefold())
+
+
+def partial_matches(store: KGStore, text: str) -> list[dict[str, str]]:
+    """Things whose label or alias contains ``text`` ignoring case, or else (when none does)
+    contains all its words; best first: a label that starts with the text, then the shortest (closest) label,
+    then by label. Documents only when no conflict or entity matches, as for exact labels.
+
+    Each item is ``{"iri", "label", "kind"}``; the label shown is the English one.
+    """
+    words = _words(text)
+    if not words:
+        return []
+    needle = text.strip().casefold()
+    # SPARQL narrows the search to labels containing every word; Python checks that they are
+    # whole words, or that the text itself is a substring, and ranks
+    contains = " && ".join(f"CONTAINS(LCASE(STR(?any)), {sparql_string(w)})" for w in words)
+    rows = select(store, f"""
+        SELECT ?s ?any (MIN(?english) AS ?en) (MAX(?isConflict) AS ?conflict) (MAX(?isDoc) AS ?doc) WHERE {{
+          ?s rdfs:label|skos:altLabel ?any . FILTER({contains})
+          OPTIONAL {{ ?s rdfs:label ?english FILTER(LANG(?english) = "en" || LANG(?english) = "") }}
+          BIND(EXISTS {{ ?s a ckg:MilitaryConflict }} AS ?isConflict)
+          BIND(EXISTS {{ ?s a ckg:SourceDocument }} AS ?isDoc)
+        }} GROUP BY ?s ?any""")
+    best: dict[str, tuple[tuple[int, int, int, str], dict[str, str]]] = {}
+    for row in rows:
+        name = str(row["any"])
+        folded = name.casefold()
+        if needle in folded:
+            rank = 0 if folded.startswith(needle) else 1
+        elif set(words) <= set(_words(name)):
+            rank = 2
+        else:
+            continue
+        label = row["en"] or name
+        item = {"iri": row["s"], "label": label,
+                "kind": "document" if row["doc"] else "conflict" if row["conflict"] else "entity"}
+        key = (item["kind"] == "document", rank, len(name), label.casefold())
+        if row["s"] not in best or key < best[row["s"]][0]:
+            best[row["s"]] = (key, item)
+    ranked = sorted(best.values(), key=lambda pair: (pair[0], pair[1]["iri"]))
+    # the text as typed beats its words in another order: "Aleppo (2012" is the battle of
+    # 2012–2016, not also "2012 Aleppo Governorate clashes"
+    if any(key[1] < 2 for key, _ in ranked):
+        ranked = [pair for pair in ranked if pair[0][1] < 2]
+    items = [item for _, item in ranked]
+    things = [item for item in items if item["kind"] != "document"]
+    return things or items
+
+
 # --- conflict card -------------------------------------------------------------------
 def conflict_card(store: KGStore, iri: str) -> dict[str, Any]:
     """The conflict card of ``iri`` (see ``shared/design/cards.md``)."""
     c = sparql_iri(iri)
     primary = primary_source(store, c)
-    base = select(store, f"""SELECT ?title ?start ?end ?ongoing ?lat ?lon ?result ?dateText WHERE {{
-        {c} rdfs:label ?title FILTER(LANG(?title) = "en")
-        OPTIONAL {{ {c} ckg:startDate ?start }} OPTIONAL {{ {c} ckg:endDate ?end }}
-        OPTIONAL {{ {c} ckg:ongoing ?ongoing }} OPTIONAL {{ {c} ckg:dateText ?dateText }}
-        OPTIONAL {{ {c} geo:lat ?lat ; geo:long ?lon }}
-        OPTIONAL {{ {c} ckg:result ?result }} }} ORDER BY ?title LIMIT 1""")
+    # facts of one description: the primary source's, not a mix of several documents' (the
+    # revisions of an article disagree on the result, and a union row would pick one by chance)
+    base = select(store, f"""SELECT ?start ?end ?ongoing ?lat ?lon ?result ?dateText WHERE {{
+        OPTIONAL {{ {_in(primary, f"{c} ckg:startDate ?start")} }} OPTIONAL {{ {_in(primary, f"{c} ckg:endDate ?end")} }}
+        OPTIONAL {{ {_in(primary, f"{c} ckg:ongoing ?ongoing")} }} OPTIONAL {{ {_in(primary, f"{c} ckg:dateText ?dateText")} }}
+        OPTIONAL {{ {_in(primary, f"{c} geo:lat ?lat ; geo:long ?lon")} }}
+        OPTIONAL {{ {_in(primary, f"{c} ckg:result ?result")} }} }} ORDER BY ?start ?end ?result LIMIT 1""")
     row = base[0] if base else {}
+    row["title"] = preferred_labels(store, {iri}).get(iri)
     labels: dict[str, list[str]] = defaultdict(list)
     for r in select(store, f"""SELECT DISTINCT ?text ?lang WHERE {{ {c} rdfs:label|skos:altLabel ?l
                                BIND(STR(?l) AS ?text) BIND(LANG(?l) AS ?lang) }} ORDER BY ?lang ?text"""):
@@ -135,7 +222,7 @@ def conflict_card(store: KGStore, iri: str) -> dict[str, Any]:
         "places": _refs(store, f"{c} ckg:place ?x"),
         "coordinates": {"lat": row["lat"], "lon": row["lon"]} if row.get("lat") is not None else None,
         "result": row.get("result"),
-        "result_items": [r["x"] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {c} ckg:resultItem ?x }} ORDER BY ?x")],
+        "result_items": [r["x"] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {_in(primary, f'{c} ckg:resultItem ?x')} }} ORDER BY ?x")],
         "primary_source": primary,
         "sides": _sides(store, c, primary),
         "casualties_total": _quantities(store, _in(primary, f"{c} ckg:casualties ?q")),
@@ -272,6 +359,39 @@ def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
 
 
 # --- entity card ---------------------------------------------------------------------
+def order_types(types: list[str], decided: str | None = None) -> list[str]:
+    """Types most specific first, each once: the decided type (``ckg:entityType``), the
+    project's other classes, ``ckg:Entity`` (the root they all refine), then the aligned
+    classes of other vocabularies (dbo:, schema:), each group by IRI.
+
+    >>> ckg = T.CKG
+    >>> order_types([ckg + "Entity", "http://dbpedia.org/ontology/Place", ckg + "Place",
+    ...              ckg + "Country", ckg + "Country"], decided=ckg + "Country")  # doctest: +NORMALIZE_WHITESPACE
+    ['https://w3id.org/conflict-kg/ontology#Country', 'https://w3id.org/conflict-kg/ontology#Place',
+     'https://w3id.org/conflict-kg/ontology#Entity', 'http://dbpedia.org/ontology/Place']
+    """
+    def rank(iri: str) -> tuple[int, str]:
+        if iri == decided:
+            return 0, iri
+        if iri == T.Entity.value:
+            return 2, iri
+        return (1 if iri.startswith(T.CKG) else 3), iri
+
+    return sorted(set(types), key=rank)
+
+
+def preferred_labels(store: KGStore, iris: set[str]) -> dict[str, str]:
+    """One label per IRI: the smallest English (or untagged) ``rdfs:label``, else the
+    smallest label in any language. Labels in other languages never add names."""
+    if not iris:
+        return {}
+    values = " ".join(sparql_iri(iri) for iri in sorted(iris))
+    rows = select(store, f"""SELECT ?x (MIN(?en) AS ?english) (MIN(STR(?l)) AS ?any) WHERE {{
+        VALUES ?x {{ {values} }} ?x rdfs:label ?l
+        OPTIONAL {{ ?x rdfs:label ?en FILTER(LANG(?en) = "en" || LANG(?en) = "") }} }} GROUP BY ?x""")
+    return {r["x"]: r["english"] or r["any"] for r in rows}
+
+
 def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
     """The entity card of ``iri``: types, same-as links, conflicts and sides, allies and
     opponents with the number of conflicts behind each, commands, mentions."""
@@ -279,34 +399,42 @@ def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
     label_rows = select(store, f"""SELECT (COALESCE(MIN(?en), MIN(?l)) AS ?label) WHERE {{ {e} rdfs:label ?l
         OPTIONAL {{ {e} rdfs:label ?en FILTER(LANG(?en) = "en" || LANG(?en) = "") }} }}""")
     aliases = [r["a"] for r in select(store, f"SELECT DISTINCT ?a WHERE {{ {e} skos:altLabel ?x BIND(STR(?x) AS ?a) }} ORDER BY ?a")]
-    types = [r["t"] for r in select(store, f"SELECT DISTINCT ?t WHERE {{ {e} a ?t }} ORDER BY ?t")]
+    decided = select(store, f"SELECT ?t WHERE {{ {e} ckg:entityType ?t }} ORDER BY ?t LIMIT 1")
+    types = order_types([r["t"] for r in select(store, f"SELECT DISTINCT ?t WHERE {{ {e} a ?t }}")],
+                        decided[0]["t"] if decided else None)
     same_as = [r["s"] for r in select(store, f"SELECT DISTINCT ?s WHERE {{ {e} owl:sameAs|schema:sameAs ?s }} ORDER BY ?s")]
-    conflicts = select(store, f"""SELECT ?c (MIN(?cl) AS ?label) ?n (GROUP_CONCAT(DISTINCT ?role; separator=" ") AS ?roles) WHERE {{
+    conflicts = select(store, f"""SELECT ?c ?n (GROUP_CONCAT(DISTINCT ?role; separator=" ") AS ?roles) WHERE {{
         ?c ckg:side ?s . ?s ckg:sideNumber ?n .
         {{ ?s ckg:participation ?p . ?p ckg:party {e} ; ckg:role ?r BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role) }}
         UNION {{ ?s ckg:command/ckg:commander {e} BIND("commander" AS ?role) }}
         UNION {{ ?s ckg:deployment/ckg:unit {e} BIND("unit" AS ?role) }}
-        OPTIONAL {{ ?c rdfs:label ?cl }}
-    }} GROUP BY ?c ?n ORDER BY ?label ?n""")
+    }} GROUP BY ?c ?n""")
     relations = {}
+    pairs: dict[str, list[dict[str, Any]]] = {}
     for name, comparison in (("allies", "="), ("opponents", "!=")):
-        rows = select(store, f"""SELECT ?other (MIN(?ol) AS ?label) (COUNT(DISTINCT ?c) AS ?conflicts)
-                                        (GROUP_CONCAT(DISTINCT STR(?cl); separator="\\u001f") AS ?names) WHERE {{
+        # one row per (other party, conflict): labels are looked up once per IRI afterwards,
+        # so a conflict's labels in several languages cannot multiply its name
+        pairs[name] = select(store, f"""SELECT DISTINCT ?other ?c WHERE {{
             ?c ckg:side ?s1 , ?s2 . ?s1 ckg:sideNumber ?n1 . ?s2 ckg:sideNumber ?n2 . FILTER(?n1 {comparison} ?n2)
             ?s1 ckg:participation/ckg:party {e} . ?s2 ckg:participation/ckg:party ?other . FILTER(?other != {e})
-            OPTIONAL {{ ?other rdfs:label ?ol }} OPTIONAL {{ ?c rdfs:label ?cl }}
-        }} GROUP BY ?other ORDER BY DESC(?conflicts) ?label""")
-        relations[name] = [{"iri": r["other"], "label": r["label"], "conflicts": r["conflicts"],
-                            "conflict_names": sorted(r["names"].split("\u001f")) if r["names"] else []} for r in rows]
-    commanded = select(store, f"""SELECT ?c (MIN(?cl) AS ?label) ?n ?role ?kia WHERE {{
+        }}""")
+    commanded = select(store, f"""SELECT DISTINCT ?c ?n ?role ?kia WHERE {{
         ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:command ?m . ?m ckg:commander {e} ; ckg:killedInAction ?kia .
-        OPTIONAL {{ ?m ckg:roleDescription ?role }} OPTIONAL {{ ?c rdfs:label ?cl }}
-    }} GROUP BY ?c ?n ?role ?kia ORDER BY ?label ?n""")
-    mentions = select(store, f"""SELECT ?d ?title ?kind (SUM(COALESCE(?count, 1)) AS ?n) WHERE {{
-        ?d schema:mentions {e} ; dcterms:title ?title ; ckg:documentKind ?kind .
+        OPTIONAL {{ ?m ckg:roleDescription ?role }}
+    }}""")
+    labels = preferred_labels(store, {r["c"] for r in conflicts} | {r["c"] for r in commanded}
+                              | {r[k] for rows in pairs.values() for r in rows for k in ("c", "other")})
+    for name, rows in pairs.items():
+        by_other: dict[str, set[str]] = defaultdict(set)
+        for r in rows:
+            by_other[r["other"]].add(r["c"])
+        ordered = sorted(by_other, key=lambda other: (-len(by_other[other]), labels.get(other) or "", other))
+        relations[name] = [{"iri": other, "label": labels.get(other), "conflicts": len(by_other[other]),
+                            "conflict_names": sorted(labels.get(c) or c for c in by_other[other])} for other in ordered]
+    mentions = select(store, f"""SELECT ?d ?title ?kind ?path (SUM(COALESCE(?count, 1)) AS ?n) WHERE {{
+        ?d schema:mentions {e} ; dcterms:title ?title ; ckg:documentKind ?kind ; ckg:sourcePath ?path .
         OPTIONAL {{ ?d ckg:mentionCount ?mc . ?mc ckg:mentioned {e} ; ckg:count ?count }}
-    }} GROUP BY ?d ?title ?kind ORDER BY ?kind ?title""")
-    decided = select(store, f"SELECT ?t WHERE {{ {e} ckg:entityType ?t }} LIMIT 1")
+    }} GROUP BY ?d ?title ?kind ?path ORDER BY ?kind ?title ?path ?d""")
     merged = [r["k"] for r in select(store, f"SELECT DISTINCT ?k WHERE {{ {e} ckg:mergedFrom ?k }} ORDER BY ?k")]
     evidence = select(store, f"""SELECT ?rule ?text ?doc ?key WHERE {{ {e} ckg:evidence ?x . ?x a ckg:MergeEvidence ;
         ckg:rule ?rule ; ckg:evidenceText ?text ; ckg:mergedFrom ?key OPTIONAL {{ ?x ckg:evidenceDocument ?doc }} }}
@@ -328,13 +456,18 @@ def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
                      for r in evidence],
         "ambiguous": [{"name": r["name"], "candidates": sorted(r["candidates"].split())} for r in ambiguous],
         "type_conflicts": type_conflicts,
-        "conflicts": [{"iri": r["c"], "label": r["label"], "side": r["n"], "roles": sorted(set(r["roles"].split()))}
-                      for r in conflicts],
+        "conflicts": sorted(({"iri": r["c"], "label": labels.get(r["c"]), "side": r["n"],
+                              "roles": sorted(set(r["roles"].split()))} for r in conflicts),
+                            key=lambda item: (item["label"] or "", item["side"], item["iri"])),
         "allies": relations["allies"],
         "opponents": relations["opponents"],
-        "commanded": [{"iri": r["c"], "label": r["label"], "side": r["n"], "role": r["role"], "kia": r["kia"]}
-                      for r in commanded],
-        "mentioned_in": [{"iri": r["d"], "title": r["title"], "kind": r["kind"], "count": r["n"]} for r in mentions],
+        "commanded": sorted(({"iri": r["c"], "label": labels.get(r["c"]), "side": r["n"], "role": r["role"],
+                              "kia": r["kia"]} for r in commanded),
+                            key=lambda item: (item["label"] or "", item["side"], item["role"] or "", item["kia"])),
+        # one item per document; two documents may share a title (an article and a copy of
+        # it), so the path tells them apart
+        "mentioned_in": [{"iri": r["d"], "title": r["title"], "kind": r["kind"], "path": r["path"], "count": r["n"]}
+                         for r in mentions],
     }
 
 
@@ -378,11 +511,13 @@ def document_card(store: KGStore, iri: str) -> dict[str, Any]:
 
 
 def card(store: KGStore, target: str) -> dict[str, Any]:
-    """The card for a target: a title or label (any case), an IRI, or an ingested file path.
+    """The card for a target: a title or label (any case), an IRI, an ingested file path,
+    or a part of a label that names one thing (``"Aleppo (2012"``).
 
-    Raises :class:`TargetNotFound` or :class:`AmbiguousTarget` (with candidates).
+    Raises :class:`TargetNotFound` or :class:`AmbiguousTarget` (with candidates, or with
+    "did you mean" suggestions for a partial target).
     """
-    kind, iri = resolve_target(store, target)
+    kind, iri = resolve_target(store, target, partial=True)
     if kind == "conflict":
         return conflict_card(store, iri)
     if kind == "document":

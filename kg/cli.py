@@ -221,7 +221,7 @@ def fail_on_target(target: str, exc: LookupError) -> None:
     from kg.cards import AmbiguousTarget
 
     if isinstance(exc, AmbiguousTarget):
-        click.echo(f"kg: {target!r} matches several things; say which:", err=True)
+        click.echo(f"kg: {exc.heading}", err=True)
         for candidate in exc.candidates:
             click.echo(f"  {candidate['label']}  <{candidate['iri']}>  ({candidate['kind']})", err=True)
         sys.exit(EXIT_DATA)
@@ -235,7 +235,9 @@ def fail_on_target(target: str, exc: LookupError) -> None:
 def show(obj: Context, target: str, as_json: bool) -> None:
     """Show the card of a conflict, an entity or a source document.
 
-    TARGET is a title or label (any case), an IRI, or the path of an ingested file.
+    TARGET is a title or label (any case), an IRI, or the path of an ingested file. A part
+    of a name shows the one thing it names; when it names several, they are listed (best
+    first, at most 10) as "did you mean" and the exit code is 1.
     """
     from kg.cards import AmbiguousTarget, TargetNotFound, card
     from kg.render import render_card

@@ -51,6 +51,19 @@ def _period(item: dict[str, Any]) -> str:
     return ""
 
 
+def _type_names(types: list[str]) -> list[str]:
+    """Local names of type IRIs, each once, in the card's order (most specific first):
+    ``ckg:Country`` and ``dbo:Country`` both print as ``Country``.
+
+    >>> _type_names(["https://w3id.org/conflict-kg/ontology#MilitaryUnit",
+    ...              "https://w3id.org/conflict-kg/ontology#Entity",
+    ...              "http://dbpedia.org/ontology/MilitaryUnit"])
+    ['MilitaryUnit', 'Entity']
+    """
+    names = [t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in types]
+    return list(dict.fromkeys(names))
+
+
 def render_card(card: dict[str, Any]) -> str:
     """A readable multi-line summary of any card."""
     lines: list[str] = []
@@ -96,7 +109,7 @@ def render_card(card: dict[str, Any]) -> str:
         lines.append(f"{card['label']}  <{card['iri']}>")
         if card.get("aliases"):
             lines.append("  aliases: " + ", ".join(card["aliases"]))
-        lines.append("  types: " + ", ".join(t.rsplit("#", 1)[-1].rsplit("/", 1)[-1] for t in card["types"]))
+        lines.append("  types: " + ", ".join(_type_names(card["types"])))
         for item in card.get("evidence", []):
             where = f" [{item['document'].rsplit('/', 1)[-1]}]" if item.get("document") else ""
             lines.append(f"  merged ({item['rule']}): {item['text']}{where}")
@@ -112,8 +125,12 @@ def render_card(card: dict[str, Any]) -> str:
         for command in card.get("commanded", []):
             role = f" as {command['role']}" if command.get("role") else ""
             lines.append(f"  commanded in {command['label']}{role}{' †KIA' if command['kia'] else ''}")
-        for mention in card.get("mentioned_in", []):
-            lines.append(f"  mentioned in [{mention['kind']}] {mention['title']} ×{mention['count']}")
+        mentions = card.get("mentioned_in", [])
+        titles = [(m["kind"], m["title"]) for m in mentions]
+        for mention in mentions:
+            # two documents with one title (an article and a copy): name the file as well
+            where = f"  ({mention['path']})" if titles.count((mention["kind"], mention["title"])) > 1 else ""
+            lines.append(f"  mentioned in [{mention['kind']}] {mention['title']} ×{mention['count']}{where}")
     else:
         lines.append(f"{card.get('title')}  <{card['iri']}>")
         lines.append(f"  kind: {kind}; path: {card.get('path')}; {card.get('triples')} triples")
