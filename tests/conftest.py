@@ -20,6 +20,20 @@ def corpus_store(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def data_store(tmp_path_factory):
+    """Everything in data/, as `kg build data` builds it, once per session. Read it only:
+    tests that change a store build their own."""
+    from kg.builder import build
+    from kg.store import open_store
+
+    store = open_store(tmp_path_factory.mktemp("data") / "store")
+    report = build(store, [DATA], progress=False)
+    assert report.failed == [], report.summary()
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
 def sample_store(tmp_path_factory):
     """Only the damaged sample article, as received, built into an on-disk store."""
     from kg.builder import build

@@ -45,13 +45,9 @@ def nquads(store, out: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def at_once(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("at-once")
-    store = open_store(folder / "store")
-    report = build(store, [DATA], progress=False)
-    assert report.failed == [], report.summary()
-    yield store, nquads(store, folder / "all.nq")
-    store.close()
+def at_once(data_store, tmp_path_factory):
+    """`kg build data` in one go (conftest's shared, read-only build)."""
+    return data_store, nquads(data_store, tmp_path_factory.mktemp("at-once") / "all.nq")
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 import kg.exporter
-from conftest import DATA
 from kg.exporter import ExportError, JsonLdFormat, NTriplesFormat, export, format_for, formats
 from kg.rdf import terms
 from kg.store import KGStore, _RdflibConverter, open_store
@@ -268,21 +267,10 @@ def test_rdflib_reads_back_any_local_name(local: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def data_store(tmp_path_factory: pytest.TempPathFactory):
-    """Everything in data/, as `kg build data` builds it: the wikitext articles bring IRIs
-    whose local name ends in a dot (res:Washington_D.C., name:Full_list..)."""
-    from kg.builder import build
-
-    store = open_store(tmp_path_factory.mktemp("data") / "store")
-    report = build(store, [DATA], progress=False)
-    assert report.failed == [], report.summary()
-    yield store
-    store.close()
-
-
-@pytest.fixture(scope="module")
 def data_exports(data_store: KGStore, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The whole store (build log included) in every format, as `export()` writes it."""
+    """The whole store of data/ (conftest's ``data_store``; build log included) in every
+    format, as `export()` writes it. The wikitext articles bring an IRI whose local name
+    ends in a dot (res:Washington_D.C.)."""
     folder = tmp_path_factory.mktemp("exports")
     paths = {}
     for fmt in formats():
