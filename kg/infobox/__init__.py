@@ -103,7 +103,7 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         families = grouped[number]
         side = Side(number)
         for field in families.get("combatant", []):
-            side.parties.extend(parse_parties(field, warnings))
+            side.parties.extend(parse_parties(field, warnings, year))
         for field in families.get("commander", []):
             side.commanders.extend(parse_commanders(field, warnings))
         for field in families.get("units", []):
