@@ -52,7 +52,7 @@ from dataclasses import dataclass
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
-from kg.infobox.flags import entry_country
+from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -156,6 +156,7 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     stack: list[tuple[int, int | None]] = []    # (level, index in units; None: no unit)
     in_force = False
     group: str | None = None
+    group_country: EntityRef | None = None
     for number, row in enumerate(rows):
         following = rows[number + 1] if number + 1 < len(rows) else None
         if row.phantom:
@@ -175,11 +176,27 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
                 or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
             )
         )
+        heading = _country_heading(row, entries, following, bold, scanned)
+        if heading is not None:
+            # "Azerbaijan" (bold) over its units: a country or group heading heads the units
+            # under it; it is not a unit and parents nothing
+            text, country = heading
+            warnings.append(ReadWarning("unit-heading", field.name, text,
+                                        f"{text!r} heads the units under it; not a unit"))
+            group, group_country, in_force = text, country, False
+            stack.clear()
+            continue
         for item in row.items:
             if isinstance(item, Heading):
                 text = item.text.strip()
                 if text:
                     group = None if _STRUCTURAL.match(text) else text
+                    group_country = None
+                    if not _STRUCTURAL.match(text) and not (number > 0 and _is_force_list(rows[number - 1], row)):
+                        # "Allied militias:" ends the block above: nothing after it is a
+                        # child of a unit before it
+                        stack.clear()
+                        in_force = False
                 continue
             if is_force:
                 level = 0
@@ -190,6 +207,8 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
             unit = _unit(scanned, item, level, group, warnings)
             if unit is None:
                 continue
+            if unit.country is None and group_country is not None:
+                unit.country = group_country
             while stack and stack[-1][0] >= level:
                 stack.pop()
             unit.parent = stack[-1][1] if stack else None
@@ -227,6 +246,27 @@ def unit_of_part(name: str, field_name: str, source: str, warnings: list[ReadWar
     warnings.append(ReadWarning("unit-part", field_name, source or name,
                                 f"{name!r} is part of a unit: recorded as the unit {unit!r}"))
     return unit
+
+
+def _is_force_list(previous: _Row, row: _Row) -> bool:
+    """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
+    return previous.line.level == 0 and len(previous.entries) == 1 and row.heading_only
+
+
+def _country_heading(row: _Row, entries: list[Entry], following: _Row | None, bold: set[str],
+                     scanned: ScannedField) -> tuple[str, EntityRef | None] | None:
+    """A plain, unlinked line over units that is a country's name (``Azerbaijan``) or all
+    bold (``Syrian mercenaries``): ``(text, country)``. A force written with its list
+    heading (``Syrian Armed Forces`` / ``Units involved``) is a unit, not this."""
+    if row.line.level != 0 or len(entries) != 1 or len(row.items) != 1 or following is None:
+        return None
+    if following.heading_only or entries[0].links or entries[0].parens:
+        return None
+    text = tidy_name(entry_name(scanned, entries[0]))
+    title = country_title(text)
+    if title is None and strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
+        return None
+    return text, (EntityRef(title, title) if title is not None else None)
 
 
 def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
