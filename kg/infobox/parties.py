@@ -86,6 +86,7 @@ def parse_parties(field: Field, warnings: list[ReadWarning], year: int | None = 
     collected: list[tuple[Entry, Role, str | None]] = []
     role: Role = "belligerent"
     group: str | None = None
+    scope: str | None = None        # open (no entry yet), tight or loose (see below)
     for line in scanned.lines:
         if line.blank:
             continue
@@ -104,6 +105,13 @@ def parse_parties(field: Field, warnings: list[ReadWarning], year: int | None = 
             else:
                 warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
                                             "parenthetical before any party ignored"))
+        if scope == "tight" and line.after_blank and not any(isinstance(i, Heading) for i in items) \
+                and (role != "belligerent" or group is not None):
+            # A heading written tight over its entries ends at a blank line; wtf_wikipedia's
+            # blank lines between every entry ("Supported by:" / "" / "X" / "" / "Y") do not
+            warnings.append(ReadWarning("heading-ended", field.name, line_text,
+                                        f"a blank line ends the heading above {line_text!r}"))
+            role, group, scope = "belligerent", None, None
         for item in items:
             if isinstance(item, Heading):
                 heading = item.text.strip()
@@ -114,7 +122,12 @@ def parse_parties(field: Field, warnings: list[ReadWarning], year: int | None = 
                     group = None if _ROLE_ONLY.match(heading) else heading
                 else:
                     group = heading
+                scope = "open"
                 continue
+            if scope == "open":
+                # the first entry under the heading: on the heading's line or the next one
+                # (tight), or after a blank line (loose)
+                scope = "loose" if line.after_blank else "tight"
             collected.append((item, role, group))
     parties: list[Party] = []
     for entry, entry_role, entry_group in collected:
