@@ -221,9 +221,9 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
 #: of the 4th Division``, ``parts of X``: the unit named is X.
 _PART_OF_UNIT = re.compile(
     r"^(?:(?:\d+|one|two|three|four|five|several|some|a\s+few)\s+(?:battalions?|companies|company|"
-    r"platoons?|squadrons?|detachments?|regiments?|brigades?|units?|groups?)|(?:some\s+|[A-Z][a-z]+\s+)?(?:elements|parts|"
+    r"platoons?|squadrons?|detachments?|regiments?|brigades?|units?|groups?)|(?:some\s+|(?-i:[A-Z][a-z]+)\s+)?(?:elements|parts|"
     r"remnants|detachments|units|a\s+detachment|a\s+battalion|a\s+company|a\s+part))\s+"
-    r"(?:from|of)\s+(?:the\s+)?(?P<unit>[A-Z0-9].*)$",
+    r"(?:from|of)\s+(?:the\s+)?(?P<unit>(?-i:[A-Z0-9])[^,]*)$",
     re.IGNORECASE,
 )
 
@@ -238,6 +238,8 @@ def unit_of_part(name: str, field_name: str, source: str, warnings: list[ReadWar
     '4th Armoured Division'
     >>> unit_of_part("Artillery units of 72nd Mechanized Brigade", "units2", "", [])
     '72nd Mechanized Brigade'
+    >>> unit_of_part("Elements of other divisions", "units1", "", [])
+    'Elements of other divisions'
     >>> unit_of_part("Army of Conquest", "units1", "", [])
     'Army of Conquest'
     """
