@@ -16,10 +16,14 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
    ``Units involved``, ``🇮🇷 Iranian Armed Forces`` / ``Units involved``, ``Russian Armed
    Forces`` / ``Support:``. The force is a root; the plain lines after it are its children
    (level 1) and their bullets go one level deeper (``*`` at 2, ``**`` at 3), up to the
-   next force. A plain line that is entirely bold (a heading of a flattened list, as in
-   ``Azerbaijan`` / ``Syrian mercenaries``) is a force too.
+   next force.
+   **Country and group headings.** A plain unlinked line over units that is a country's
+   name or entirely bold (``Azerbaijan`` / ``Syrian mercenaries`` in a flattened list) is
+   no unit: it sets ``group`` (and, for a country, ``country``) on the units under it,
+   parents none of them, and gives a ``unit-heading`` warning.
 3. Headings are never units and never parents: ``Units involved``, ``Supported by``,
-   ``Support:``, any text ending with ``:``. A heading other than ``Units involved`` sets
+   ``Support:``, any text ending with ``:``; a heading that does not announce a force's
+   list ends the block above it (nothing after it is a child of a unit before it). A heading other than ``Units involved`` sets
    ``group`` on the units after it (``Support``), until the next heading or force. A colon
    after a *linked* name (``Syrian Army:`` over ``*3rd Infantry Division``) is a unit
    written as a heading: it is kept as a unit.
