@@ -43,6 +43,8 @@ def as_dict(party: Party, keys: set[str]) -> dict:
     }
     if "text" in keys:
         record["text"] = party.text
+    if "start" in keys:
+        record["start"] = party.period.start.iso() if party.period and party.period.start else None
     return record
 
 
@@ -55,7 +57,7 @@ def expected_dict(expected: dict) -> dict:
 @pytest.mark.parametrize("case", load_cases("parties.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
-    parties = parse_parties(field_of(case), warnings)
+    parties = parse_parties(field_of(case), warnings, case.get("year"))
     expected = [expected_dict(e) for e in case["expected"] or []]
     actual = [as_dict(p, set(e)) for p, e in zip(parties, expected)] + [
         as_dict(p, set()) for p in parties[len(expected):]
@@ -245,3 +247,14 @@ def test_doctests() -> None:
     for module in (kg.infobox.parties, kg.infobox.flags):
         result = doctest.testmod(module)
         assert result.failed == 0, module.__name__
+
+
+def test_compound_qualifier_keeps_its_words() -> None:
+    """Issue 13 item 7: a qualifier with a scope and a date gives the date as the period's
+    start and keeps the whole qualifier as its text."""
+    field = Field("combatant2", "Kurdistan Region (against ISIL only; since 3 Mar. 2015)",
+                  [Link("Kurdistan Region")])
+    [party] = parse_parties(field, [])
+    assert party.period is not None and party.period.start.iso() == "2015-03-03"
+    assert party.period.text == "against ISIL only; since 3 Mar. 2015"
+    assert party.ref.name == "Kurdistan Region"

@@ -23,7 +23,7 @@ import kg.infobox.units
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.records import Unit
 from kg.infobox.text import is_flag
-from kg.infobox.units import parse_units, split_units
+from kg.infobox.units import parse_units, split_units, units_in_strength
 from kg.readers import read_document
 
 CASES = read_cases("units.yaml")
@@ -199,3 +199,28 @@ def check_name(name: str, label: str) -> None:
 def test_doctests() -> None:
     for module in (kg.infobox.units, kg.infobox.text):
         assert doctest.testmod(module).failed == 0, module.__name__
+
+
+# --- units written in a strength field (issue 13, a) --------------------------------------
+
+STRENGTH_CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "fields" / "strength_units.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", STRENGTH_CASES, ids=[case["id"] for case in STRENGTH_CASES])
+def test_units_in_strength(case: dict) -> None:
+    warnings: list[ReadWarning] = []
+    units, rest = units_in_strength(field_of(case), warnings)
+    assert [{"name": u.ref.name, "page": u.ref.page, "parent": u.parent} for u in units] == case["expected"]
+    assert rest.text == case["rest"]
+    assert sorted(w.kind for w in warnings) == sorted(case["warnings"])
+    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
+    assert doc.conflict_infobox.fields[case["field"]].text == case["text"]
+
+
+def test_units_in_strength_reach_the_side() -> None:
+    from kg.infobox import parse_conflict
+    record = parse_conflict(read_document(ROOT / "data" / "wikipedia" / "syria" / "battle_of_saraqib.md"))
+    side = record.sides[1]
+    assert [u.ref.name for u in side.units][-3:] == ["11th Armoured Division", "60th Armoured Brigade",
+                                                     "76th Armoured Brigade"]
+    assert side.strength == []

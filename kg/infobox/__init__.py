@@ -29,7 +29,7 @@ from kg.infobox.fields import (
 from kg.infobox.parties import parse_parties
 from kg.infobox.quantities import parse_quantities
 from kg.infobox.records import ConflictRecord, EntityRef, Side
-from kg.infobox.units import parse_units
+from kg.infobox.units import parse_units, units_in_strength
 
 _SIDE_FIELD = re.compile(r"^(combatant|commander|units|strength|casualties)(\d+)([a-d]?)$")
 
@@ -103,12 +103,15 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         families = grouped[number]
         side = Side(number)
         for field in families.get("combatant", []):
-            side.parties.extend(parse_parties(field, warnings))
+            side.parties.extend(parse_parties(field, warnings, year))
         for field in families.get("commander", []):
             side.commanders.extend(parse_commanders(field, warnings))
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings))
         for field in families.get("strength", []):
+            # "11th Armoured Division" / "* 60th Armoured Brigade" in strength2: units, not figures
+            units, field = units_in_strength(field, warnings)
+            _extend_units(side, units)
             _extend_quantities(side.strength, parse_quantities(field, warnings, "strength", year))
         for field in families.get("casualties", []):
             _extend_quantities(side.casualties, parse_quantities(field, warnings, "casualties", year))

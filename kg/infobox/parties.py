@@ -47,7 +47,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Field, ReadWarning
-from kg.infobox.dates import parse_period
+from kg.infobox.quantities import period_of
 from kg.infobox.flags import entry_country, is_same_country
 from kg.infobox.records import EntityRef, Party, Period, Role
 from kg.infobox.text import (
@@ -78,12 +78,15 @@ _ROLE_ONLY = re.compile(r"^(?:supported(?:\s+by)?|support|supporters|backed\s+by
 MARKUP_ARTIFACT = re.compile(r"^\s*(?:style|class|width|align|colspan|rowspan)\s*=", re.IGNORECASE)
 
 
-def parse_parties(field: Field, warnings: list[ReadWarning]) -> list[Party]:
-    """The parties of one ``combatantN`` field, in source order (see the module doc)."""
+def parse_parties(field: Field, warnings: list[ReadWarning], year: int | None = None) -> list[Party]:
+    """The parties of one ``combatantN`` field, in source order (see the module doc).
+    ``year`` (the year the conflict started) dates a qualifier written without one
+    (``(Joined August 15)``)."""
     scanned = scan_field(field, warnings)
     collected: list[tuple[Entry, Role, str | None]] = []
     role: Role = "belligerent"
     group: str | None = None
+    scope: str | None = None        # open (no entry yet), tight or loose (see below)
     for line in scanned.lines:
         if line.blank:
             continue
@@ -102,6 +105,13 @@ def parse_parties(field: Field, warnings: list[ReadWarning]) -> list[Party]:
             else:
                 warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
                                             "parenthetical before any party ignored"))
+        if scope == "tight" and line.after_blank and not any(isinstance(i, Heading) for i in items) \
+                and (role != "belligerent" or group is not None):
+            # A heading written tight over its entries ends at a blank line; wtf_wikipedia's
+            # blank lines between every entry ("Supported by:" / "" / "X" / "" / "Y") do not
+            warnings.append(ReadWarning("heading-ended", field.name, line_text,
+                                        f"a blank line ends the heading above {line_text!r}"))
+            role, group, scope = "belligerent", None, None
         for item in items:
             if isinstance(item, Heading):
                 heading = item.text.strip()
@@ -112,18 +122,23 @@ def parse_parties(field: Field, warnings: list[ReadWarning]) -> list[Party]:
                     group = None if _ROLE_ONLY.match(heading) else heading
                 else:
                     group = heading
+                scope = "open"
                 continue
+            if scope == "open":
+                # the first entry under the heading: on the heading's line or the next one
+                # (tight), or after a blank line (loose)
+                scope = "loose" if line.after_blank else "tight"
             collected.append((item, role, group))
     parties: list[Party] = []
     for entry, entry_role, entry_group in collected:
-        party = _party(scanned, entry, entry_role, entry_group, warnings)
+        party = _party(scanned, entry, entry_role, entry_group, warnings, year)
         if party is not None:
             parties.append(party)
     return parties
 
 
 def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
-           warnings: list[ReadWarning]) -> Party | None:
+           warnings: list[ReadWarning], year: int | None = None) -> Party | None:
     field_name = scanned.name
     source = entry_source(scanned, entry)
     raw = entry_name(scanned, entry)
@@ -131,7 +146,7 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
     core, inside = split_trailing_parentheticals(raw)
     name = drop_unknown_prefix(tidy_name(core), field_name, source, warnings)
     qualifiers = inside + [p.text for p in entry.parens]
-    period = _first_period(qualifiers, field_name, warnings)
+    period = _first_period(qualifiers, field_name, source, warnings, year)
 
     flag = entry.flag
     country = entry_country(entry)
@@ -157,11 +172,45 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
     return Party(ref, role, field_name, source, group, period, country)
 
 
-def _first_period(qualifiers: list[str], field_name: str, warnings: list[ReadWarning]) -> Period | None:
+def _first_period(qualifiers: list[str], field_name: str, source: str, warnings: list[ReadWarning],
+                  year: int | None = None) -> Period | None:
     for qualifier in qualifiers:
         text = drop_undefined(qualifier, field_name, warnings)
-        period = parse_period(text)
+        period = qualifier_period(text, year)
         if period is not None:
+            if year is not None and not re.search(r"\d{4}", text):
+                warnings.append(ReadWarning("guessed-year", field_name, source,
+                                            f"{text!r} has no year: dated in {year}, the year the conflict started"))
             return period
     return None
 
+
+#: A verb of joining or leaving before a date: ``Joined August 15``, ``withdrew in 2016``.
+_JOINED = re.compile(r"^(?:joined|entered|intervened|involved|arrived)(?:\s+(?:on|in))?\s+(?=\S)", re.IGNORECASE)
+_LEFT = re.compile(r"^(?:left|withdrew|withdrawn|departed)(?:\s+(?:on|in))?\s+(?=\S)", re.IGNORECASE)
+
+
+def qualifier_period(text: str, year: int | None = None) -> Period | None:
+    """The period of a party's qualifier: the whole text, else its first part (split at
+    ``;``/``,``) that is a date; ``Joined X`` starts at X, ``Left X`` ends at X; a date
+    without a year takes ``year``. The period's ``text`` is the whole qualifier, so a
+    compound one keeps its other words.
+
+    >>> p = qualifier_period("Joined August 15", 2015); p.start.iso(), p.end
+    ('2015-08-15', None)
+    >>> p = qualifier_period("against ISIL only; since 3 Mar. 2015"); p.start.iso(), p.text
+    ('2015-03-03', 'against ISIL only; since 3 Mar. 2015')
+    >>> qualifier_period("alleged by Armenia") is None
+    True
+    """
+    text = text.strip()
+    parts = [text] + [part.strip() for part in re.split(r"[;,]", text) if part.strip()]
+    for part in dict.fromkeys(parts):
+        if (match := _JOINED.match(part)) is not None:
+            part = "since " + part[match.end():]
+        elif (match := _LEFT.match(part)) is not None:
+            part = "until " + part[match.end():]
+        period = period_of(part, year)
+        if period is not None:
+            return Period(period.start, period.end, text, period.ongoing)
+    return None

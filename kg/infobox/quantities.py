@@ -39,7 +39,7 @@ from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
 
-__all__ = ["parse_quantities", "casualty_kind", "civilian_status", "read_amount"]
+__all__ = ["parse_quantities", "casualty_kind", "civilian_status", "period_of", "read_amount"]
 
 QuantityKind = Literal["strength", "casualties"]
 
@@ -396,11 +396,11 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
         for part in filter(None, (p.strip() for p in re.split(r"[,;]", core))):
             info.claim = info.claim or read_claim(part, links)
             info.phase = info.phase or read_phase(part)
-            info.as_of = info.as_of or _period_of(part, year)
+            info.as_of = info.as_of or period_of(part, year)
     if info.claim is not None or info.phase is not None:
         # "Per Ukraine (as of 2 March)", "Per Ukraine (first battle)", "First phase (6–12 September)"
         for inner in re.findall(r"\(([^()]*)\)", label):
-            info.as_of = info.as_of or _period_of(inner, year)
+            info.as_of = info.as_of or period_of(inner, year)
             info.phase = info.phase or read_phase(inner)
         return info
     if _CLAIM.search(core) or _HEADING_SKIP.match(core):
@@ -546,9 +546,13 @@ _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(
                        re.IGNORECASE)
 
 
-def _period_of(text: str, year: int | None = None) -> Period | None:
+def period_of(text: str, year: int | None = None) -> Period | None:
     """A date or span written with a figure; a span without a year (``2 May to 14 June``,
-    ``10–15 June only``) takes the year the conflict started in."""
+    ``10–15 June only``) takes the year the conflict started in.
+
+    >>> period_of("2 May to 14 June", 2015).end.iso(), period_of("since 2014").start.iso()
+    ('2015-06-14', '2014')
+    """
     text = re.sub(r"\s+only$", "", text.strip(), flags=re.IGNORECASE)
     period = parse_period(text) if text else None
     if period is None and year is not None and text and not re.search(r"\d{4}", text) \
@@ -607,7 +611,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
             phase = read_phase(part) if claim is None else None
             period = None
             if claim is None and phase is None:
-                period = _period_of(part, year) or _period_of(_ESTIMATE_WORD.sub("", part).strip(" ,;"), year)
+                period = period_of(part, year) or period_of(_ESTIMATE_WORD.sub("", part).strip(" ,;"), year)
             notes.claim = notes.claim or claim
             notes.phase = notes.phase or phase
             notes.as_of = notes.as_of or period
@@ -686,7 +690,7 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
         # A heading: "Per Armenian sources:", "Civilian deaths:", "Units:", "First phase: 6–12 September 2022".
         label, rest = _line_label(line)
         info = _classify_label(label, field.links, year)
-        heading_period = _period_of(rest, year) if info.phase and rest.strip() else None
+        heading_period = period_of(rest, year) if info.phase and rest.strip() else None
         if label is not None and (not rest.strip() or heading_period is not None):
             heading = _next_heading(heading, info, heading_period)
             parents = []
@@ -832,7 +836,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         closing = _read_parentheticals([parens[-1][1]], year, field.links)
     for _, content in parens:
         if re.match(r"(?i)\s*as of\b", content):
-            closing.as_of = closing.as_of or _period_of(content, year)
+            closing.as_of = closing.as_of or period_of(content, year)
             listed = 0
 
     quantities: list[Quantity] = []
@@ -905,4 +909,41 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             if quantity.kind == "destroyed" and _LOST_ONLY.search(entries[index].words + " " + context) and (
                     quantity.civilian is not None or civilian_status(context) is not None):
                 quantity.kind = "casualties"      # people "lost": not equipment
+        quantities = _with_sub_counts(entries, quantities, field, shown, warnings, year)
     return quantities
+
+
+#: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
+_SUB_COUNT = re.compile(rf"^\s*(?:c\.\s*|~\s*)?(?:{_NUMBER})\+?(?:\s*[–-]\s*(?:{_NUMBER}))?\+?\s+[^\W\d]")
+
+
+def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: Field, shown: str,
+                     warnings: list[ReadWarning], year: int | None) -> list[Quantity]:
+    """A parenthetical with a number and a casualty kind (``310–400 killed (250 executed)``)
+    is a figure of its own, ``part_of`` the figure it follows (of no figure when that one
+    has no number: ``Unknown (50 Afghan fighters killed)``), with a ``sub-count`` warning.
+    A number without a kind word (``91 killed (11 non-combat)``) says which of the people
+    counted it means, not what happened to them: it stays a note of its figure."""
+    result: list[Quantity] = []
+    moved: dict[int, int] = {}
+    for index, (entry, quantity) in enumerate(zip(entries, quantities)):
+        moved[index] = len(result)
+        if quantity.part_of is not None:
+            quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
+        result.append(quantity)
+        for content in entry.parentheticals:
+            if not _SUB_COUNT.match(content) or casualty_kind(content) is None:
+                continue
+            subs = _read_part(content, field, shown, True, warnings, as_of=quantity.as_of,
+                              context="", name=None, claim=quantity.claimant, phase=quantity.phase,
+                              year=year)
+            counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
+            for sub in subs:
+                sub.part_of = moved[index] if counted else None
+                if sub.civilian is None:
+                    sub.civilian = quantity.civilian
+                result.append(sub)
+            if subs:
+                warnings.append(ReadWarning("sub-count", field.name, shown,
+                                            f"({content}) read as a figure of its own in {shown!r}"))
+    return result

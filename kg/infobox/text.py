@@ -20,9 +20,11 @@ from kg.infobox.records import EntityRef
 FLAG = re.compile(r"[\U0001F1E6-\U0001F1FF]{2}|\U0001F3F4[\U000E0020-\U000E007F]+")
 _IMAGE_EXTENSIONS = r"svg|png|jpe?g|gif|tiff?|webp|xcf|bmp"
 #: An image file name at the start of an entry, up to and including its extension (one
-#: stray letter after the extension is tolerated: ``Kraken logo.pngn Regiment``).
+#: stray letter after the extension is tolerated: ``Kraken logo.pngn Regiment``); a file
+#: name can end in a parenthetical (``Flag of Ichkeria (with Coat of Arms).svg``) and is
+#: removed whole.
 IMAGE_NAME = re.compile(
-    rf"^(?P<name>[^\n()\[\]]*?\.(?:{_IMAGE_EXTENSIONS})[a-z]?)(?=\s|$|[,;])", re.IGNORECASE
+    rf"^(?P<name>[^\n()\[\]]*?(?:\([^()\n]*\))?\.(?:{_IMAGE_EXTENSIONS})[a-z]?)(?=\s|$|[,;])", re.IGNORECASE
 )
 #: Wiki image markup that a template left unrendered: ``[[Image:X.svg|15px]]``.
 WIKI_FILE = re.compile(r"\[\[(?:Image|File):[^\]\n]*\]\]", re.IGNORECASE)
@@ -697,7 +699,17 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
         if kind == "colon":
             current = state["current"]
             state["current"] = None
-            if current is not None and (current.has_name or current.flag is not None):
+            if current is not None and current.flag is not None and current.has_name \
+                    and HEADING_WORDS.match(strip_markup(scanned.clean[current.name_pieces[0].start:
+                                                                         current.name_pieces[-1].end])):
+                # "🇮🇶 Supported by: X": the flag is an entry of its own (the belligerent
+                # Iraq), the words the heading
+                flag_entry = Entry(current.line, current.level, flag=current.flag, images=current.images)
+                items.append(flag_entry)
+                state["last"] = flag_entry
+                items.append(_heading_of(scanned, Entry(current.line, current.level, pieces=current.pieces),
+                                         colon=True))
+            elif current is not None and (current.has_name or current.flag is not None):
                 items.append(_heading_of(scanned, current, colon=True))
             else:
                 items.append(Heading(line.index, line.level, "", piece.start + s, piece.start + e, colon=True))
@@ -736,10 +748,11 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     current.pieces.append(sub)
                 else:
                     start(sub)
-            elif current is not None:
+            elif current is not None and not (current.flag is not None
+                                              and HEADING_WORDS.match(strip_markup(part).rstrip(":"))):
                 current.pieces.append(sub)
             else:
-                start(sub)
+                start(sub)          # also "🇮🇶 Supported by X": the flag alone, then the heading
 
 
 def _ends_here(following: list[Piece]) -> bool:

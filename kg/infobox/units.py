@@ -16,10 +16,14 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
    ``Units involved``, ``🇮🇷 Iranian Armed Forces`` / ``Units involved``, ``Russian Armed
    Forces`` / ``Support:``. The force is a root; the plain lines after it are its children
    (level 1) and their bullets go one level deeper (``*`` at 2, ``**`` at 3), up to the
-   next force. A plain line that is entirely bold (a heading of a flattened list, as in
-   ``Azerbaijan`` / ``Syrian mercenaries``) is a force too.
+   next force.
+   **Country and group headings.** A plain unlinked line over units that is a country's
+   name or entirely bold (``Azerbaijan`` / ``Syrian mercenaries`` in a flattened list) is
+   no unit: it sets ``group`` (and, for a country, ``country``) on the units under it,
+   parents none of them, and gives a ``unit-heading`` warning.
 3. Headings are never units and never parents: ``Units involved``, ``Supported by``,
-   ``Support:``, any text ending with ``:``. A heading other than ``Units involved`` sets
+   ``Support:``, any text ending with ``:``; a heading that does not announce a force's
+   list ends the block above it (nothing after it is a child of a unit before it). A heading other than ``Units involved`` sets
    ``group`` on the units after it (``Support``), until the next heading or force. A colon
    after a *linked* name (``Syrian Army:`` over ``*3rd Infantry Division``) is a unit
    written as a heading: it is kept as a unit.
@@ -50,9 +54,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.document import Field, ReadWarning
+from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
-from kg.infobox.flags import entry_country
+from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -63,6 +67,7 @@ from kg.infobox.text import (
     ScannedField,
     drop_undefined,
     entry_name,
+    locate_links,
     entry_ref,
     entry_source,
     group_line,
@@ -74,7 +79,7 @@ from kg.infobox.text import (
     tidy_name,
 )
 
-__all__ = ["parse_units", "split_units"]
+__all__ = ["parse_units", "split_units", "units_in_strength"]
 
 _UNIT_WORD = r"(?:Brigades?|Battalions?|Regiments?|Divisions?)"
 #: A new unit starts after a unit word: at an ordinal (``… Brigade 17th Brigade``) or at a
@@ -155,6 +160,7 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     stack: list[tuple[int, int | None]] = []    # (level, index in units; None: no unit)
     in_force = False
     group: str | None = None
+    group_country: EntityRef | None = None
     for number, row in enumerate(rows):
         following = rows[number + 1] if number + 1 < len(rows) else None
         if row.phantom:
@@ -174,11 +180,27 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
                 or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
             )
         )
+        heading = _country_heading(row, entries, following, bold, scanned)
+        if heading is not None:
+            # "Azerbaijan" (bold) over its units: a country or group heading heads the units
+            # under it; it is not a unit and parents nothing
+            text, country = heading
+            warnings.append(ReadWarning("unit-heading", field.name, text,
+                                        f"{text!r} heads the units under it; not a unit"))
+            group, group_country, in_force = text, country, False
+            stack.clear()
+            continue
         for item in row.items:
             if isinstance(item, Heading):
                 text = item.text.strip()
                 if text:
                     group = None if _STRUCTURAL.match(text) else text
+                    group_country = None
+                    if not _STRUCTURAL.match(text) and not (number > 0 and _is_force_list(rows[number - 1], row)):
+                        # "Allied militias:" ends the block above: nothing after it is a
+                        # child of a unit before it
+                        stack.clear()
+                        in_force = False
                 continue
             if is_force:
                 level = 0
@@ -189,12 +211,70 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
             unit = _unit(scanned, item, level, group, warnings)
             if unit is None:
                 continue
+            if unit.country is None and group_country is not None:
+                unit.country = group_country
             while stack and stack[-1][0] >= level:
                 stack.pop()
             unit.parent = stack[-1][1] if stack else None
             stack.append((level, len(units)))
             units.append(unit)
     return units
+
+
+#: A part of a unit written as such: ``2 battalions from 93rd Armored Brigade``, ``elements
+#: of the 4th Division``, ``parts of X``: the unit named is X.
+_PART_OF_UNIT = re.compile(
+    r"^(?:(?:\d+|one|two|three|four|five|several|some|a\s+few)\s+(?:battalions?|companies|company|"
+    r"platoons?|squadrons?|detachments?|regiments?|brigades?|units?|groups?)|(?:some\s+|(?-i:[A-Z][a-z]+)\s+)?(?:elements|parts|"
+    r"remnants|detachments|units|a\s+detachment|a\s+battalion|a\s+company|a\s+part))\s+"
+    r"(?:from|of)\s+(?:the\s+)?(?P<unit>(?-i:[A-Z0-9])[^,]*)$",
+    re.IGNORECASE,
+)
+
+
+def unit_of_part(name: str, field_name: str, source: str, warnings: list[ReadWarning]) -> str:
+    """``2 battalions from 93rd Armored Brigade`` -> ``93rd Armored Brigade`` (with a
+    ``unit-part`` warning): the graph records which unit took part, not how much of it.
+
+    >>> w = []; unit_of_part("2 battalions from 93rd Armored Brigade", "units2", "", w), w[0].kind
+    ('93rd Armored Brigade', 'unit-part')
+    >>> unit_of_part("Elements of the 4th Armoured Division", "units1", "", [])
+    '4th Armoured Division'
+    >>> unit_of_part("Artillery units of 72nd Mechanized Brigade", "units2", "", [])
+    '72nd Mechanized Brigade'
+    >>> unit_of_part("Elements of other divisions", "units1", "", [])
+    'Elements of other divisions'
+    >>> unit_of_part("Army of Conquest", "units1", "", [])
+    'Army of Conquest'
+    """
+    match = _PART_OF_UNIT.match(name)
+    if match is None:
+        return name
+    unit = match.group("unit").strip()
+    warnings.append(ReadWarning("unit-part", field_name, source or name,
+                                f"{name!r} is part of a unit: recorded as the unit {unit!r}"))
+    return unit
+
+
+def _is_force_list(previous: _Row, row: _Row) -> bool:
+    """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
+    return previous.line.level == 0 and len(previous.entries) == 1 and row.heading_only
+
+
+def _country_heading(row: _Row, entries: list[Entry], following: _Row | None, bold: set[str],
+                     scanned: ScannedField) -> tuple[str, EntityRef | None] | None:
+    """A plain, unlinked line over units that is a country's name (``Azerbaijan``) or all
+    bold (``Syrian mercenaries``): ``(text, country)``. A force written with its list
+    heading (``Syrian Armed Forces`` / ``Units involved``) is a unit, not this."""
+    if row.line.level != 0 or len(entries) != 1 or len(row.items) != 1 or following is None:
+        return None
+    if following.heading_only or entries[0].links or entries[0].parens:
+        return None
+    text = tidy_name(entry_name(scanned, entries[0]))
+    title = country_title(text)
+    if title is None and strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
+        return None
+    return text, (EntityRef(title, title) if title is not None else None)
 
 
 def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
@@ -218,6 +298,7 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     country = entry_country(entry)
     if skip_entry(core, flag is not None, field_name, source, "a unit", warnings):
         return None
+    core = unit_of_part(core, field_name, source, warnings)
 
     period: Period | None = None
     kept: list[str] = []
@@ -240,3 +321,72 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
         ref = EntityRef(name, ref.page, ref.fragment)
     return Unit(ref, field_name, source, level=level, parent=None, period=period, group=group,
                 country=country)
+
+
+#: A name that ends in a unit noun (capitalised: ``11th Armoured Division``, not ``several
+#: brigades``).
+_UNIT_NAME = re.compile(
+    r"^[A-Z0-9].*\b(?:Brigades?|Battalions?|Regiments?|Divisions?|Corps|Squadrons?|Compan(?:y|ies)|"
+    r"Detachments?|Platoons?|Army|Group|Forces|Fleet|Flotilla)$"
+)
+#: What makes a strength line a figure: a number that is not an ordinal (``60th``), or an
+#: amount word.
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b")
+_AMOUNT_WORD = re.compile(
+    r"\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|fifty|hundreds?|"
+    r"thousands?|dozens?|several|many|numerous|few|some|unknown|heavy)\b", re.IGNORECASE)
+_STRENGTH_BULLETS = re.compile(r"^[ \t\u00a0]*(\**)[ \t\u00a0]*")
+
+
+def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[Unit], Field]:
+    """Split the units written in a ``strengthN`` field from its figures: a line with no
+    figure (no number but ordinals, no amount word) that names a unit (it is one link, or
+    a capitalised name ending in a unit noun such as ``Division``) is a unit of the side,
+    under the unit line it is bulleted under, with a ``units-in-strength`` warning. A line
+    bulleted under a figure (``1 missile cruiser`` / ``* Moskva``) describes that figure and
+    stays. Returns the units and the field with the other lines.
+
+    >>> f = Field("strength2", "1st Armoured Division\\n*76th Armoured Brigade \\n300 soldiers, 50 tanks",
+    ...           [Link("1st Armoured Division (Syria)", "1st Armoured Division")])
+    >>> units, rest = units_in_strength(f, [])
+    >>> [(u.ref.name, u.ref.page, u.parent) for u in units], rest.text
+    ([('1st Armoured Division', '1st Armoured Division (Syria)', None), ('76th Armoured Brigade', None, 0)], '300 soldiers, 50 tanks')
+    """
+    text = field.text
+    located, unplaced = locate_links(field)
+    unit_lines: list[tuple[int, int]] = []          # (start, end) offsets of unit lines
+    kept_lines: list[tuple[int, int]] = []
+    stack: list[tuple[int, bool]] = []               # (bullet level, is a unit line) above
+    offset = 0
+    for raw in text.split("\n"):
+        start, end = offset, offset + len(raw)
+        offset = end + 1
+        bullets = _STRENGTH_BULLETS.match(raw)
+        level = len(bullets.group(1))
+        content = strip_markup(raw[bullets.end():])
+        if not content:
+            kept_lines.append((start, end))
+            continue
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        under_figure = bool(stack) and not stack[-1][1]
+        anchors = [item for item in located if start <= item.start and item.end <= end]
+        one_link = len(anchors) == 1 and strip_markup(anchors[0].link.anchor) == content
+        is_unit = (not under_figure and not _AMOUNT_WORD.search(_ORDINAL.sub(" ", content))
+                   and (one_link or bool(_UNIT_NAME.match(content))))
+        stack.append((level, is_unit))
+        (unit_lines if is_unit else kept_lines).append((start, end))
+    if not unit_lines:
+        return [], field
+
+    def sub_field(spans: list[tuple[int, int]]) -> Field:
+        links = [item.link for item in located if any(s <= item.start and item.end <= e for s, e in spans)]
+        return Field(field.name, "\n".join(text[s:e] for s, e in spans), links,
+                     dict(field.formatting))
+
+    units = parse_units(sub_field(unit_lines), warnings)
+    for unit in units:
+        warnings.append(ReadWarning("units-in-strength", field.name, unit.text,
+                                    f"{unit.ref.name!r} names a unit, not a figure: read as a unit of the side"))
+    rest = sub_field(kept_lines)
+    return units, Field(field.name, rest.text.strip("\n"), rest.links + unplaced, rest.formatting)
