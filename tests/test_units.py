@@ -11,6 +11,7 @@ import doctest
 import pytest
 from helpers import (
     ARTICLES,
+    CORPUS,
     SAMPLE_CLEAN,
     corpus_field,
     field_of,
@@ -203,23 +204,20 @@ def test_doctests() -> None:
 
 # --- units written in a strength field (issue 13, a) --------------------------------------
 
-STRENGTH_CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "fields" / "strength_units.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("case", STRENGTH_CASES, ids=[case["id"] for case in STRENGTH_CASES])
+@pytest.mark.parametrize("case", load_cases("strength_units.yaml"))
 def test_units_in_strength(case: dict) -> None:
     warnings: list[ReadWarning] = []
     units, rest = units_in_strength(field_of(case), warnings)
     assert [{"name": u.ref.name, "page": u.ref.page, "parent": u.parent} for u in units] == case["expected"]
     assert rest.text == case["rest"]
     assert sorted(w.kind for w in warnings) == sorted(case["warnings"])
-    doc = read_document(ROOT / "data" / "wikipedia" / f"{case['article']}.md")
+    doc = read_document(CORPUS / f"{case['article']}.md")
     assert doc.conflict_infobox.fields[case["field"]].text == case["text"]
 
 
 def test_units_in_strength_reach_the_side() -> None:
     from kg.infobox import parse_conflict
-    record = parse_conflict(read_document(ROOT / "data" / "wikipedia" / "syria" / "battle_of_saraqib.md"))
+    record = parse_conflict(read_document(CORPUS / "syria" / "battle_of_saraqib.md"))
     side = record.sides[1]
     assert [u.ref.name for u in side.units][-3:] == ["11th Armoured Division", "60th Armoured Brigade",
                                                      "76th Armoured Brigade"]

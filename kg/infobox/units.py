@@ -54,7 +54,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from kg.document import Field, Link, ReadWarning
+from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
@@ -362,6 +362,7 @@ def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[U
         start, end = offset, offset + len(raw)
         offset = end + 1
         bullets = _STRENGTH_BULLETS.match(raw)
+        assert bullets is not None                   # the pattern matches any line
         level = len(bullets.group(1))
         content = strip_markup(raw[bullets.end():])
         if not content:
