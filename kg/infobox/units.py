@@ -346,6 +346,7 @@ def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[U
     bulleted under a figure (``1 missile cruiser`` / ``* Moskva``) describes that figure and
     stays. Returns the units and the field with the other lines.
 
+    >>> from kg.document import Link
     >>> f = Field("strength2", "1st Armoured Division\\n*76th Armoured Brigade \\n300 soldiers, 50 tanks",
     ...           [Link("1st Armoured Division (Syria)", "1st Armoured Division")])
     >>> units, rest = units_in_strength(f, [])
