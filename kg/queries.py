@@ -88,6 +88,8 @@ KINDS = {
     "decimal": "an xsd:decimal",
     "boolean": "true or false",
     "date": "an xsd:date (YYYY-MM-DD)",
+    "name": "a label or alias in any case (lower-cased, to match the skos:hiddenLabel search keys), "
+            "or an absolute IRI (<…> or scheme://…)",
 }
 
 _ENV_DIR = "KG_QUERIES_DIR"
@@ -103,6 +105,7 @@ _IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|urn:", re.IGNORECASE)
 _KEYS = ("title", "description", "param")
 #: A comment ``# @params`` in a query marks where the VALUES block of its parameters goes.
 PARAMS_MARKER = "@params"
@@ -224,6 +227,17 @@ def query_form(text: str) -> str:
 
 def _variables(text: str) -> frozenset[str]:
     return frozenset(token[1:] for kind, token, _ in _tokens(text) if kind == "var")
+
+
+def _marker_spans(text: str) -> list[tuple[int, int]]:
+    """The ``# @params`` comments of ``text``, as (start, end) spans: each one gets the VALUES
+    block (several sub-queries may each need the parameters, to be seeded by them).
+
+    >>> len(_marker_spans("SELECT * { { SELECT ?x { # @params\n ?x ?p ?a } } { # @params\n ?y ?q ?a } }"))
+    2
+    """
+    return [(offset, offset + len(token)) for kind, token, offset in _tokens(text)
+            if kind == "comment" and token.lstrip("#").strip() == PARAMS_MARKER]
 
 
 def _insertion_point(text: str) -> tuple[int, int]:
@@ -402,6 +416,8 @@ def format_term(value: str, kind: str) -> str:
 
     >>> format_term("Qasem Soleimani", "string"), format_term("<https://e.org/a>", "iri")
     ('"Qasem Soleimani"', '<https://e.org/a>')
+    >>> format_term("BATTLE of Aleppo", "name"), format_term("https://e.org/Iran", "name")
+    ('"battle of aleppo"', '<https://e.org/Iran>')
     >>> format_term("007", "integer"), format_term("2016-12-22", "date")
     ('7', '"2016-12-22"^^<http://www.w3.org/2001/XMLSchema#date>')
     >>> format_term("https://e.org/a> } ; DROP ALL ; {", "iri")
@@ -418,6 +434,13 @@ def format_term(value: str, kind: str) -> str:
             raise ValueError("a value cannot contain a lone surrogate (not valid Unicode text)")
         return sparql_string(value)
     text = value.strip()
+    if kind == "name":
+        # an entity named by its IRI, or by a label/alias looked up in the lower-cased keys
+        # that ontology/rules/name-keys.rq derives (an index look-up, not a scan of labels)
+        iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+        if (text.startswith("<") or _SCHEME_RE.match(iri)) and _IRI_RE.fullmatch(iri):
+            return f"<{iri}>"
+        return format_term(value.lower(), "string")
     if kind == "iri":
         iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
         if not _IRI_RE.fullmatch(iri):
@@ -641,9 +664,11 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
         bindings.append((name, [Param(name, None, "", infer_kind(v)).term(v) for v in values]))
     text = named.text
     if bindings:
-        start, end = _insertion_point(text)
         block = " ".join(f"VALUES ?{name} {{ {' '.join(values)} }}" for name, values in bindings)
-        text = f"{text[:start]} {block}{text[end:]}"
+        markers = _marker_spans(text)
+        # every marked place gets the block (sub-queries each seeded by the parameters)
+        for start, end in reversed(markers or [_insertion_point(text)]):
+            text = f"{text[:start]} {block}{text[end:]}"
     return with_project_prefixes(text) if prefixes else text
 
 
