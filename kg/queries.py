@@ -88,8 +88,9 @@ KINDS = {
     "decimal": "an xsd:decimal",
     "boolean": "true or false",
     "date": "an xsd:date (YYYY-MM-DD)",
-    "name": "a label or alias in any case (lower-cased, to match the skos:hiddenLabel search keys), "
-            "or an absolute IRI (<…> or scheme://…)",
+    "name": "a label or alias in any case, or an absolute IRI (<…> or scheme://…): bound as a "
+            "search key of ontology/rules/name-keys.rq (skos:hiddenLabel: the name lower-cased, "
+            "the IRI as text)",
 }
 
 _ENV_DIR = "KG_QUERIES_DIR"
@@ -417,7 +418,7 @@ def format_term(value: str, kind: str) -> str:
     >>> format_term("Qasem Soleimani", "string"), format_term("<https://e.org/a>", "iri")
     ('"Qasem Soleimani"', '<https://e.org/a>')
     >>> format_term("BATTLE of Aleppo", "name"), format_term("https://e.org/Iran", "name")
-    ('"battle of aleppo"', '<https://e.org/Iran>')
+    ('"battle of aleppo"', '"https://e.org/Iran"')
     >>> format_term("007", "integer"), format_term("2016-12-22", "date")
     ('7', '"2016-12-22"^^<http://www.w3.org/2001/XMLSchema#date>')
     >>> format_term("https://e.org/a> } ; DROP ALL ; {", "iri")
@@ -439,7 +440,7 @@ def format_term(value: str, kind: str) -> str:
         # that ontology/rules/name-keys.rq derives (an index look-up, not a scan of labels)
         iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
         if (text.startswith("<") or _SCHEME_RE.match(iri)) and _IRI_RE.fullmatch(iri):
-            return f"<{iri}>"
+            return sparql_string(iri)  # the rule's key for an IRI is the IRI as text
         return format_term(value.lower(), "string")
     if kind == "iri":
         iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
