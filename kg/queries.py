@@ -645,6 +645,7 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
         examples = params is None
     given = dict(params or {})
     bindings: list[tuple[str, list[str]]] = []
+    missing: list[Param] = []
     for param in named.params:
         if param.name in given:
             values = _as_values(given.pop(param.name))
@@ -653,7 +654,8 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
         elif examples and param.example is not None:
             values = [param.example]
         else:
-            raise ParamError(_missing_message(named, param))
+            missing.append(param)  # said after a misspelt or bad parameter, which may be the cause
+            continue
         bindings.append((param.name, [param.term(v) for v in values]))
     for name, value in given.items():
         if not _NAME_RE.fullmatch(name):
@@ -663,6 +665,8 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
             raise ParamError(f"unknown parameter {name!r} for query {named.name} (parameters: {known})")
         values = _as_values(value)
         bindings.append((name, [Param(name, None, "", infer_kind(v)).term(v) for v in values]))
+    if missing:
+        raise ParamError(_missing_message(named, missing[0]))
     text = named.text
     if bindings:
         block = " ".join(f"VALUES ?{name} {{ {' '.join(values)} }}" for name, values in bindings)
