@@ -701,7 +701,9 @@ def test_conflict_search_finds_conflicts_without_a_document(store):
 
 
 def test_dates_sort_by_year_with_bc_first(tmp_path):
-    """data/wikitext/Battle_of_Marathon…: 490 BC, read as the year -0490."""
+    """data/wikitext/Battle_of_Marathon…: 490 BC, read as the year -0490; as text, "-0480"
+    would sort before "-0490" (and a year AD before both if it had fewer digits)."""
+    from kg.rdf.rules import derive
     from kg.store import open_store
 
     path = tmp_path / "store"
@@ -709,14 +711,21 @@ def test_dates_sort_by_year_with_bc_first(tmp_path):
     assert built.exit_code == 0, built.output
     marathon = (ROOT / "data" / "wikitext" / "Battle_of_Marathon__infobox_only_wikiline_spec.wiki").read_text(encoding="utf-8")
     assert "490 BC" in marathon
-    store = open_store(path, read_only=True)
+    store = open_store(path)
     try:
+        # a second battle BC (Salamis, 480 BC), as the mapper would state it
+        salamis = T.RESOURCE + "Battle_of_Salamis"
+        store.update(f"""INSERT DATA {{ GRAPH <https://e.org/salamis> {{
+            <{salamis}> a ckg:MilitaryConflict ; rdfs:label "Battle of Salamis"@en ;
+                        ckg:startDate "-0480"^^xsd:gYear . }} }}""")
+        store.add_quads(q for q in derive(store.raw) if q.subject.value == salamis)
         rows = rows_of(store, "conflict-search", text="battle of")
     finally:
         store.close()
     starts = [r["start"] for r in rows if r["start"] is not None]
-    assert rows[0]["label"] == "Battle of Marathon" and rows[0]["start"] == "-0490"
-    assert starts == sorted(starts, key=date_key) and len(starts) >= 3
+    assert [r["label"] for r in rows[:2]] == ["Battle of Marathon", "Battle of Salamis"]
+    assert starts[:2] == ["-0490", "-0480"]
+    assert starts == sorted(starts, key=date_key) and len(starts) >= 4
     assert all(r["start"] is None for r in rows[len(starts):])  # undated last
 
 
