@@ -234,7 +234,7 @@ def _marker_spans(text: str) -> list[tuple[int, int]]:
     """The ``# @params`` comments of ``text``, as (start, end) spans: each one gets the VALUES
     block (several sub-queries may each need the parameters, to be seeded by them).
 
-    >>> len(_marker_spans("SELECT * { { SELECT ?x { # @params\n ?x ?p ?a } } { # @params\n ?y ?q ?a } }"))
+    >>> len(_marker_spans("SELECT * { { SELECT ?x { # @params\\n ?x ?p ?a } } { # @params\\n ?y ?q ?a } }"))
     2
     """
     return [(offset, offset + len(token)) for kind, token, offset in _tokens(text)
