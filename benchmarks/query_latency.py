@@ -26,6 +26,16 @@ times the rows: the row counts are printed.
 
 Each measurement is the median of ``--repeat`` runs after one warm-up run; a slow query stops
 repeating after ``--budget`` seconds (at least one timed run). Prints a Markdown table.
+
+Before/after a change of the queries (embedded only, on a store built from all of data/)::
+
+    git archive HEAD~1 queries | tar -x -C /tmp/before
+    .venv/bin/python benchmarks/query_latency.py --data data --baseline /tmp/before/queries
+
+prints, for every named query, the median latency of the baseline folder's version and of
+the current one, and whether the two return the same DISTINCT rows, for the example
+parameters and for the further values of :data:`MORE_PARAMS`. Every query must answer within
+``--target`` seconds (1 s by default); the exit status is 1 when one does not.
 """
 
 from __future__ import annotations
@@ -56,8 +66,31 @@ from kg.store import open_store  # noqa: E402
 MINTED = [T.RESOURCE, T.NODE, T.DOCUMENT, T.GRAPH]
 
 
-def build_corpus(target: Path) -> None:
-    subprocess.run([sys.executable, "-m", "kg", "--store", str(target), "build", str(ROOT / "data" / "wikipedia")],
+#: Seconds above which the warm-up run counts as a measurement (see :func:`timed`).
+WARM_UP_COUNTS_AFTER = 1.0
+
+#: Further parameter values checked in the before/after comparison (beside the examples).
+MORE_PARAMS: dict[str, list[dict[str, str]]] = {
+    "party-allies": [{"party": "Hezbollah"}, {"party": "Russia"}, {"party": "United States"},
+                     {"party": "free syrian army"}],
+    "party-opponents": [{"party": "Iran"}, {"party": "Russia"}, {"party": "Ukraine"}],
+    "parties-same-side": [{"a": "Russia", "b": "Syria"}, {"a": "Turkey", "b": "Free Syrian Army"}],
+    "parties-opposite-sides": [{"a": "Russia", "b": "Ukraine"}, {"a": "Iran", "b": "Islamic State"}],
+    "conflict-sides": [{"conflict": "Battle of Bakhmut"}, {"conflict": "American Revolutionary War"}],
+    "conflict-commanders": [{"conflict": "Battle of Bakhmut"}, {"conflict": "Battle of Marathon"}],
+    "commander-commands": [{"commander": "Qasem Soleimani"}, {"commander": "George Washington"}],
+    "side-figures": [{"conflict": "2020 Nagorno-Karabakh war"}],
+    "conflict-search": [{"text": "battle of"}, {"text": "syrian civil war"}],
+    "part-of-tree": [{"conflict": "Syrian civil war"}, {"conflict": "Russian invasion of Ukraine"}],
+    "news-naming-commander": [{"commander": "Vladimir Putin"}],
+    "unit-tree": [{"conflict": "Battle of Aleppo (2012–2016)", "side": "2"}],
+    "wikidata-style": [{"participant": "Russia"}, {"participant": "Iran"}],
+}
+
+
+def build_corpus(target: Path, data: Path | None = None) -> None:
+    source = data if data is not None else ROOT / "data" / "wikipedia"
+    subprocess.run([sys.executable, "-m", "kg", "--store", str(target), "build", str(source)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -108,15 +141,73 @@ def build_scaled(source: Path, target: Path, triples: int) -> tuple[int, int]:
 
 
 def timed(run: Callable[[], int], repeat: int, budget: float) -> tuple[float, int]:
-    """(median seconds, rows) of ``run`` after one warm-up."""
+    """(median seconds, rows) of ``run`` after one warm-up (a warm-up slower than
+    :data:`WARM_UP_COUNTS_AFTER` counts as a run: a query that takes seconds gains nothing
+    from a warm cache, and repeating it only costs time)."""
+    t0 = time.perf_counter()
     rows = run()
-    times: list[float] = []
+    first = time.perf_counter() - t0
+    times: list[float] = [first] if first > WARM_UP_COUNTS_AFTER else []
     started = time.perf_counter()
     while len(times) < repeat and (not times or time.perf_counter() - started < budget):
         t0 = time.perf_counter()
         rows = run()
         times.append(time.perf_counter() - t0)
     return statistics.median(times), rows
+
+
+def _cell(value: object) -> str:
+    # a GROUP_CONCAT lists its values in no set order: compare the set of values
+    if isinstance(value, str) and " | " in value:
+        return repr(sorted(value.split(" | ")))
+    return repr(value)
+
+
+def _answer(result) -> frozenset[tuple]:  # QueryResult
+    """The DISTINCT rows of a result, order ignored: what must not change when a query is
+    rewritten for speed."""
+    return frozenset(tuple(sorted((k, _cell(v)) for k, v in row.items())) for row in result.rows)
+
+
+def compare(store_path: Path, baseline: Path, current: Path | None, repeat: int, budget: float,
+            target: float) -> tuple[str, bool]:
+    """A Markdown table of the embedded latency of every named query, baseline folder vs
+    current, with whether the answers are the same; and whether all met ``target`` seconds."""
+    before_queries, after_queries = load_queries(baseline), load_queries(current)
+    store = open_store(store_path, read_only=True)
+    lines = ["| query | before ms | after ms | rows before | rows after | same DISTINCT rows |",
+             "|---|---:|---:|---:|---:|---|"]
+    ok = True
+    try:
+        for name, after in after_queries.items():
+            before = before_queries.get(name)
+            cells = []
+            answers = []
+            for query in (before, after):
+                if query is None:
+                    cells.append(("—", "—"))
+                    answers.append(None)
+                    continue
+                sparql = render(query)
+                seconds, rows = timed(lambda: len(run_local(store, sparql).rows), repeat, budget)
+                cells.append((f"{seconds * 1000:.1f}", str(rows)))
+                answers.append(_answer(run_local(store, sparql)))
+                if query is after and seconds > target:
+                    ok = False
+                print(f"  {name} ({'before' if query is before else 'after'}): {seconds * 1000:.1f} ms, {rows} rows",
+                      file=sys.stderr, flush=True)
+            same = "—"
+            if before is not None:
+                checks = [answers[0] == answers[1]]
+                for params in MORE_PARAMS.get(name, []):
+                    old = _answer(run_local(store, render(before, params, examples=True)))
+                    new = _answer(run_local(store, render(after, params, examples=True)))
+                    checks.append(old == new)
+                same = f"{sum(checks)}/{len(checks)} same"
+            lines.append(f"| {name} | {cells[0][0]} | {cells[1][0]} | {cells[0][1]} | {cells[1][1]} | {same} |")
+    finally:
+        store.close()
+    return "\n".join(lines), ok
 
 
 def http_runner(url: str, sparql: str, timeout: float) -> Callable[[], int]:
@@ -186,13 +277,21 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7, help="Timed runs per query and mode (median).")
     parser.add_argument("--budget", type=float, default=6.0, help="Seconds after which a query stops repeating.")
     parser.add_argument("--timeout", type=float, default=300.0, help="HTTP timeout per request (s).")
+    parser.add_argument("--data", type=Path, help="Build the corpus from this folder (default data/wikipedia).")
+    parser.add_argument("--baseline", type=Path,
+                        help="A folder of .rq files (an older queries/): compare it with the current one, embedded.")
+    parser.add_argument("--target", type=float, default=1.0, help="Seconds every query must answer within.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         corpus = args.store
         if corpus is None:
             corpus = Path(tmp) / "corpus"
             print("building the corpus store…", file=sys.stderr, flush=True)
-            build_corpus(corpus)
+            build_corpus(corpus, args.data)
+        if args.baseline is not None:
+            text, ok = compare(corpus, args.baseline, None, args.repeat, args.budget, args.target)
+            print(text)
+            sys.exit(0 if ok else 1)
         quads = len(ox.Store.read_only(str(corpus)))
         print(f"corpus: {quads} quads", file=sys.stderr, flush=True)
         results = [("corpus", quads, measure(corpus, args.repeat, args.budget, args.timeout))]

@@ -16,8 +16,19 @@ parameter given several values (``--param party=Iran --param party=Hezbollah``) 
 VALUES row per value.
 
 The kind of a parameter is written after its name (``# param: side (integer) = 1 — …``) or
-inferred from its default: ``<…>`` IRI, ``true``/``false`` boolean, digits integer, ``1.5``
+inferred from its value: ``<…>`` IRI, ``true``/``false`` boolean, digits integer, ``1.5``
 decimal, ``2012-07-19`` date, anything else string.
+
+A parameter with no sensible default is marked ``required`` (alone or with its kind:
+``(required)``, ``(iri, required)``); its value in the header is then only an *example*::
+
+    # param: party (required) = Iran — the party's label or alias (any case) or its IRI
+    # param: side (integer) = 1 — the side number; 1 when not given
+
+A required parameter that is not given is an error (:class:`ParamError`), never a silent
+stand-in; a parameter that is not required takes its *default*, and ``kg query`` says so on
+stderr. The examples are what ``kg query --list`` and the query page show, and what
+``render(query)`` binds when it is given no parameters at all (the example query).
 
 Rendered queries are self-contained: the project's prefixes (:data:`kg.rdf.terms.PREFIXES`)
 that a query uses without declaring are declared in front of it, so that the same text runs
@@ -58,14 +69,20 @@ __all__ = [
     "Param",
     "ParamError",
     "QueryError",
+    "UnknownPrefix",
     "UnknownQuery",
+    "check_prefixes",
     "format_term",
     "get_query",
+    "defaulted",
     "load_queries",
+    "missing_required",
     "parse_query",
     "queries_dir",
     "query_form",
     "render",
+    "syntax_error_of",
+    "undeclared_prefixes",
 ]
 
 #: Parameter kinds and what a value of that kind becomes in SPARQL.
@@ -76,19 +93,25 @@ KINDS = {
     "decimal": "an xsd:decimal",
     "boolean": "true or false",
     "date": "an xsd:date (YYYY-MM-DD)",
+    "name": "a label or alias in any case, or an absolute IRI (<…> or scheme://…): bound as a "
+            "search key of ontology/rules/name-keys.rq (skos:hiddenLabel: the name lower-cased, "
+            "the IRI as text)",
 }
 
 _ENV_DIR = "KG_QUERIES_DIR"
 _NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _QUERY_NAME_RE = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _PARAM_RE = re.compile(
-    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<kind>[a-z]+)\))?\s*=\s*(?P<default>.*?)"
+    r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:\((?P<attrs>[a-z]+(?:\s*,\s*[a-z]+)?)\))?\s*=\s*(?P<default>.*?)"
     r"\s*(?:(?:—|--)\s*(?P<meaning>.*))?$"
 )
+#: The attribute that marks a parameter without a default (see the module docs).
+REQUIRED = "required"
 _IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_SCHEME_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://|urn:", re.IGNORECASE)
 _KEYS = ("title", "description", "param")
 #: A comment ``# @params`` in a query marks where the VALUES block of its parameters goes.
 PARAMS_MARKER = "@params"
@@ -120,9 +143,22 @@ class Param:
     """One parameter of a named query: the variable ``?name``, bound with VALUES."""
 
     name: str
+    #: The value used when the parameter is not given; None for a required parameter.
     default: str | None
     meaning: str = ""
     kind: str = "string"
+    #: A value to show (a required parameter's header value); the default when there is one.
+    example: str | None = None
+
+    @property
+    def required(self) -> bool:
+        """True when the parameter has no default and must be given."""
+        return self.default is None
+
+    @property
+    def sample(self) -> str | None:
+        """The value shown for this parameter: its default, else its example."""
+        return self.default if self.default is not None else self.example
 
     def term(self, value: str) -> str:
         """``value`` as one SPARQL term of this parameter's kind (see :func:`format_term`)."""
@@ -197,6 +233,17 @@ def query_form(text: str) -> str:
 
 def _variables(text: str) -> frozenset[str]:
     return frozenset(token[1:] for kind, token, _ in _tokens(text) if kind == "var")
+
+
+def _marker_spans(text: str) -> list[tuple[int, int]]:
+    """The ``# @params`` comments of ``text``, as (start, end) spans: each one gets the VALUES
+    block (several sub-queries may each need the parameters, to be seeded by them).
+
+    >>> len(_marker_spans("SELECT * { { SELECT ?x { # @params\\n ?x ?p ?a } } { # @params\\n ?y ?q ?a } }"))
+    2
+    """
+    return [(offset, offset + len(token)) for kind, token, offset in _tokens(text)
+            if kind == "comment" and token.lstrip("#").strip() == PARAMS_MARKER]
 
 
 def _insertion_point(text: str) -> tuple[int, int]:
@@ -279,6 +326,75 @@ def declare_used_prefixes(text: str) -> str:
     return "".join(lines) + text
 
 
+class UnknownPrefix(QueryError):
+    """A query uses a prefix that neither it nor the project declares."""
+
+    def __init__(self, prefixes: Sequence[str]) -> None:
+        self.prefixes = list(prefixes)
+        names = ", ".join(f"'{p}:'" for p in self.prefixes)
+        first = self.prefixes[0]
+        super().__init__(f"unknown prefix {names}; known prefixes: "
+                         f"{', '.join(p + ':' for p in terms.PREFIXES)}; "
+                         f"declare it with PREFIX {first}: <…> before the query")
+
+
+def undeclared_prefixes(text: str) -> list[str]:
+    """The prefixes ``text`` uses that neither it declares nor the project predeclares
+    (:data:`kg.rdf.terms.PREFIXES`), in order of first use.
+
+    >>> undeclared_prefixes("PREFIX ex: <x:> SELECT * WHERE { ?s ex:p/foo:q ?o ; rdfs:label 'a:b' }")
+    ['foo']
+    """
+    declared = _declared_prefixes(text) | set(terms.PREFIXES)
+    found: list[str] = []
+    tokens = [(k, t) for k, t, _ in _tokens(text)]
+    for i, (kind, token) in enumerate(tokens):
+        if kind != "word" or ":" not in token:
+            continue
+        if i > 0 and tokens[i - 1][0] == "word" and tokens[i - 1][1].upper() == "PREFIX":
+            continue  # the declaration itself
+        for piece in re.split(r"[/|^!*+?]", token):
+            prefix = piece.split(":", 1)[0] if ":" in piece else None
+            # "_:" is a blank node, not a prefix
+            if prefix is not None and prefix != "_" and prefix not in declared and prefix not in found:
+                found.append(prefix)
+    return found
+
+
+def check_prefixes(text: str) -> None:
+    """Raise :class:`UnknownPrefix` when ``text`` uses an undeclared, unknown prefix.
+
+    >>> check_prefixes("SELECT * WHERE { ?s foo:bar ?o }")
+    Traceback (most recent call last):
+    ...
+    kg.queries.UnknownPrefix: unknown prefix 'foo:'; known prefixes: ckg:, res:, name:, id:, doc:, dbo:, dbr:, wd:, wdt:, schema:, prov:, dcterms:, skos:, geo:, geosparql:, oa:, xsd:, owl:, rdf:, rdfs:; declare it with PREFIX foo: <…> before the query
+    """
+    unknown = undeclared_prefixes(text)
+    if unknown:
+        raise UnknownPrefix(unknown)
+
+
+def syntax_error_of(text: str) -> str | None:
+    """The parser's message for ``text`` as written (the user's own lines and columns), or
+    None when it parses: the project prefixes are given to the parser, not put in front of
+    the text, and no parameter is bound, so a position in the message is one in ``text``.
+
+    >>> syntax_error_of("SELECT * WHERE { ?s ckg:side ?o ) }")
+    'error at 1:36: expected [_]'
+    >>> syntax_error_of("SELECT * WHERE { ?s ckg:side ?o }") is None
+    True
+    """
+    import pyoxigraph as ox
+
+    try:
+        ox.Store().query(text, prefixes=terms.PREFIXES)  # an empty store: parse, then nothing
+    except SyntaxError as exc:
+        return str(exc)
+    except (ValueError, TypeError, OSError):
+        return None
+    return None
+
+
 # --- values ---------------------------------------------------------------------------
 def infer_kind(default: str | None) -> str:
     """The kind a parameter gets from its default value.
@@ -306,6 +422,8 @@ def format_term(value: str, kind: str) -> str:
 
     >>> format_term("Qasem Soleimani", "string"), format_term("<https://e.org/a>", "iri")
     ('"Qasem Soleimani"', '<https://e.org/a>')
+    >>> format_term("BATTLE of Aleppo", "name"), format_term("https://e.org/Iran", "name")
+    ('"battle of aleppo"', '"https://e.org/Iran"')
     >>> format_term("007", "integer"), format_term("2016-12-22", "date")
     ('7', '"2016-12-22"^^<http://www.w3.org/2001/XMLSchema#date>')
     >>> format_term("https://e.org/a> } ; DROP ALL ; {", "iri")
@@ -322,6 +440,13 @@ def format_term(value: str, kind: str) -> str:
             raise ValueError("a value cannot contain a lone surrogate (not valid Unicode text)")
         return sparql_string(value)
     text = value.strip()
+    if kind == "name":
+        # an entity named by its IRI, or by a label/alias looked up in the lower-cased keys
+        # that ontology/rules/name-keys.rq derives (an index look-up, not a scan of labels)
+        iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
+        if (text.startswith("<") or _SCHEME_RE.match(iri)) and _IRI_RE.fullmatch(iri):
+            return sparql_string(iri)  # the rule's key for an IRI is the IRI as text
+        return format_term(value.lower(), "string")
     if kind == "iri":
         iri = text[1:-1] if text.startswith("<") and text.endswith(">") else text
         if not _IRI_RE.fullmatch(iri):
@@ -387,17 +512,24 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
                 if match is None:
                     raise QueryError(f"{where}bad param line {content!r}: "
                                      "write '# param: name = default — meaning'")
-                default = match["default"] or None
-                kind = match["kind"] or infer_kind(default)
+                value = match["default"] or None
+                attrs = [a.strip() for a in (match["attrs"] or "").split(",") if a.strip()]
+                required = REQUIRED in attrs or value is None
+                kinds = [a for a in attrs if a != REQUIRED]
+                if len(kinds) > 1:
+                    raise QueryError(f"{where}param {match['name']}: two kinds {kinds}")
+                kind = kinds[0] if kinds else infer_kind(value)
                 if kind not in KINDS:
                     raise QueryError(f"{where}param {match['name']}: unknown kind {kind!r} "
-                                     f"(known: {', '.join(KINDS)})")
-                if default is not None:
+                                     f"(known: {', '.join(KINDS)}, and {REQUIRED!r})")
+                if value is not None:
                     try:
-                        format_term(default, kind)
+                        format_term(value, kind)
                     except ValueError as exc:
-                        raise QueryError(f"{where}param {match['name']}: bad default: {exc}") from None
-                params.append(Param(match["name"], default, (match["meaning"] or "").strip(), kind))
+                        what = "example" if required else "default"
+                        raise QueryError(f"{where}param {match['name']}: bad {what}: {exc}") from None
+                params.append(Param(match["name"], None if required else value,
+                                    (match["meaning"] or "").strip(), kind, example=value))
                 current = "param"
             else:
                 fields[key].append(rest)
@@ -406,7 +538,8 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
             fields[current].append(content)
         elif current == "param" and content and params:
             last = params[-1]
-            params[-1] = Param(last.name, last.default, f"{last.meaning} {content}".strip(), last.kind)
+            params[-1] = Param(last.name, last.default, f"{last.meaning} {content}".strip(), last.kind,
+                               last.example)
     variables = _variables(text)
     for param in params:
         if param.name not in variables:
@@ -468,29 +601,66 @@ def _as_values(value: str | Sequence[str]) -> list[str]:
     return values
 
 
+def missing_required(query: NamedQuery, params: Mapping[str, object] | None) -> list[Param]:
+    """The required parameters of ``query`` that ``params`` does not give.
+
+    >>> q = parse_query("# param: a (required) = x\\n# param: b = y\\nSELECT * WHERE { ?a ?b ?c }")
+    >>> [p.name for p in missing_required(q, {"b": "z"})]
+    ['a']
+    """
+    given = params or {}
+    return [p for p in query.params if p.required and p.name not in given]
+
+
+def defaulted(query: NamedQuery, params: Mapping[str, object] | None) -> list[Param]:
+    """The parameters of ``query`` that ``params`` does not give and that take their default.
+
+    >>> q = parse_query("# param: a (required) = x\\n# param: b = y\\nSELECT * WHERE { ?a ?b ?c }")
+    >>> [(p.name, p.default) for p in defaulted(q, {"a": "z"})]
+    [('b', 'y')]
+    """
+    given = params or {}
+    return [p for p in query.params if not p.required and p.name not in given]
+
+
 def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | None = None,
-           *, prefixes: bool = True) -> str:
+           *, prefixes: bool = True, examples: bool | None = None) -> str:
     """The SPARQL text to run: parameters bound with VALUES, project prefixes declared.
 
-    Declared parameters not given take their default; a declared parameter without a
-    default must be given. For a query without a header (ad-hoc text), any variable of the
-    query can be given as a parameter; its kind is inferred from the value, so pass an IRI
-    as ``<…>``.
+    Declared parameters not given take their default; a required parameter (one without a
+    default) must be given. With ``examples`` (by default: when ``params`` is None, i.e. no
+    parameters at all were passed) a required parameter not given takes its header example
+    instead: that renders the example query, as the query page and the benchmarks show it.
+    For a query without a header (ad-hoc text), any variable of the query can be given as a
+    parameter; its kind is inferred from the value, so pass an IRI as ``<…>``.
+
+    >>> q = parse_query("# param: who (required) = Iran — a name\\nSELECT ?x WHERE { ?x ?p ?who }")
+    >>> render(q, {}, prefixes=False)
+    Traceback (most recent call last):
+    ...
+    kg.queries.ParamError: parameter who of query query is required (a name): give it with --param who=VALUE, e.g. --param who=Iran
+    >>> render(q, prefixes=False).splitlines()[-1]
+    'SELECT ?x WHERE { VALUES ?who { "Iran" } ?x ?p ?who }'
 
     Raises:
         ParamError: unknown parameter, missing value, or a value not of the parameter's kind.
     """
     named = parse_query(query) if isinstance(query, str) else query
+    if examples is None:
+        examples = params is None
     given = dict(params or {})
     bindings: list[tuple[str, list[str]]] = []
+    missing: list[Param] = []
     for param in named.params:
         if param.name in given:
             values = _as_values(given.pop(param.name))
         elif param.default is not None:
             values = [param.default]
+        elif examples and param.example is not None:
+            values = [param.example]
         else:
-            raise ParamError(f"parameter {param.name} of query {named.name} has no default: "
-                             f"give it with --param {param.name}=VALUE")
+            missing.append(param)  # said after a misspelt or bad parameter, which may be the cause
+            continue
         bindings.append((param.name, [param.term(v) for v in values]))
     for name, value in given.items():
         if not _NAME_RE.fullmatch(name):
@@ -500,12 +670,25 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
             raise ParamError(f"unknown parameter {name!r} for query {named.name} (parameters: {known})")
         values = _as_values(value)
         bindings.append((name, [Param(name, None, "", infer_kind(v)).term(v) for v in values]))
+    if missing:
+        raise ParamError(_missing_message(named, missing[0]))
     text = named.text
     if bindings:
-        start, end = _insertion_point(text)
         block = " ".join(f"VALUES ?{name} {{ {' '.join(values)} }}" for name, values in bindings)
-        text = f"{text[:start]} {block}{text[end:]}"
+        markers = _marker_spans(text)
+        # every marked place gets the block (sub-queries each seeded by the parameters)
+        for start, end in reversed(markers or [_insertion_point(text)]):
+            text = f"{text[:start]} {block}{text[end:]}"
     return with_project_prefixes(text) if prefixes else text
+
+
+def _missing_message(query: NamedQuery, param: Param) -> str:
+    import shlex
+
+    meaning = f" ({param.meaning})" if param.meaning else ""
+    example = f", e.g. --param {shlex.quote(f'{param.name}={param.example}')}" if param.example else ""
+    return (f"parameter {param.name} of query {query.name} is required{meaning}: "
+            f"give it with --param {param.name}=VALUE{example}")
 
 
 # --- running --------------------------------------------------------------------------

@@ -487,14 +487,14 @@ def test_kg_query_endpoint_reports_the_timeout(served):
 
 # --- kg query --endpoint ---------------------------------------------------------------------------
 def test_kg_query_endpoint_gives_the_embedded_answer(served, store_path):
-    for name, params in (("conflict-sides", []), ("parties-same-side", ["-p", "a=Hezbollah", "-p", "b=Iran"])):
+    for name, params in (("conflict-sides", ["-p", "conflict=Battle of Aleppo (2012–2016)"]), ("parties-same-side", ["-p", "a=Hezbollah", "-p", "b=Iran"])):
         local = subprocess.run(kg_command("--store", str(store_path), "query", name, *params, "--format", "csv"),
                                capture_output=True, text=True, timeout=60)
         remote = subprocess.run(kg_command("query", name, *params, "--format", "csv", "--endpoint", served.query_url),
                                 capture_output=True, text=True, timeout=60)
         assert local.returncode == remote.returncode == 0, remote.stderr
         assert sorted(remote.stdout.splitlines()) == sorted(local.stdout.splitlines())
-    empty = subprocess.run(kg_command("query", "parties-same-side", "-p", "a=Free Syrian Army", "--endpoint",
+    empty = subprocess.run(kg_command("query", "parties-same-side", "-p", "a=Free Syrian Army", "-p", "b=Hezbollah", "--endpoint",
                                       served.query_url), capture_output=True, text=True, timeout=60)
     assert empty.returncode == 1
     bad = subprocess.run(kg_command("query", "SELECT ?s WHERE { ?s ?p }", "--endpoint", served.query_url),

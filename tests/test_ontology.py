@@ -542,10 +542,9 @@ def test_rule_dates_keep_precision(derived: set[tuple[str, str, object]]) -> Non
 
 def test_rule_deaths(derived: set[tuple[str, str, object]]) -> None:
     integer = NamedNode(terms.XSD + "integer")
-    # value of the deaths total, minValue of the killed lower bound; not the sub-count
-    # (1500) and not side 1's figures (2000-4000)
-    assert _objects(derived, AL, terms.WDT + "P1120") == {
-        Literal("31000", datatype=integer), Literal("5000", datatype=integer)}
+    # value of the deaths total; not the civilians in the city (5,000+: civilian, scoped), not
+    # the sub-count (1500) and not side 1's figures (2000-4000): issue 12, only totals
+    assert _objects(derived, AL, terms.WDT + "P1120") == {Literal("31000", datatype=integer)}
 
 
 def test_rule_coordinates(derived: set[tuple[str, str, object]]) -> None:

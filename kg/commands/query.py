@@ -84,7 +84,8 @@ def _list_queries(fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps([
             {"name": q.name, "title": q.title, "description": q.description, "form": q.form,
-             "params": [{"name": p.name, "default": p.default, "kind": p.kind, "meaning": p.meaning}
+             "params": [{"name": p.name, "default": p.default, "required": p.required, "example": p.example,
+                         "kind": p.kind, "meaning": p.meaning}
                         for p in q.params]}
             for q in queries.values()], ensure_ascii=False, indent=2))
         return
@@ -96,9 +97,12 @@ def _list_queries(fmt: str) -> None:
         for line in textwrap.wrap(query.description, width - 4):
             click.echo(f"    {line}")
         for param in query.params:
-            default = "(required)" if param.default is None else param.default
+            if param.required:
+                value = "VALUE" + (f" (required; e.g. {param.example})" if param.example else " (required)")
+            else:
+                value = f"{param.default} (default)"
             meaning = f" — {param.meaning}" if param.meaning else ""
-            click.echo(f"    --param {param.name}={default}{meaning} [{param.kind}]")
+            click.echo(f"    --param {param.name}={value}{meaning} [{param.kind}]")
         click.echo("")
     click.echo(f"{len(queries)} named queries; run one with `kg query NAME [--param NAME=VALUE]`")
 
@@ -119,16 +123,14 @@ def _watchdog(seconds: float) -> threading.Timer:
 
 
 def _unshift(message: str, sparql: str, named) -> str:  # NamedQuery
-    """Report a column on line 1 as in the query as written, not after the PREFIX block
-    :func:`kg.queries.render` puts in front of that line."""
-    import re
+    """The syntax error as the parser reports it for the query as written: the rendered
+    text has the PREFIX block and the VALUES of the parameters inserted, which move
+    lines and columns, so the user's text is parsed alone (see
+    :func:`kg.queries.syntax_error_of`); the rendered text's message is kept only when the
+    user's text parses (the error then is in what was inserted)."""
+    from kg.queries import syntax_error_of
 
-    match = re.search(r"\bat 1:(\d+)", message)
-    if match is None:
-        return message
-    shift = len(sparql.splitlines()[0]) - len(named.text.splitlines()[0]) if named.text else 0
-    column = max(1, int(match.group(1)) - max(0, shift))
-    return message[:match.start()] + f"at 1:{column}" + message[match.end():]
+    return syntax_error_of(named.text) or message
 
 
 def _output(result, fmt: str) -> None:  # QueryResult
@@ -190,7 +192,7 @@ def query(obj: Context, query: str | None, params: tuple[str, ...], fmt: str, li
     text. Parameters are bound with VALUES, escaped by their kind: never pasted.
     Exit 0 with results, 1 when there are none, 2 on bad usage or input.
     """
-    from kg.queries import EndpointError, QueryError, render, run_local, run_remote
+    from kg.queries import EndpointError, QueryError, check_prefixes, defaulted, render, run_local, run_remote
 
     if list_queries:
         _list_queries(fmt)
@@ -199,8 +201,13 @@ def query(obj: Context, query: str | None, params: tuple[str, ...], fmt: str, li
         _fail("give a query name, a .rq file or SPARQL text (`kg query --list` shows the names)", EXIT_USAGE)
         return
     named = _resolve(query)
+    given = _parse_params(params)
+    for param in defaulted(named, given):
+        # a default is legitimate, but the reader should know it was used
+        click.echo(f"kg: parameter {param.name} not given: using its default {param.default} "
+                   f"(--param {param.name}=VALUE to choose)", err=True)
     try:
-        sparql = render(named, _parse_params(params))
+        sparql = render(named, given, examples=False)
     except QueryError as exc:
         _fail(f"{_describe(named)}: {exc}", EXIT_USAGE)
         return
@@ -225,6 +232,12 @@ def query(obj: Context, query: str | None, params: tuple[str, ...], fmt: str, li
             _fail(f"{_describe(named)}: {exc}", EXIT_USAGE)
             return
     else:
+        try:
+            # before the store opens: pyoxigraph's own message lists its grammar, not the prefix
+            check_prefixes(named.text)
+        except QueryError as exc:
+            _fail(f"{_describe(named)}: {exc}", EXIT_USAGE)
+            return
         store = obj.store(read_only=True)
         timer = _watchdog(timeout) if timeout else None
         try:
