@@ -189,7 +189,7 @@ def compare(store_path: Path, baseline: Path, current: Path | None, repeat: int,
                     answers.append(None)
                     continue
                 sparql = render(query)
-                seconds, rows = timed(lambda: len(run_local(store, sparql).rows), repeat, budget)
+                seconds, rows = timed(lambda sparql=sparql: len(run_local(store, sparql).rows), repeat, budget)
                 cells.append((f"{seconds * 1000:.1f}", str(rows)))
                 answers.append(_answer(run_local(store, sparql)))
                 if query is after and seconds > target:

@@ -788,8 +788,8 @@ def _named_queries() -> dict[str, Any]:
 def _query_header(query: Any) -> dict[str, Any]:
     """What the page needs to show a named query and its parameter fields."""
     return {"name": query.name, "title": query.title, "description": query.description, "form": query.form,
-            "params": [{"name": p.name, "default": p.default, "kind": p.kind, "meaning": p.meaning,
-                        "required": p.default is None} for p in query.params]}
+            "params": [{"name": p.name, "default": p.default, "example": p.sample, "kind": p.kind,
+                        "meaning": p.meaning, "required": p.required} for p in query.params]}
 
 
 def _example_texts(named: dict[str, Any]) -> list[tuple[Any, str]]:

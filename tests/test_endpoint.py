@@ -306,14 +306,15 @@ def test_named_queries_are_served_with_their_parameters(served, store_path):
     listed = {q["name"]: q for q in json.loads(body)["queries"]}
     assert status == 200
     assert listed["unit-tree"]["params"] == [
-        {"name": "conflict", "default": "Battle of Aleppo (2012–2016)", "kind": "string",
-         "meaning": listed["unit-tree"]["params"][0]["meaning"], "required": False},
-        {"name": "side", "default": "1", "kind": "integer", "meaning": listed["unit-tree"]["params"][1]["meaning"],
-         "required": False}]
+        {"name": "conflict", "default": None, "example": "Battle of Aleppo (2012–2016)", "kind": "name",
+         "meaning": listed["unit-tree"]["params"][0]["meaning"], "required": True},
+        {"name": "side", "default": "1", "example": "1", "kind": "integer",
+         "meaning": listed["unit-tree"]["params"][1]["meaning"], "required": False}]
     status, _, body = http("GET", served.url + "/queries/parties-same-side?" + urllib.parse.urlencode({"a": "Hezbollah",
                                                                                                          "b": "Russia"}))
     rendered = json.loads(body)
-    assert status == 200 and rendered["name"] == "parties-same-side" and 'VALUES ?b { "Russia" }' in rendered["sparql"]
+    # a name parameter is bound as its search key (lower case: kg.queries, kind "name")
+    assert status == 200 and rendered["name"] == "parties-same-side" and 'VALUES ?b { "russia" }' in rendered["sparql"]
     status, _, body = post_query(served.query_url, rendered["sparql"], "text/csv")
     local = subprocess.run(kg_command("--store", str(store_path), "query", "parties-same-side", "-p", "a=Hezbollah",
                                       "-p", "b=Russia", "--format", "csv"), capture_output=True, text=True, timeout=60,
@@ -322,8 +323,10 @@ def test_named_queries_are_served_with_their_parameters(served, store_path):
     assert sorted(body.decode().splitlines()) == sorted(local.stdout.splitlines()) and len(local.stdout.splitlines()) > 1
     # values are bound as terms, never pasted into the text
     status, _, body = http("GET", served.url + "/queries/parties-same-side?" + urllib.parse.urlencode(
-        {"a": 'x" } ?s ?p ?o { "'}))
+        {"a": 'x" } ?s ?p ?o { "', "b": "Iran"}))
     assert status == 200 and 'VALUES ?a { "x\\" } ?s ?p ?o { \\"" }' in json.loads(body)["sparql"]
+    status, _, body = http("GET", served.url + "/queries/parties-same-side?a=Hezbollah")
+    assert status == 400 and "parameter b" in json.loads(body)["error"]    # required, never a silent default
     status, _, body = http("GET", served.url + "/queries/unit-tree?side=two")
     assert status == 400 and "side" in json.loads(body)["error"]
     assert http("GET", served.url + "/queries/no-such-query")[0] == 404

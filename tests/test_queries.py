@@ -586,7 +586,6 @@ def test_cli_show_prints_the_rendered_sparql():
 def test_cli_timeout_stops_an_embedded_runaway_query(query_store_path):
     import subprocess
     import sys
-    import time
 
     result = subprocess.run([sys.executable, "-m", "kg", "--store", str(query_store_path), "query",
                              "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--timeout", "1"],
@@ -614,7 +613,7 @@ def test_a_missing_required_parameter_is_an_error_naming_it(query_store_path):
     assert "parameter b of query parties-same-side is required" in result.output
     assert "--param b=VALUE" in result.output and "(no results" not in result.output
     # the library refuses it too; only render(query) with no parameters at all shows the example
-    with pytest.raises(ParamError, match="parameter b .* is required"):
+    with pytest.raises(ParamError, match=r"parameter b .* is required"):
         render(get_query("parties-same-side"), {"a": "Hezbollah"})
     assert 'VALUES ?b { "iran" }' in render(get_query("parties-same-side"))
 

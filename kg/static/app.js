@@ -201,7 +201,7 @@ function showParams(query) {
     name.textContent = p.name + (p.required ? " (required)" : "");
     const input = document.createElement("input");
     input.name = p.name;
-    input.value = p.default === null ? "" : p.default;
+    input.value = p.example === null || p.example === undefined ? "" : p.example;
     input.placeholder = p.kind;
     input.title = `${p.meaning || p.name} [${p.kind}]`;
     input.addEventListener("input", () => {
