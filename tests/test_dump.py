@@ -115,9 +115,9 @@ OLD_DUMP = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.3/" versio
     <title>Battle of Y</title>
     <id>2</id>
     <revision><id>10</id><timestamp>2001-01-01T00:00:00Z</timestamp>
-      <text xml:space="preserve">{{Infobox military conflict|conflict=Old|commander1=[[A]]{{KIA}}}}</text></revision>
+      <text xml:space="preserve">{{Infobox military conflict|conflict=Old|commander1=[[Abu Ahmad]]{{KIA}}}}</text></revision>
     <revision><id>11</id><timestamp>2002-02-02T00:00:00Z</timestamp>
-      <text xml:space="preserve">{{Infobox military conflict|conflict=New|commander1=[[B]]{{KIA}}}}</text></revision>
+      <text xml:space="preserve">{{Infobox military conflict|conflict=New|commander1=[[Abu Bakr]]{{KIA}}}}</text></revision>
   </page>
 </mediawiki>
 """

@@ -92,7 +92,9 @@ def test_possessives_with_and_without_apostrophe(linker):
 
 def test_dotted_and_plain_abbreviations(linker):
     found = links(linker, "The U.S. and the UK asked the UN; U.K. officials and US envoys agreed.")
-    assert [iri for _, iri in found] == ["United_states", "United_kingdom", "United_Nations", "United_kingdom",
+    # (United Kingdom: a claimant of a figure names the page as written, so the entity takes
+    # that spelling over the lower-case link 'united kingdom')
+    assert [iri for _, iri in found] == ["United_states", "United_Kingdom", "United_Nations", "United_Kingdom",
                                          "United_states"]
 
 
