@@ -147,3 +147,27 @@ def test_kg_plot_claims_draws_the_competing_figures(claims_store, tmp_path):
     assert missing.exit_code == 2
     entity = CliRunner().invoke(main, ["--store", str(claims_store), "plot", "claims", "Azerbaijan", "-o", str(image)])
     assert entity.exit_code == 2 and "is not a conflict" in entity.output
+
+
+# --- numbers inside names (issue 13 item 6): a designation belongs to the description -----
+DESIGNATIONS = [
+    # (text of a real field, article, [(value, min, max, description)])
+    ("1,000–1,800 troops 4 tanks 2 Mil Mi-24 helicopters", "caucasus/battle_of_shusha_(1992)",
+     [(None, 1000, 1800, "troops"), (4, None, None, "tanks"), (2, None, None, "Mil Mi-24 helicopters")]),
+    ("150 fighters 1 BMP-1", "syria/battle_of_anadan", [(150, None, None, "fighters"), (1, None, None, "BMP-1")]),
+    ("3 Mil Mi-8 helicopters shot down", "syria/battle_of_damascus_(2012)",
+     [(3, None, None, "Mil Mi-8 helicopters shot down")]),
+    ("14 T-72s destroyed", "caucasus/battle_of_hadrut", [(14, None, None, "T-72s destroyed")]),
+    ("1 Su-25 lost 1 Mi-8 lost", "ukraine/battle_of_volnovakha", [(1, None, None, "Su-25 lost"), (1, None, None, "Mi-8 lost")]),
+    ("300+ T-64 tanks", "ukraine/russo-ukrainian_war", [(None, 300, None, "T-64 tanks")]),
+    ("5–7 T-72 tanks destroyed", "(the issue's example)", [(None, 5, 7, "T-72 tanks destroyed")]),
+]
+
+
+@pytest.mark.parametrize("text, article, expected", DESIGNATIONS, ids=[d[0] for d in DESIGNATIONS])
+def test_a_designation_is_part_of_the_description_not_a_figure(text, article, expected):
+    from kg.document import Field
+    from kg.infobox.quantities import parse_quantities
+
+    quantities = parse_quantities(Field("casualties2", text), [], "casualties")
+    assert [(q.value, q.minimum, q.maximum, q.description) for q in quantities] == expected, article
