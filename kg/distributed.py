@@ -253,7 +253,8 @@ class DaskArticles:
 
         from kg.resolution import load_aliases, load_surfaces, resolve
 
-        resolver_future = self.client.scatter(resolver, broadcast=True, hash=False)
+        # a list: scatter() reads a dict as {key: data}
+        resolver_future = self.client.scatter([resolver], broadcast=True, hash=False)[0]
         shard_dir = str(self.shard_dir)
         window = self._threads() * WINDOW_PER_THREAD
         in_flight: list[Any] = []
@@ -350,18 +351,19 @@ def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -
     started = time.perf_counter()
     report = builder.BuildReport()
     stamp = builder.ingestion_time()
-    writer = builder._BatchWriter(store, stamp, 50_000)  # noqa: SLF001 - the one writer, on purpose
+    writer = builder._BatchWriter(store, stamp, 50_000)  # the one writer, on purpose
     shards = sorted(Path(shard_dir).glob("part-*.nq"))
     if not shards:
         raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
     for shard in shards:
         for graph, quads in sorted(read_shard(shard).items()):
-            paths = [q.object.value for q in quads if q.subject.value == graph and q.predicate == T.sourcePath]
+            paths = [q.object.value for q in quads if q.predicate == T.sourcePath
+                     and q.subject == pyoxigraph.NamedNode(graph) and isinstance(q.object, pyoxigraph.Literal)]
             item = _ShardItem(paths[0] if paths else graph, graph)
             report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
     writer.flush()
     report.identity = refresh_identity(store)
-    builder._build_news(store, [], report, True, stamp, False, None)  # noqa: SLF001 - relink older news
+    builder._build_news(store, [], report, True, stamp, False, None)  # relink older news
     if derive:
         report.derived_triples = builder.refresh_derived(store)
     builder.mark_stale(store, False)

@@ -83,6 +83,17 @@ def test_identities_are_resolved_on_the_workers_not_renamed_in_the_store(cluster
     assert report.failed == [] and report.count("stored") == len(ARTICLES)
     assert report.identity.merged_keys > 0  # there were merges to apply...
     assert renamed == [{}]                  # ...and the store had nothing left to rename
+    # what the store holds is what the shards hold, and every surface there resolves to the
+    # canonical IRI that a resolution of the whole store gives its key
+    from kg.distributed import read_shard
+    from kg.resolution import load_aliases, load_surfaces, resolve
+
+    sharded = {q for shard in sorted((tmp_path / "shards").glob("*.nq")) for quads in read_shard(shard).values()
+               for q in quads}
+    assert sharded == {q for g in store.graphs() if "/document/" in g for q in store.quads(g)}
+    surfaces = load_surfaces(store)
+    canonical = resolve(surfaces, load_aliases()).canonical
+    assert [s for s in surfaces if s.resolved != canonical[s.key]] == []
     store.close()
 
 
