@@ -238,6 +238,8 @@ class DaskArticles:
         self.resolution: Resolution | None = None
         self.surfaces: list[Surface] = []  # of the whole store once loaded
         self.split: set[str] = set()
+        #: Wall-clock seconds of each step of :meth:`map_and_resolve` (map, resolve, shards).
+        self.seconds: dict[str, float] = {}
 
     def close(self) -> None:
         if self._own_client:
@@ -249,11 +251,14 @@ class DaskArticles:
     def map_and_resolve(self, items: Iterable[WorkItem], resolver: dict[str, str],
                         aliases: dict[str, str] | None = None) -> None:
         """Steps 1-3: map on the workers, resolve here once, write the final shards."""
+        import time
+
         from distributed import wait
 
         from kg.resolution import load_aliases, load_surfaces, resolve
 
         # a list: scatter() reads a dict as {key: data}
+        started = time.perf_counter()
         resolver_future = self.client.scatter([resolver], broadcast=True, hash=False)[0]
         shard_dir = str(self.shard_dir)
         window = self._threads() * WINDOW_PER_THREAD
@@ -268,6 +273,8 @@ class DaskArticles:
                 in_flight = list(pending)
         done.extend(f.result() for f in in_flight)
         self.partitions = sorted(done, key=lambda p: p.index)
+        self.seconds["map"] = time.perf_counter() - started
+        started = time.perf_counter()
 
         new_surfaces = [s for p in self.partitions for s in p.surfaces]
         replaced = {r.item.iri for p in self.partitions for r in p.results if r.status == "processed"}
@@ -278,10 +285,13 @@ class DaskArticles:
         partition_of = {r.item.iri: p.index for p in self.partitions for r in p.results}
         for graph, rename in renames.items():
             by_partition[partition_of[graph]][graph] = rename
+        self.seconds["resolve"] = time.perf_counter() - started
+        started = time.perf_counter()
         futures = [self.client.submit(write_shard, p.index, shard_dir, by_partition.get(p.index, {}),
                                       key=f"kg-shard-{os.getpid()}-{id(self)}-{p.index}", pure=False)
                    for p in self.partitions]
         self.shards = self.client.gather(futures)
+        self.seconds["shards"] = time.perf_counter() - started
         # The store's surfaces once the shards are in: what refresh_identity would read back.
         self.surfaces = kept + [s if s.graph in self.split else replace(s, resolved=self.resolution.canonical[s.key])
                                 for s in new_surfaces]
