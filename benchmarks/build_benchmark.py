@@ -147,7 +147,7 @@ def task_dask_map(source: str, workers: int, shards: str) -> dict[str, Any]:
 
     shutil.rmtree(shards, ignore_errors=True)
     with LocalCluster(n_workers=workers, processes=True, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, worker_dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0") as cluster, Client(cluster) as client:
         client.run(_warm_worker)
         run = DaskArticles(open_store(in_memory=True), client, shards)
         started = time.perf_counter()

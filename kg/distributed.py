@@ -32,7 +32,8 @@ Limits:
 * workers and client must see the shard folder at the same path (a shared file system:
   NFS, a cluster volume) and have the same version of conflict-kg installed; input files are
   read by the workers, so they too must be at the same paths (dump pages travel inside the
-  work items);
+  work items). Relative paths are read from the client's working directory: a worker
+  changes to it while it maps a partition (one build at a time per worker process);
 * news documents are linked on the client after the articles (linking needs every entity
   the articles introduce), as are the derived graph and, for a store that already holds
   documents, the renames of its older graphs;
@@ -43,8 +44,10 @@ Limits:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -111,9 +114,31 @@ def surfaces_of(nquads: bytes) -> list[Surface]:
     return load_surfaces(store)
 
 
-def map_partition(index: int, items: list[WorkItem], resolver: dict[str, str], shard_dir: str) -> MappedPartition:
+_CWD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _working_directory(path: str | None) -> Iterator[None]:
+    """Relative input paths mean what they mean on the client: a worker process started
+    elsewhere (``dask worker`` in another folder) reads them from the client's working
+    directory, so that documents get the same source paths and IRIs as in a local build."""
+    if path is None or os.getcwd() == path:
+        yield
+        return
+    with _CWD_LOCK:
+        before = os.getcwd()
+        os.chdir(path)
+        try:
+            yield
+        finally:
+            os.chdir(before)
+
+
+def map_partition(index: int, items: list[WorkItem], resolver: dict[str, str], shard_dir: str,
+                  cwd: str | None = None) -> MappedPartition:
     """Step 1 for one partition: process its items, write the raw shard, return the rest."""
-    results = [process_item(item, resolver) for item in items]
+    with _working_directory(cwd):
+        results = [process_item(item, resolver) for item in items]
     data = b"".join(r.nquads for r in results)
     raw = Path(shard_dir) / (shard_name(index) + ".raw")
     raw.write_bytes(data)
@@ -260,12 +285,12 @@ class DaskArticles:
         # a list: scatter() reads a dict as {key: data}
         started = time.perf_counter()
         resolver_future = self.client.scatter([resolver], broadcast=True, hash=False)[0]
-        shard_dir = str(self.shard_dir)
+        shard_dir = str(self.shard_dir.resolve())
         window = self._threads() * WINDOW_PER_THREAD
         in_flight: list[Any] = []
         done: list[MappedPartition] = []
         for index, chunk in enumerate(_partitions(items, self.partition_size)):
-            in_flight.append(self.client.submit(map_partition, index, chunk, resolver_future, shard_dir,
+            in_flight.append(self.client.submit(map_partition, index, chunk, resolver_future, shard_dir, os.getcwd(),
                                                 key=f"kg-map-{os.getpid()}-{id(self)}-{index}", pure=False))
             if len(in_flight) >= window:
                 finished, pending = wait(in_flight, return_when="FIRST_COMPLETED")

@@ -22,9 +22,10 @@ from kg.store import open_store
 
 distributed = pytest.importorskip("distributed")
 
-SYRIA = DATA / "wikipedia" / "syria"
+# relative, as users type them: workers started elsewhere must read the client's files
+SYRIA = Path(os.path.relpath(DATA / "wikipedia" / "syria"))
 ARTICLES = sorted(SYRIA.glob("*.md"))
-NEWS = sorted((DATA / "news").glob("*.txt"))[:4]
+NEWS = sorted(Path(os.path.relpath(DATA / "news")).glob("*.txt"))[:4]
 PATHS = [SYRIA, *NEWS]
 
 
@@ -35,11 +36,19 @@ def nquads(store, out: Path) -> bytes:
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
-                      dashboard_address=None, worker_dashboard_address=None) as local:
+    # The workers start in another folder, as `dask worker` on another machine would: the
+    # relative paths of the builds below must still mean the client's files.
+    here = os.getcwd()
+    os.chdir(tmp_path_factory.mktemp("elsewhere"))
+    try:
+        local = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, host="127.0.0.1",
+                             dashboard_address="127.0.0.1:0", worker_dashboard_address="127.0.0.1:0")
+    finally:
+        os.chdir(here)
+    with local:
         yield local.scheduler_address
 
 
