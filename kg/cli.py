@@ -180,7 +180,8 @@ def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | No
             _fail(f"{path}: no such file or folder", EXIT_USAGE)
     if scheduler is None and (shards is not None or not load):
         _fail("--shards and --no-load go with --scheduler", EXIT_USAGE)
-    if scheduler is not None and workers is not None:
+    source = click.get_current_context().get_parameter_source("workers")
+    if scheduler is not None and source is ParameterSource.COMMANDLINE:
         _fail("--workers and --scheduler exclude each other (the cluster has its own workers)", EXIT_USAGE)
     if scheduler is not None and not load:
         from kg.distributed import map_to_shards

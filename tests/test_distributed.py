@@ -136,3 +136,6 @@ def test_shards_and_no_load_need_a_scheduler(tmp_path):
     result = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "build", str(SYRIA), "--no-load"])
     assert result.exit_code == 2 and "--scheduler" in result.output
     assert not os.path.exists(tmp_path / "s")
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "s"), "build", str(SYRIA), "--workers", "2",
+                                       "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 2 and "exclude each other" in result.output
