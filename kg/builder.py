@@ -156,12 +156,17 @@ def build(
     on_outcome: Callable[[DocumentOutcome], None] | None = None,
     workers: int | None = None,
     batch_quads: int = 50_000,
+    scheduler: Any = None,
+    shards: str | Path | None = None,
 ) -> BuildReport:
     """Build every readable file under ``paths`` into ``store``.
 
     Articles (files and dump pages) are read, parsed and mapped by ``workers`` processes
     (default ``$KG_WORKERS`` or 1) and written by this one; new document graphs are
     inserted in batches of about ``batch_quads`` quads, one transaction per batch.
+    With ``scheduler`` (a Dask scheduler address or ``distributed.Client``) they are read,
+    parsed, mapped and resolved on that cluster instead, through N-Quads shards in
+    ``shards`` (:mod:`kg.distributed`); the graph is the same.
 
     >>> import kg.store
     >>> store = kg.store.open_store(in_memory=True)
@@ -188,7 +193,20 @@ def build(
                 continue
             yield item
 
-    for result in _progress(process_items(todo(), resolver, workers or default_workers()), progress, "articles"):
+    identity_inputs: dict[str, Any] = {}
+    if scheduler is not None:
+        from kg.distributed import DaskArticles
+
+        cluster = DaskArticles(store, scheduler, shards)
+        try:
+            cluster.map_and_resolve(todo(), resolver)
+        finally:
+            cluster.close()
+        results: Iterable[Any] = cluster.results()
+        identity_inputs = cluster.identity_inputs()
+    else:
+        results = process_items(todo(), resolver, workers or default_workers())
+    for result in _progress(results, progress, "articles"):
         outcome = writer.write(result)
         report.outcomes.append(outcome)
         if on_outcome is not None:
@@ -198,7 +216,7 @@ def build(
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)
     if articles_changed:
-        report.identity = refresh_identity(store)
+        report.identity = refresh_identity(store, **identity_inputs)
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):

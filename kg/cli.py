@@ -157,9 +157,18 @@ def main(ctx: click.Context, store_path: str | None, memory: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the build report as JSON on stdout.")
 @click.option("--workers", type=click.IntRange(1, 64), default=None, envvar="KG_WORKERS",
               help="Processes that read, parse and map articles (one writer); default $KG_WORKERS or 1.")
+@click.option("--scheduler", metavar="ADDRESS", envvar="KG_SCHEDULER",
+              help="Read, parse and map articles on this Dask distributed scheduler (tcp://host:8786) "
+                   "instead of local processes; needs the 'distributed' extra. See docs/distributed.md.")
+@click.option("--shards", metavar="DIR", type=click.Path(file_okay=False),
+              help="With --scheduler: the folder, shared with the workers, for the N-Quads shards "
+                   "(default: a new folder next to the store).")
+@click.option("--load/--no-load", default=True, show_default=True,
+              help="With --scheduler: load the shards into the store (--no-load: leave them, with "
+                   "identity.nq, for `kg load-shards` or another SPARQL store).")
 @click.pass_obj
 def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | None, as_json: bool,
-          workers: int | None) -> None:
+          workers: int | None, scheduler: str | None, shards: str | None, load: bool) -> None:
     """Build files or folders of documents into the store.
 
     Every good document is stored even when others fail; exit 1 if any failed.
@@ -169,7 +178,23 @@ def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | No
     for path in paths:
         if not Path(path).exists():
             _fail(f"{path}: no such file or folder", EXIT_USAGE)
-    report = run_build(obj.store(), list(paths), progress=progress, skip_unchanged=not force, workers=workers)
+    if scheduler is None and (shards is not None or not load):
+        _fail("--shards and --no-load go with --scheduler", EXIT_USAGE)
+    source = click.get_current_context().get_parameter_source("workers")
+    if scheduler is not None and source is ParameterSource.COMMANDLINE:
+        _fail("--workers and --scheduler exclude each other (the cluster has its own workers)", EXIT_USAGE)
+    if scheduler is not None and not load:
+        from kg.distributed import map_to_shards
+
+        folder, partitions = map_to_shards(obj.store(), list(paths), scheduler, shards, skip_unchanged=not force)
+        bad = [r for p in partitions for r in p.results if r.status in ("failed", "quarantined")]
+        for result in bad:
+            click.echo(f"{result.status.upper()} [{result.code}] {result.reason}", err=True)
+        click.echo(f"shards of {sum(len(p.results) for p in partitions)} articles in {folder}", err=True)
+        click.echo(str(folder))
+        sys.exit(EXIT_DATA if bad else EXIT_OK)
+    report = run_build(obj.store(), list(paths), progress=progress, skip_unchanged=not force, workers=workers,
+                       scheduler=scheduler, shards=shards)
     obj.store().flush()
     click.echo(report.summary(), err=True)
     if as_json:
@@ -183,6 +208,23 @@ def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | No
             "warnings_by_kind": dict(sorted(report.warnings_by_kind.items())),
         }, ensure_ascii=False, indent=2))
     sys.exit(EXIT_DATA if report.failed else EXIT_OK)
+
+
+@main.command("load-shards")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@click.pass_obj
+def load_shards(obj: Context, folder: str) -> None:
+    """Load the N-Quads shards of `kg build --scheduler ... --no-load` into the store.
+
+    Identities, news links and the derived graph are then refreshed, as in a build.
+    """
+    from kg.distributed import load_shards as run_load
+
+    try:
+        report = run_load(obj.store(), folder)
+    except FileNotFoundError as exc:
+        _fail(str(exc), EXIT_USAGE)
+    click.echo(report.summary(), err=True)
 
 
 @main.command()

@@ -470,11 +470,17 @@ class IdentityReport:
     reprocessed_documents: list[str] = field(default_factory=list)
 
 
-def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None) -> IdentityReport:
+def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None, *,
+                     surfaces: list[Surface] | None = None, resolution: Resolution | None = None) -> IdentityReport:
     """Recompute identities for the whole store, rewrite the document graphs whose
-    references changed, and replace the identity graph."""
-    surfaces = load_surfaces(store)
-    resolution = resolve(surfaces, load_aliases() if aliases is None else aliases)
+    references changed, and replace the identity graph.
+
+    ``surfaces`` and ``resolution``, when given, are the store's surfaces and their
+    resolution computed elsewhere (:mod:`kg.distributed` aggregates them from its workers),
+    so that neither is computed twice."""
+    surfaces = load_surfaces(store) if surfaces is None else surfaces
+    if resolution is None:
+        resolution = resolve(surfaces, load_aliases() if aliases is None else aliases)
     described = {resolution.canonical[s.key] for s in surfaces if "title" in s.fields}
     report = IdentityReport(surfaces=len(surfaces))
     by_graph: dict[str, list[Surface]] = defaultdict(list)

@@ -1,0 +1,407 @@
+"""The article phase of a build on a Dask distributed cluster (``kg build --scheduler ADDRESS``).
+
+The default build reads, parses and maps articles in a local process pool
+(:mod:`kg.pipeline`). With a scheduler address the same per-item function
+(:func:`kg.pipeline.process_item`) runs on the cluster's workers instead, in three steps:
+
+1. **map** (on workers): the work items are cut into partitions of :data:`PARTITION_SIZE`
+   items, in input order. Each partition is read, parsed and mapped with the store's current
+   resolver, written as a *raw* N-Quads shard in the shared folder, and its surface forms
+   (:class:`kg.resolution.Surface`, read with the same query as a local refresh) go back to
+   the client with each item's status, title and warnings - never its quads.
+2. **resolve** (on the client, once): the surfaces of every partition, plus those of the
+   store's documents that this build does not replace, go through
+   :func:`kg.resolution.resolve` - a distributed aggregation of surface forms. Each new
+   document graph gets the renames a local :func:`~kg.resolution.refresh_identity` would
+   give it (subject and object IRIs, the same rule as :meth:`kg.store.KGStore.rename_terms`).
+3. **rename** (on workers): each raw shard is rewritten with its documents' renames into its
+   final shard ``part-NNNNNN.nq`` (deterministic names: partition index in input order), so
+   document graphs are written with resolved identities and nothing is renamed afterwards.
+
+The client then loads the shards through the builder's one writer
+(:class:`kg.builder._BatchWriter`): the same stale marker, ingestion stamps and one
+transaction per batch of whole documents, so a build killed while loading leaves each
+document absent or complete (pyoxigraph's ``bulk_load`` is not atomic, so it is not used).
+The identity graph is then written from the same resolution (no second ``resolve`` over
+the store), news are linked and the derived graph computed, locally, as in any build.
+``kg build --no-load`` stops after step 3 and also writes ``identity.nq`` (the identity
+graph); ``kg load-shards DIR`` loads such a folder later.
+
+Limits:
+
+* workers and client must see the shard folder at the same path (a shared file system:
+  NFS, a cluster volume) and have the same version of conflict-kg installed; input files are
+  read by the workers, so they too must be at the same paths (dump pages travel inside the
+  work items). Relative paths are read from the client's working directory: a worker
+  changes to it while it maps a partition (one build at a time per worker process);
+* news documents are linked on the client after the articles (linking needs every entity
+  the articles introduce), as are the derived graph and, for a store that already holds
+  documents, the renames of its older graphs;
+* a document whose identities *split* (only after a removal) is left as mapped in its shard
+  and re-read by :func:`~kg.resolution.refresh_identity` after the load, as locally;
+* the surfaces of all documents are held by the client (about 30 per article).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pyoxigraph
+
+from kg.pipeline import ItemResult, WorkItem, process_item
+
+if TYPE_CHECKING:
+    from kg.resolution import Resolution, Surface
+    from kg.store import KGStore
+
+#: Items per partition (one task, one shard). Small enough to spread a few hundred
+#: articles over a few workers, large enough that task overhead (~1 ms) stays negligible.
+PARTITION_SIZE = 16
+#: Partitions in flight per worker thread while mapping (bounds the client's and the
+#: scheduler's memory whatever the size of the input).
+WINDOW_PER_THREAD = 4
+NQ = pyoxigraph.RdfFormat.N_QUADS
+
+
+def shard_name(index: int) -> str:
+    """The file name of partition ``index``'s shard.
+
+    >>> shard_name(7)
+    'part-000007.nq'
+    """
+    return f"part-{index:06d}.nq"
+
+
+def default_shard_dir(store: KGStore) -> Path:
+    """A fresh folder next to the store (in the system temp folder for an in-memory store)."""
+    parent = store.path.parent if store.path is not None else None
+    return Path(tempfile.mkdtemp(prefix="kg-shards-", dir=parent))
+
+
+# --- on the workers ------------------------------------------------------------------
+@dataclass
+class MappedPartition:
+    """What a worker returns for one partition: no quads, only what the client needs."""
+
+    index: int
+    results: list[ItemResult]
+    surfaces: list[Surface] = field(default_factory=list)
+
+
+def surfaces_of(nquads: bytes) -> list[Surface]:
+    """The surface forms of document graphs given as N-Quads (the query of a local refresh).
+
+    >>> from kg.builder import process_file
+    >>> quads = process_file("data/wikipedia/syria/battle_of_hosn.md").quads
+    >>> surfaces = surfaces_of(pyoxigraph.serialize(quads, format=NQ))
+    >>> len(surfaces) > 5, surfaces[0].graph.endswith("battle_of_hosn.md")
+    (True, True)
+    """
+    from kg.resolution import load_surfaces
+    from kg.store import open_store
+
+    store = open_store(in_memory=True)
+    if nquads:
+        store.raw.load(nquads, format=NQ)
+    return load_surfaces(store)
+
+
+_CWD_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _working_directory(path: str | None) -> Iterator[None]:
+    """Relative input paths mean what they mean on the client: a worker process started
+    elsewhere (``dask worker`` in another folder) reads them from the client's working
+    directory, so that documents get the same source paths and IRIs as in a local build."""
+    if path is None or os.getcwd() == path:
+        yield
+        return
+    with _CWD_LOCK:
+        before = os.getcwd()
+        os.chdir(path)
+        try:
+            yield
+        finally:
+            os.chdir(before)
+
+
+def map_partition(index: int, items: list[WorkItem], resolver: dict[str, str], shard_dir: str,
+                  cwd: str | None = None) -> MappedPartition:
+    """Step 1 for one partition: process its items, write the raw shard, return the rest."""
+    with _working_directory(cwd):
+        results = [process_item(item, resolver) for item in items]
+    data = b"".join(r.nquads for r in results)
+    raw = Path(shard_dir) / (shard_name(index) + ".raw")
+    raw.write_bytes(data)
+    return MappedPartition(index, [replace(r, nquads=b"") for r in results], surfaces_of(data))
+
+
+def rename_quads(quads: Iterable[pyoxigraph.Quad], renames: dict[str, dict[str, str]]) -> Iterator[pyoxigraph.Quad]:
+    """Quads with ``{graph: {old IRI: new IRI}}`` applied to subjects and objects (as
+    :meth:`kg.store.KGStore.rename_terms` does in a store).
+
+    >>> from pyoxigraph import NamedNode, Quad
+    >>> a, b, p, g = (NamedNode(f"https://e.org/{x}") for x in "abpg")
+    >>> [str(q.object) for q in rename_quads([Quad(a, p, a, g)], {g.value: {a.value: b.value}})]
+    ['<https://e.org/b>']
+    """
+    for quad in quads:
+        rename = renames.get(quad.graph_name.value) if isinstance(quad.graph_name, pyoxigraph.NamedNode) else None
+        if not rename:
+            yield quad
+            continue
+        s, o = quad.subject, quad.object
+        if isinstance(s, pyoxigraph.NamedNode) and s.value in rename:
+            s = pyoxigraph.NamedNode(rename[s.value])
+        if isinstance(o, pyoxigraph.NamedNode) and o.value in rename:
+            o = pyoxigraph.NamedNode(rename[o.value])
+        yield pyoxigraph.Quad(s, quad.predicate, o, quad.graph_name)
+
+
+def write_shard(index: int, shard_dir: str, renames: dict[str, dict[str, str]]) -> str:
+    """Step 3 for one partition: the raw shard, renamed, becomes the final shard."""
+    raw = Path(shard_dir) / (shard_name(index) + ".raw")
+    final = Path(shard_dir) / shard_name(index)
+    if renames:
+        quads = rename_quads(pyoxigraph.parse(raw.read_bytes(), format=NQ), renames)
+        final.write_bytes(pyoxigraph.serialize(quads, format=NQ) or b"")
+        raw.unlink()
+    else:
+        os.replace(raw, final)
+    return str(final)
+
+
+# --- on the client -------------------------------------------------------------------
+def _partitions(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
+    chunk: list[WorkItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def renames_for(surfaces: Iterable[Surface], canonical: dict[str, str]) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """Per graph, the renames a refresh would apply (``{graph: {old: new}}``), and the
+    graphs whose identities split (one old IRI, several canonical ones), which a refresh
+    re-reads from their source files instead (same rule as
+    :func:`kg.resolution.refresh_identity`)."""
+    mapping: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s in surfaces:
+        mapping[s.graph][s.resolved].add(canonical[s.key])
+    renames: dict[str, dict[str, str]] = {}
+    split: set[str] = set()
+    for graph, targets in sorted(mapping.items()):
+        if any(len(t) > 1 for t in targets.values()):
+            split.add(graph)
+            continue
+        rename = {old: next(iter(t)) for old, t in targets.items() if t != {old}}
+        if rename:
+            renames[graph] = rename
+    return renames, split
+
+
+@dataclass
+class _LoadedResult:
+    """A processed item whose quads come from a shard (duck-types :class:`ItemResult` for
+    the builder's writer)."""
+
+    item: Any  # a WorkItem, or a shard's document (path, iri)
+    status: str
+    data: list[pyoxigraph.Quad]
+    title: str | None = None
+    reason: str | None = None
+    code: str | None = None
+    warnings: list[Any] = field(default_factory=list)
+
+    def quads(self) -> list[pyoxigraph.Quad]:
+        return self.data
+
+
+def read_shard(path: str | Path) -> dict[str, list[pyoxigraph.Quad]]:
+    """The quads of a shard by graph IRI."""
+    by_graph: dict[str, list[pyoxigraph.Quad]] = defaultdict(list)
+    for quad in pyoxigraph.parse(Path(path).read_bytes(), format=NQ):
+        graph = quad.graph_name
+        by_graph[graph.value if isinstance(graph, pyoxigraph.NamedNode) else ""].append(quad)
+    return by_graph
+
+
+class DaskArticles:
+    """The article phase of one build on a Dask cluster (see the module docstring).
+
+    ``client`` is a :class:`distributed.Client` (or its scheduler address). After
+    :meth:`map_and_resolve`, :meth:`results` yields one result per item, in input order,
+    with its quads read from the shards, for the builder's writer.
+    """
+
+    def __init__(self, store: KGStore, client: Any, shard_dir: str | Path | None = None,
+                 partition_size: int = PARTITION_SIZE) -> None:
+        self.store = store
+        self._own_client = isinstance(client, str)
+        if isinstance(client, str):
+            from distributed import Client
+
+            client = Client(client, timeout="30s")
+        self.client = client
+        self.shard_dir = Path(shard_dir) if shard_dir is not None else default_shard_dir(store)
+        self.shard_dir.mkdir(parents=True, exist_ok=True)
+        self.partition_size = partition_size
+        self.partitions: list[MappedPartition] = []
+        self.shards: list[str] = []
+        self.resolution: Resolution | None = None
+        self.surfaces: list[Surface] = []  # of the whole store once loaded
+        self.split: set[str] = set()
+        #: Wall-clock seconds of each step of :meth:`map_and_resolve` (map, resolve, shards).
+        self.seconds: dict[str, float] = {}
+
+    def close(self) -> None:
+        if self._own_client:
+            self.client.close()
+
+    def _threads(self) -> int:
+        return max(1, sum(self.client.nthreads().values()))
+
+    def map_and_resolve(self, items: Iterable[WorkItem], resolver: dict[str, str],
+                        aliases: dict[str, str] | None = None) -> None:
+        """Steps 1-3: map on the workers, resolve here once, write the final shards."""
+        import time
+
+        from distributed import wait
+
+        from kg.resolution import load_aliases, load_surfaces, resolve
+
+        # a list: scatter() reads a dict as {key: data}
+        started = time.perf_counter()
+        resolver_future = self.client.scatter([resolver], broadcast=True, hash=False)[0]
+        shard_dir = str(self.shard_dir.resolve())
+        window = self._threads() * WINDOW_PER_THREAD
+        in_flight: list[Any] = []
+        done: list[MappedPartition] = []
+        for index, chunk in enumerate(_partitions(items, self.partition_size)):
+            in_flight.append(self.client.submit(map_partition, index, chunk, resolver_future, shard_dir, os.getcwd(),
+                                                key=f"kg-map-{os.getpid()}-{id(self)}-{index}", pure=False))
+            if len(in_flight) >= window:
+                finished, pending = wait(in_flight, return_when="FIRST_COMPLETED")
+                done.extend(f.result() for f in finished)
+                in_flight = list(pending)
+        done.extend(f.result() for f in in_flight)
+        self.partitions = sorted(done, key=lambda p: p.index)
+        self.seconds["map"] = time.perf_counter() - started
+        started = time.perf_counter()
+
+        new_surfaces = [s for p in self.partitions for s in p.surfaces]
+        replaced = {r.item.iri for p in self.partitions for r in p.results if r.status == "processed"}
+        kept = [s for s in load_surfaces(self.store) if s.graph not in replaced]
+        self.resolution = resolve(kept + new_surfaces, load_aliases() if aliases is None else aliases)
+        renames, self.split = renames_for(new_surfaces, self.resolution.canonical)
+        by_partition: dict[int, dict[str, dict[str, str]]] = defaultdict(dict)
+        partition_of = {r.item.iri: p.index for p in self.partitions for r in p.results}
+        for graph, rename in renames.items():
+            by_partition[partition_of[graph]][graph] = rename
+        self.seconds["resolve"] = time.perf_counter() - started
+        started = time.perf_counter()
+        futures = [self.client.submit(write_shard, p.index, shard_dir, by_partition.get(p.index, {}),
+                                      key=f"kg-shard-{os.getpid()}-{id(self)}-{p.index}", pure=False)
+                   for p in self.partitions]
+        self.shards = self.client.gather(futures)
+        self.seconds["shards"] = time.perf_counter() - started
+        # The store's surfaces once the shards are in: what refresh_identity would read back.
+        self.surfaces = kept + [s if s.graph in self.split else replace(s, resolved=self.resolution.canonical[s.key])
+                                for s in new_surfaces]
+
+    def write_identity_shard(self) -> Path:
+        """The identity graph as ``identity.nq`` (for a folder of shards loaded elsewhere)."""
+        from kg.resolution import identity_quads
+
+        assert self.resolution is not None, "map_and_resolve first"
+        described = {self.resolution.canonical[s.key] for s in self.surfaces if "title" in s.fields}
+        path = self.shard_dir / "identity.nq"
+        path.write_bytes(pyoxigraph.serialize(identity_quads(self.resolution, described), format=NQ) or b"")
+        return path
+
+    def results(self) -> Iterator[ItemResult | _LoadedResult]:
+        """One result per item in input order; processed ones carry their shard's quads."""
+        for partition, shard in zip(self.partitions, self.shards, strict=True):
+            by_graph = read_shard(shard)
+            for result in partition.results:
+                if result.status != "processed":
+                    yield result
+                    continue
+                yield _LoadedResult(result.item, "processed", by_graph.get(result.item.iri, []), result.title,
+                                    warnings=result.warnings)
+
+    def identity_inputs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`kg.resolution.refresh_identity` after the load."""
+        return {"surfaces": self.surfaces, "resolution": self.resolution} if self.resolution is not None else {}
+
+
+def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, shard_dir: str | Path | None = None,
+                  *, skip_unchanged: bool = True) -> tuple[Path, list[MappedPartition]]:
+    """``kg build --scheduler ADDRESS --no-load``: the final shards of the articles under
+    ``paths`` (those whose content hash the store does not hold already) and ``identity.nq``,
+    resolved against the store's documents. Returns the folder and the partitions."""
+    from kg.pipeline import iter_work
+    from kg.resolution import current_resolver
+
+    known = store.document_hashes() if skip_unchanged else {}
+    items = (item for item in iter_work(list(paths)) if known.get(item.iri) != item.content_hash)
+    cluster = DaskArticles(store, scheduler, shard_dir)
+    try:
+        cluster.map_and_resolve(items, current_resolver(store))
+    finally:
+        cluster.close()
+    cluster.write_identity_shard()
+    return cluster.shard_dir, cluster.partitions
+
+
+@dataclass(frozen=True)
+class _ShardItem:
+    path: str
+    iri: str
+
+
+def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -> Any:
+    """``kg load-shards DIR``: load the document graphs of a folder of shards through the
+    builder's writer (each document absent or complete), then refresh identities, relink
+    news and derive, as a build does. ``identity.nq`` is not read: it is recomputed.
+    Returns the :class:`kg.builder.BuildReport`."""
+    import time
+
+    from kg import builder
+    from kg.rdf import terms as T
+    from kg.resolution import refresh_identity
+
+    started = time.perf_counter()
+    report = builder.BuildReport()
+    stamp = builder.ingestion_time()
+    writer = builder._BatchWriter(store, stamp, 50_000)  # the one writer, on purpose
+    shards = sorted(Path(shard_dir).glob("part-*.nq"))
+    if not shards:
+        raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
+    for shard in shards:
+        for graph, quads in sorted(read_shard(shard).items()):
+            paths = [q.object.value for q in quads if q.predicate == T.sourcePath
+                     and q.subject == pyoxigraph.NamedNode(graph) and isinstance(q.object, pyoxigraph.Literal)]
+            item = _ShardItem(paths[0] if paths else graph, graph)
+            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
+    writer.flush()
+    report.identity = refresh_identity(store)
+    builder._build_news(store, [], report, True, stamp, False, None)  # relink older news
+    if derive:
+        report.derived_triples = builder.refresh_derived(store)
+    builder.mark_stale(store, False)
+    store.flush()
+    report.seconds = time.perf_counter() - started
+    return report
