@@ -62,7 +62,6 @@ from kg.infobox.text import (
     drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
-    strip_markup,
     tidy_name,
 )
 
