@@ -10,7 +10,8 @@ The grammar, EBNF-like (the line and piece rules are :func:`~kg.infobox.text.sca
 and :func:`~kg.infobox.text.group_line`)::
 
     field        = { line "\\n" } ;
-    line         = bullets , ( blank | placeholder | residue | continuation | items ) ;
+    line         = bullets , ( blank | placeholder | residue | continuation | qualifier | items ) ;
+    qualifier    = leading ;
     bullets      = { "*" } ;                        (* the line's level *)
     items        = [ leading ] , { heading | entry } ;
     leading      = parenthetical , { parenthetical } ;  (* belongs to the entry above *)
@@ -196,8 +197,10 @@ Node = HeadingNode | EntryNode
 class TreeLine:
     """One line of the field: ``kind`` is ``blank``, ``empty-bullet`` (a bullet whose
     content was only an icon), ``placeholder`` (``Unknown``, ``See order of battle``),
-    ``residue`` (template residue), ``continuation`` (adds to the entry above) or
-    ``items`` (headings and entries, in ``nodes``). ``text`` is the line without markup
+    ``residue`` (template residue), ``continuation`` (adds to the entry above),
+    ``qualifier`` (only parentheticals, in ``leading``: they belong to the entry above) or
+    ``items`` (headings and entries, in ``nodes``; parentheticals that open the line, in
+    ``leading``, belong to the entry above). ``text`` is the line without markup
     and bullets."""
 
     line: FieldLine
@@ -323,6 +326,9 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             last = EntryNode(item, heading, text=entry_name(scanned, item))
             tree_line.nodes.append(last)
         if items:
+            lines.append(tree_line)
+        elif leading:
+            tree_line.kind = "qualifier"
             lines.append(tree_line)
         previous_line = line
     return FieldTree(scanned, lines)
