@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 
 from kg.document import Field, ReadWarning
-from kg.infobox import commanders, units
+from kg.infobox.commanders import COMMANDER_GRAMMAR
+from kg.infobox.units import UNIT_GRAMMAR
 from kg.infobox.grammar import PARTY_GRAMMAR, EntryNode, FieldTree, Grammar, HeadingNode, build_tree
 from kg.readers import read_document
 from kg.readers.wikitext import wikitext_field
 
 ROOT = Path(__file__).resolve().parents[1]
-GRAMMARS: dict[str, Grammar] = {"parties": PARTY_GRAMMAR, "commanders": commanders._GRAMMAR,
-                                "units": units._GRAMMAR}
 
 
 def corpus_field(source: str, name: str) -> Field:
@@ -105,7 +104,7 @@ def test_icon_only_bullet_keeps_its_place_in_the_outline() -> None:
     # Battle of Hostomel units2 starts with "* " (a unit that was only an icon) over "**"
     # units: an empty-bullet line, with a warning
     warnings: list[ReadWarning] = []
-    tree = build_tree(corpus_field("wikipedia/ukraine/battle_of_hostomel.md", "units2"), warnings, units._GRAMMAR)
+    tree = build_tree(corpus_field("wikipedia/ukraine/battle_of_hostomel.md", "units2"), warnings, UNIT_GRAMMAR)
     got = shape(tree)
     assert got[:4] == [
         (0, "empty-bullet", 1, []),
@@ -126,7 +125,7 @@ def test_kia_heading_and_qualifier_lines() -> None:
     # Battle of Aleppo commander1: roles in brackets on the line under each name (qualifier
     # lines), one opening the line of the next name, then "KIA:" over the rest
     tree = build_tree(corpus_field("wikipedia/syria/battle_of_aleppo_(2012–2016).md", "commander1"), [],
-                      commanders._GRAMMAR)
+                      COMMANDER_GRAMMAR)
     got = shape(tree)
     assert got[:2] == [
         (0, "items", 0, [("E", "Ali Abdullah Ayyoub", None, [], ["Ali Abdullah Ayyoub"],
@@ -153,7 +152,7 @@ def test_kia_heading_and_qualifier_lines() -> None:
 def test_role_line_continues_the_commander_above() -> None:
     # Early insurgency phase, commander1: "Bashar al-Assad" / "President of Syria"
     tree = build_tree(corpus_field("wikipedia/syria/early_insurgency_phase_of_the_syrian_civil_war.md",
-                                   "commander1"), [], commanders._GRAMMAR)
+                                   "commander1"), [], COMMANDER_GRAMMAR)
     assert shape(tree)[:4] == [
         (0, "items", 0, [("E", "Bashar al-Assad", None, [], ["Bashar al-Assad"], [], None, ["President of Syria"])]),
         (1, "continuation", 0, []),
@@ -187,7 +186,7 @@ def test_wikitext_br_and_italic_supported_by() -> None:
 
 def test_wikitext_ubl() -> None:
     # Bosworth commander1: {{ubl|…}} of seven people, {{KIA}} rendered as †
-    tree = build_tree(corpus_field("wikitext/Battle_of_Bosworth_Field.wiki", "commander1"), [], commanders._GRAMMAR)
+    tree = build_tree(corpus_field("wikitext/Battle_of_Bosworth_Field.wiki", "commander1"), [], COMMANDER_GRAMMAR)
     assert [(line.line.index, line.kind, [node_shape(n)[1:5] for n in line.nodes]) for line in tree.lines] == [
         (0, "items", [("King Richard III †", None, [], ["Richard III of England"])]),
         (1, "items", [("John Howard, Duke of Norfolk †", None, [], ["John Howard, 1st Duke of Norfolk"])]),
@@ -204,7 +203,7 @@ def test_wikitext_br_with_a_parenthetical_inside_the_link() -> None:
     # Marathon commander2: [[Hippias (tyrant)|Hippias (deposed<br/>Athenian tyrant)]]: the
     # parenthetical is inside the anchor, so it is part of the entry's name pieces
     tree = build_tree(corpus_field("wikitext/Battle_of_Marathon__infobox_only_wikiline_spec.wiki", "commander2"), [],
-                      commanders._GRAMMAR)
+                      COMMANDER_GRAMMAR)
     assert shape(tree) == [
         (0, "items", 0, [("E", "Datis", None, [], ["Datis"], [], None, [])]),
         (1, "items", 0, [("E", "Artaphernes", None, [], ["Artaphernes (son of Artaphernes)"], [], None, [])]),
@@ -217,7 +216,7 @@ def test_wikitext_plainlist_levels() -> None:
     # plainlist-keeps-deeper-bullets, Gettysburg's units): the reader keeps "**" as one level
     field = wikitext_field("units1", "{{plainlist|\n* [[Army of the Potomac]]\n** [[I Corps (Union Army)|I Corps]]\n"
                                      "* [[United States Navy|Navy]]\n}}")
-    tree = build_tree(field, [], units._GRAMMAR)
+    tree = build_tree(field, [], UNIT_GRAMMAR)
     assert shape(tree) == [
         (0, "items", 0, [("E", "Army of the Potomac", None, [], ["Army of the Potomac"], [], None, [])]),
         (1, "items", 1, [("E", "I Corps", None, [], ["I Corps (Union Army)"], [], None, [])]),
@@ -242,5 +241,5 @@ def test_blank_line_ends_a_tight_heading(text: str, headings: list[str | None]) 
 
 
 def test_commanders_heading_is_not_ended_by_a_blank_line() -> None:
-    tree = build_tree(Field("commander1", "KIA:\nAbbas Samii\n\nJabbar Drisawi"), [], commanders._GRAMMAR)
+    tree = build_tree(Field("commander1", "KIA:\nAbbas Samii\n\nJabbar Drisawi"), [], COMMANDER_GRAMMAR)
     assert [n.heading.text if n.heading else None for n in tree.entries()] == ["KIA", "KIA"]

@@ -127,7 +127,7 @@ def split_at_ranks(text: str) -> list[str]:
 
 def parse_commanders(field: Field, warnings: list[ReadWarning]) -> list[Commander]:
     """The commanders of one ``commanderN`` field, in source order (see the module doc)."""
-    tree = build_tree(field, warnings, _GRAMMAR)
+    tree = build_tree(field, warnings, COMMANDER_GRAMMAR)
     commanders: list[Commander] = []
     for node in tree.entries():
         commander = _commander(tree.scanned, node, warnings)
@@ -151,7 +151,7 @@ def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: 
 
 #: Commas and ranks cut people; a KIA heading marks the entries under it (other headings
 #: are ignored with a warning); a role line without brackets continues the entry above.
-_GRAMMAR = Grammar("commander", comma_splits=True, split_text=split_at_ranks, joins_link=_ONLY_RANKS.match,
+COMMANDER_GRAMMAR = Grammar("commander", comma_splits=True, split_text=split_at_ranks, joins_link=_ONLY_RANKS.match,
                    known_headings=KIA_HEADING, continues=_is_role_line)
 
 

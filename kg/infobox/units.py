@@ -103,12 +103,12 @@ def split_units(text: str) -> list[str]:
 
 #: Units: a unit word cuts plain text; an empty bullet keeps the outline; a linked name
 #: with a colon (``Syrian Army:``) is a unit.
-_GRAMMAR = Grammar("unit", split_text=split_units, empty_bullets=True, linked_heading_is_entry=True)
+UNIT_GRAMMAR = Grammar("unit", split_text=split_units, empty_bullets=True, linked_heading_is_entry=True)
 
 
 def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     """The units of one ``unitsN`` field as a forest (see the module doc for the rule)."""
-    tree = build_tree(field, warnings, _GRAMMAR)
+    tree = build_tree(field, warnings, UNIT_GRAMMAR)
     scanned = tree.scanned
     rows = tree.item_lines()
     bold = {strip_markup(text) for text in field.bold}
