@@ -1,7 +1,6 @@
 """``commanderN`` -> :class:`~kg.infobox.records.Commander` list.
 
-The field is cut into entries by :func:`kg.infobox.text.scan_field` and
-:func:`~kg.infobox.text.group_line`, with two commander-specific cuts: a comma or
+The field is read into a tree by :func:`kg.infobox.grammar.build_tree`, with two commander-specific cuts: a comma or
 semicolon separates two people (``Major Ali Ayyoub, Lieutenant Ibrahim Ayyoub``), and a
 military rank starts a new person inside plain text (``Maj. Abdul Rahman Sheikh Ali 1st Lt.
 Ahmad Mustafa al-Khalaf``). Then, in source order:
@@ -40,25 +39,21 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dataclass_field
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import entry_country
 from kg.infobox.records import Commander, EntityRef, Period
+from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree
 from kg.infobox.text import (
-    PLACEHOLDER,
     UNDEFINED,
     Entry,
     FieldLine,
-    Heading,
     ScannedField,
     drop_undefined,
     entry_name,
     entry_ref,
     entry_source,
-    group_line,
-    scan_field,
     drop_unknown_prefix,
     skip_entry,
     split_page,
@@ -86,8 +81,6 @@ _RANK_START = re.compile(
 #: leaders``).
 _UNNAMED_START = re.compile(r"(?<=\s)(?=(?:Unknown|Unidentified|Unnamed)\s)")
 _ENDS_WITH_RANK = re.compile(rf"(?:{_RANK_ABBREVIATION}|{_RANK_WORD}|\d+(?:st|nd|rd|th))\s*$")
-#: A heading after which commanders were killed in action.
-_KIA_HEADING = re.compile(r"^(?:k\.?i\.?a\.?|killed(?:\s+in\s+action)?|died)$", re.IGNORECASE)
 _KIA_MARK = re.compile(r"^(?:k\.?i\.?a\.?|killed\s+in\s+action|†)$", re.IGNORECASE)
 #: A note about the name, not a role: ``"Commander Casper" (real name unknown)``.
 _NAME_NOTE = re.compile(r"\b(?:real|true|full|birth)\s+name\b|\bidentity\s+(?:unknown|unconfirmed)\b",
@@ -132,67 +125,22 @@ def split_at_ranks(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-@dataclass
-class _Found:
-    entry: Entry
-    kia: bool
-    roles: list[tuple[str, list[Link]]] = dataclass_field(default_factory=list)
-
-
 def parse_commanders(field: Field, warnings: list[ReadWarning]) -> list[Commander]:
     """The commanders of one ``commanderN`` field, in source order (see the module doc)."""
-    scanned = scan_field(field, warnings)
-    found: list[_Found] = []
-    kia = False
-    previous_line: FieldLine | None = None
-    for line in scanned.lines:
-        if line.blank:
-            continue
-        line_text = strip_markup(scanned.text[line.start:line.end]).lstrip("* ")
-        if PLACEHOLDER.match(line_text):
-            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
-            previous_line = line
-            continue
-        if found and _is_role_line(line, line_text, previous_line, found[-1]):
-            links = [p.link for p in line.pieces if p.kind == "link" and p.link is not None]
-            links += [link for p in line.pieces if p.kind == "paren" for link in p.inner]
-            found[-1].roles.append((line_text, links))
-            previous_line = line
-            continue
-        leading, items = group_line(scanned, line, comma_splits=True, split_text=split_at_ranks,
-                                    joins_link=_ONLY_RANKS.match)
-        if leading:
-            if found:
-                found[-1].entry.later.extend(leading)
-            else:
-                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
-                                            "parenthetical before any commander ignored"))
-        for item in items:
-            if isinstance(item, Heading):
-                if not item.text:
-                    continue
-                if _KIA_HEADING.match(item.text):
-                    kia = True
-                else:
-                    kia = False
-                    warnings.append(ReadWarning("ignored-heading", field.name, item.text,
-                                                f"heading {item.text!r} in a commander list ignored"))
-                continue
-            found.append(_Found(item, kia))
-        previous_line = line
+    tree = build_tree(field, warnings, COMMANDER_GRAMMAR)
     commanders: list[Commander] = []
-    for candidate in found:
-        commander = _commander(scanned, candidate, warnings)
+    for node in tree.entries():
+        commander = _commander(tree.scanned, node, warnings)
         if commander is not None:
             commanders.append(commander)
     return commanders
 
 
-def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: _Found) -> bool:
+def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: EntryNode) -> bool:
     """An unbracketed line right under a name, reading like a role."""
     if previous is None or line.after_blank or line.level or previous.index != line.index - 1:
         return False
-    if last.entry.line != previous.index or last.roles or _role_parens(last.entry):
+    if last.entry.line != previous.index or last.notes or _role_parens(last.entry):
         return False
     if any(p.kind in ("flag", "image") for p in line.pieces):
         return False
@@ -201,19 +149,25 @@ def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: 
     return bool(_ROLE_WORDS.search(text))
 
 
+#: Commas and ranks cut people; a KIA heading marks the entries under it (other headings
+#: are ignored with a warning); a role line without brackets continues the entry above.
+COMMANDER_GRAMMAR = Grammar("commander", comma_splits=True, split_text=split_at_ranks, joins_link=_ONLY_RANKS.match,
+                   known_headings=KIA_HEADING, continues=_is_role_line)
+
+
 def _role_parens(entry: Entry) -> bool:
     return any(parse_period(p.text) is None for p in entry.parens)
 
 
-def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning]) -> Commander | None:
+def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarning]) -> Commander | None:
     entry = item.entry
     field_name = scanned.name
     source = entry_source(scanned, entry)
-    for text, _ in item.roles:
-        source += " " + text
+    for note in item.notes:
+        source += " " + note.text
     raw = entry_name(scanned, entry)
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
-    kia = item.kia or "†" in raw
+    kia = (item.heading is not None and item.heading.kia) or "†" in raw
     core, inside = split_trailing_parentheticals(raw.replace("†", " "))
     name = drop_unknown_prefix(tidy_name(strip_rank(core.strip(" *"))), field_name, source, warnings)
 
@@ -252,13 +206,19 @@ def _commander(scanned: ScannedField, item: _Found, warnings: list[ReadWarning])
         if kept:
             roles.append("; ".join(kept))
             role_links.extend(_refs(links))
-    for text, line_links in item.roles:
-        roles.append(text)
-        role_links.extend(_refs(line_links))
+    for note in item.notes:
+        roles.append(note.text)
+        role_links.extend(_refs(_line_links(note.line)))
 
     ref = entry_ref(scanned, entry, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
                      kia=kia, period=period, country=country)
+
+
+def _line_links(line: FieldLine) -> list[Link]:
+    """The links of a role line: its name links, then those inside its parentheticals."""
+    links = [p.link for p in line.pieces if p.kind == "link" and p.link is not None]
+    return links + [link for p in line.pieces if p.kind == "paren" for link in p.inner]
 
 
 def _refs(links) -> list[EntityRef]:

@@ -1,8 +1,9 @@
 """``combatantN`` (and ``combatantNa``…``Nd``) -> :class:`~kg.infobox.records.Party` list.
 
-The field is cut into entries by :func:`kg.infobox.text.scan_field` and
-:func:`~kg.infobox.text.group_line` (see there for how entries sharing a line are told
-apart). Then, in source order:
+The field is read into a tree by :func:`kg.infobox.grammar.build_tree` (see there for
+the grammar and :func:`~kg.infobox.text.group_line` for how entries sharing a line are told
+apart); each entry node gives a party, its heading node the role and group. In source
+order:
 
 * **Role.** Parties are belligerents until a support heading (``Supported by:``,
   ``Support:``, ``Supported by``, bold or not, on its own line or mid-line; also
@@ -50,91 +51,48 @@ from kg.document import Field, ReadWarning
 from kg.infobox.quantities import period_of
 from kg.infobox.flags import entry_country, is_same_country
 from kg.infobox.records import EntityRef, Party, Period, Role
+from kg.infobox.grammar import MARKUP_ARTIFACT, PARTY_GRAMMAR, SUPPORT_HEADING, HeadingNode, build_tree
 from kg.infobox.text import (
-    PLACEHOLDER,
     Entry,
-    Heading,
     ScannedField,
     drop_undefined,
     entry_name,
     entry_ref,
     entry_source,
-    group_line,
-    scan_field,
     drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
-    strip_markup,
     tidy_name,
 )
 
-__all__ = ["parse_parties", "SUPPORT_HEADING"]
+__all__ = ["parse_parties", "SUPPORT_HEADING", "MARKUP_ARTIFACT"]
 
-#: A heading after which parties are supporters.
-SUPPORT_HEADING = re.compile(r"support|suppl(?:ier|y)|sponsor|backed\b|backing\b", re.IGNORECASE)
 #: Support headings that are only a role marker, not a group label.
 _ROLE_ONLY = re.compile(r"^(?:supported(?:\s+by)?|support|supporters|backed\s+by)$", re.IGNORECASE)
-#: Template residue: ``style=margin-bottom:0.5em``, ``class=…``.
-MARKUP_ARTIFACT = re.compile(r"^\s*(?:style|class|width|align|colspan|rowspan)\s*=", re.IGNORECASE)
 
 
 def parse_parties(field: Field, warnings: list[ReadWarning], year: int | None = None) -> list[Party]:
     """The parties of one ``combatantN`` field, in source order (see the module doc).
     ``year`` (the year the conflict started) dates a qualifier written without one
     (``(Joined August 15)``)."""
-    scanned = scan_field(field, warnings)
-    collected: list[tuple[Entry, Role, str | None]] = []
-    role: Role = "belligerent"
-    group: str | None = None
-    scope: str | None = None        # open (no entry yet), tight or loose (see below)
-    for line in scanned.lines:
-        if line.blank:
-            continue
-        line_text = strip_markup(scanned.text[line.start:line.end]).lstrip("* ")
-        if PLACEHOLDER.match(line_text):
-            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
-            continue
-        if MARKUP_ARTIFACT.match(line_text):
-            warnings.append(ReadWarning("markup-artifact", field.name, line_text,
-                                        f"skipped template residue {line_text!r}"))
-            continue
-        leading, items = group_line(scanned, line)
-        if leading:
-            if collected:
-                collected[-1][0].later.extend(leading)
-            else:
-                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
-                                            "parenthetical before any party ignored"))
-        if scope == "tight" and line.after_blank and not any(isinstance(i, Heading) for i in items) \
-                and (role != "belligerent" or group is not None):
-            # A heading written tight over its entries ends at a blank line; wtf_wikipedia's
-            # blank lines between every entry ("Supported by:" / "" / "X" / "" / "Y") do not
-            warnings.append(ReadWarning("heading-ended", field.name, line_text,
-                                        f"a blank line ends the heading above {line_text!r}"))
-            role, group, scope = "belligerent", None, None
-        for item in items:
-            if isinstance(item, Heading):
-                heading = item.text.strip()
-                if not heading:
-                    continue
-                if SUPPORT_HEADING.search(heading):
-                    role = "supporter"
-                    group = None if _ROLE_ONLY.match(heading) else heading
-                else:
-                    group = heading
-                scope = "open"
-                continue
-            if scope == "open":
-                # the first entry under the heading: on the heading's line or the next one
-                # (tight), or after a blank line (loose)
-                scope = "loose" if line.after_blank else "tight"
-            collected.append((item, role, group))
+    tree = build_tree(field, warnings, PARTY_GRAMMAR)
     parties: list[Party] = []
-    for entry, entry_role, entry_group in collected:
-        party = _party(scanned, entry, entry_role, entry_group, warnings, year)
+    for node in tree.entries():
+        role, group = _role_and_group(node.heading)
+        party = _party(tree.scanned, node.entry, role, group, warnings, year)
         if party is not None:
             parties.append(party)
     return parties
+
+
+def _role_and_group(heading: HeadingNode | None) -> tuple[Role, str | None]:
+    """Belligerent with no group outside any heading; a support heading makes supporters
+    (its label, unless only a role marker, is the group); any other heading is the group."""
+    if heading is None:
+        return "belligerent", None
+    if heading.support:
+        return "supporter", None if _ROLE_ONLY.match(heading.text) else heading.text
+    return "belligerent", heading.text
 
 
 def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,

@@ -1,7 +1,6 @@
 """``unitsN`` -> :class:`~kg.infobox.records.Unit` list, a forest of units.
 
-The field is cut into entries by :func:`kg.infobox.text.scan_field` and
-:func:`~kg.infobox.text.group_line`, with one units-specific cut inside plain text: a new
+The field is read into a tree by :func:`kg.infobox.grammar.build_tree`, with one units-specific cut inside plain text: a new
 unit starts after a unit word when a new name follows (``52nd Brigade 17th Brigade``,
 ``9th Armoured Division Independent Artillery Brigade``, ``Brigade al-Ezz Brigade``).
 
@@ -52,26 +51,20 @@ bullets (a unit whose name was only an icon) with ``empty-entry``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
+from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree
 from kg.infobox.text import (
-    PLACEHOLDER,
     Entry,
-    FieldLine,
-    Heading,
-    Piece,
     ScannedField,
     drop_undefined,
     entry_name,
     locate_links,
     entry_ref,
     entry_source,
-    group_line,
-    scan_field,
     drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
@@ -87,8 +80,6 @@ _UNIT_WORD = r"(?:Brigades?|Battalions?|Regiments?|Divisions?)"
 _UNIT_BREAK = re.compile(
     rf"\b{_UNIT_WORD}(?P<gap>\s+)(?=\d+(?:st|nd|rd|th)\b|[A-Z][a-z]|(?:al|el|as|ash|ad|an|ar|at|az)-[A-Z])"
 )
-#: Headings that only announce the list of units under a force, not a group of units.
-_STRUCTURAL = re.compile(r"^(?:units\s+involved|units|order\s+of\s+battle)$", re.IGNORECASE)
 
 
 def split_units(text: str) -> list[str]:
@@ -110,51 +101,16 @@ def split_units(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-@dataclass
-class _Row:
-    """The entries and headings of one line."""
-
-    line: FieldLine
-    items: list[Entry | Heading]
-    phantom: bool = False          # an empty bullet: a unit whose name was only an icon
-
-    @property
-    def entries(self) -> list[Entry]:
-        return [item for item in self.items if isinstance(item, Entry)]
-
-    @property
-    def heading_only(self) -> bool:
-        return bool(self.items) and all(isinstance(i, Heading) and i.link is None for i in self.items)
+#: Units: a unit word cuts plain text; an empty bullet keeps the outline; a linked name
+#: with a colon (``Syrian Army:``) is a unit.
+UNIT_GRAMMAR = Grammar("unit", split_text=split_units, empty_bullets=True, linked_heading_is_entry=True)
 
 
 def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     """The units of one ``unitsN`` field as a forest (see the module doc for the rule)."""
-    scanned = scan_field(field, warnings)
-    rows: list[_Row] = []
-    for line in scanned.lines:
-        raw = scanned.text[line.start:line.end]
-        if line.blank:
-            if line.level:
-                warnings.append(ReadWarning("empty-entry", field.name, raw.strip(),
-                                            "a bullet without a name (an icon-only unit) skipped"))
-                rows.append(_Row(line, [], phantom=True))
-            continue
-        line_text = strip_markup(raw).lstrip("* ")
-        if PLACEHOLDER.match(line_text):
-            warnings.append(ReadWarning("placeholder", field.name, line_text, f"skipped {line_text!r}"))
-            continue
-        leading, items = group_line(scanned, line, split_text=split_units)
-        if leading:
-            previous = next((e for row in reversed(rows) for e in reversed(row.entries)), None)
-            if previous is not None:
-                previous.later.extend(leading)
-            else:
-                warnings.append(ReadWarning("orphan-qualifier", field.name, line_text,
-                                            "parenthetical before any unit ignored"))
-        items = [_linked_heading_as_entry(item) for item in items]
-        if items:
-            rows.append(_Row(line, items))
-
+    tree = build_tree(field, warnings, UNIT_GRAMMAR)
+    scanned = tree.scanned
+    rows = tree.item_lines()
     bold = {strip_markup(text) for text in field.bold}
     units: list[Unit] = []
     stack: list[tuple[int, int | None]] = []    # (level, index in units; None: no unit)
@@ -163,18 +119,18 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     group_country: EntityRef | None = None
     for number, row in enumerate(rows):
         following = rows[number + 1] if number + 1 < len(rows) else None
-        if row.phantom:
+        if row.kind == "empty-bullet":
             # The units under an icon-only bullet have no parent we know of.
-            level = row.line.level + (1 if in_force else 0)
+            level = row.level + (1 if in_force else 0)
             while stack and stack[-1][0] >= level:
                 stack.pop()
             stack.append((level, None))
             continue
         entries = row.entries
         is_force = (
-            row.line.level == 0
+            row.level == 0
             and len(entries) == 1
-            and len(row.items) == 1
+            and row.width == 1
             and (
                 (following is not None and following.heading_only)
                 or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
@@ -190,25 +146,23 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
             group, group_country, in_force = text, country, False
             stack.clear()
             continue
-        for item in row.items:
-            if isinstance(item, Heading):
-                text = item.text.strip()
-                if text:
-                    group = None if _STRUCTURAL.match(text) else text
-                    group_country = None
-                    if not _STRUCTURAL.match(text) and not (number > 0 and _is_force_list(rows[number - 1], row)):
-                        # "Allied militias:" ends the block above: nothing after it is a
-                        # child of a unit before it
-                        stack.clear()
-                        in_force = False
+        for node in row.nodes:
+            if isinstance(node, HeadingNode):
+                group = None if node.structural else node.text
+                group_country = None
+                if not node.structural and not (number > 0 and _is_force_list(rows[number - 1], row)):
+                    # "Allied militias:" ends the block above: nothing after it is a
+                    # child of a unit before it
+                    stack.clear()
+                    in_force = False
                 continue
             if is_force:
                 level = 0
                 in_force = True
                 group = None
             else:
-                level = row.line.level + (1 if in_force else 0)
-            unit = _unit(scanned, item, level, group, warnings)
+                level = row.level + (1 if in_force else 0)
+            unit = _unit(scanned, node.entry, level, group, warnings)
             if unit is None:
                 continue
             if unit.country is None and group_country is not None:
@@ -256,33 +210,25 @@ def unit_of_part(name: str, field_name: str, source: str, warnings: list[ReadWar
     return unit
 
 
-def _is_force_list(previous: _Row, row: _Row) -> bool:
+def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
     """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
-    return previous.line.level == 0 and len(previous.entries) == 1 and row.heading_only
+    return previous.level == 0 and len(previous.entries) == 1 and row.heading_only
 
 
-def _country_heading(row: _Row, entries: list[Entry], following: _Row | None, bold: set[str],
+def _country_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine | None, bold: set[str],
                      scanned: ScannedField) -> tuple[str, EntityRef | None] | None:
     """A plain, unlinked line over units that is a country's name (``Azerbaijan``) or all
     bold (``Syrian mercenaries``): ``(text, country)``. A force written with its list
     heading (``Syrian Armed Forces`` / ``Units involved``) is a unit, not this."""
-    if row.line.level != 0 or len(entries) != 1 or len(row.items) != 1 or following is None:
+    if row.level != 0 or len(entries) != 1 or row.width != 1 or following is None:
         return None
     if following.heading_only or entries[0].links or entries[0].parens:
         return None
-    text = tidy_name(entry_name(scanned, entries[0]))
+    text = tidy_name(entries[0].text)
     title = country_title(text)
     if title is None and strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
         return None
     return text, (EntityRef(title, title) if title is not None else None)
-
-
-def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
-    """``Syrian Army:`` with ``Syrian Army`` linked is a unit, not a heading."""
-    if isinstance(item, Heading) and item.link is not None and item.text:
-        return Entry(item.line, item.level,
-                     pieces=[Piece("link", item.start, item.end, item.text, item.link)])
-    return item
 
 
 def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,

@@ -1,0 +1,342 @@
+"""The grammar of a list field (``combatantN``, ``commanderN``, ``unitsN``) as a tree.
+
+Both readers give the same :class:`~kg.document.Field` (wtf_wikipedia's YAML text, or raw
+wikitext with ``{{plainlist}}``, ``{{ubl}}`` and ``<br>`` flattened to lines), so one grammar
+over ``Field`` serves both. :func:`build_tree` reads a field once into a :class:`FieldTree`;
+the family parsers (parties, commanders, units) derive their records from the tree and keep
+no heading, level or scope bookkeeping of their own.
+
+The grammar, EBNF-like (the line and piece rules are :func:`~kg.infobox.text.scan_field`
+and :func:`~kg.infobox.text.group_line`)::
+
+    field        = { line "\\n" } ;
+    line         = bullets , ( blank | placeholder | residue | continuation | qualifier | items ) ;
+    qualifier    = leading ;
+    bullets      = { "*" } ;                        (* the line's level *)
+    items        = [ leading ] , { heading | entry } ;
+    leading      = parenthetical , { parenthetical } ;  (* belongs to the entry above *)
+    heading      = words , ":"                      (* "Allied militias:", "Per Russia:" *)
+                 | heading-word                     (* "Supported by", "KIA", "Airstrikes" *)
+                 | italic-link-to-no-page ;
+    entry        = { image } , [ flag ] , name , { parenthetical } ;
+    name         = ( link | text ) , { link | text | parenthetical-inside-name } ;
+    continuation = text ;                           (* a commander's role line, no brackets *)
+
+Scoping rules, the tree's :attr:`EntryNode.heading`:
+
+* a heading ends the previous block and parents nothing across it; it is in scope for
+  every entry after it up to the next heading;
+* with :attr:`Grammar.blank_ends_heading` a heading written tight over its entries
+  (``Supported by:`` / ``X``) ends at the next blank line (warning ``heading-ended``); one
+  written loose (``Supported by:`` / blank / ``X`` / blank / ``Y``, wtf_wikipedia's style)
+  does not;
+* a bullet with only an icon is an ``empty-bullet`` line: it keeps its place in the outline
+  so that its ``**`` children are not taken for children of the bullet above;
+* a flag-only line before ``Supported by:`` (``🇮🇶 Supported by: X``) is an entry (the
+  flag) followed by a heading.
+
+Limits: the tree is a sequence of lines with their bullet levels, not a nested structure:
+which entry parents which is the units parser's business (forces, country headings).
+Headings are not nested (a heading under a heading replaces it).
+
+>>> from kg.document import Field, Link
+>>> f = Field("combatant1", "🇮🇶 Supported by: X\\n* 🇸🇾 Syria\\n\\nAllied militias:\\nY (from 2013)",
+...           [Link("X"), Link("Y")])
+>>> tree = build_tree(f, [], PARTY_GRAMMAR)
+>>> [(n.kind, n.text, n.level) for n in tree.nodes()]  # doctest: +NORMALIZE_WHITESPACE
+[('entry', '', 0), ('heading', 'Supported by', 0), ('entry', 'X', 0), ('entry', 'Syria', 1),
+ ('heading', 'Allied militias', 0), ('entry', 'Y', 0)]
+>>> [(e.text, e.heading.text if e.heading else None) for e in tree.entries()]  # doctest: +NORMALIZE_WHITESPACE
+[('', None), ('X', 'Supported by'), ('Syria', 'Supported by'), ('Y', 'Allied militias')]
+>>> [p.text for p in tree.entries()[-1].parens], tree.entries()[0].flag.text
+(['from 2013'], '🇮🇶')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from kg.document import Field, Link, ReadWarning
+from kg.infobox.claims import read_claim, read_phase
+from kg.infobox.records import Claimant
+from kg.infobox.text import (
+    PLACEHOLDER,
+    Entry,
+    FieldLine,
+    Heading,
+    Piece,
+    ScannedField,
+    entry_name,
+    group_line,
+    scan_field,
+    strip_markup,
+)
+
+__all__ = ["Grammar", "FieldTree", "TreeLine", "HeadingNode", "EntryNode", "build_tree",
+           "PARTY_GRAMMAR", "SUPPORT_HEADING", "KIA_HEADING", "STRUCTURAL_HEADING"]
+
+#: A heading after which parties are supporters.
+SUPPORT_HEADING = re.compile(r"support|suppl(?:ier|y)|sponsor|backed\b|backing\b", re.IGNORECASE)
+#: A heading after which commanders were killed in action.
+KIA_HEADING = re.compile(r"^(?:k\.?i\.?a\.?|killed(?:\s+in\s+action)?|died)$", re.IGNORECASE)
+#: Headings that only announce the list of units under a force, not a group of units.
+STRUCTURAL_HEADING = re.compile(r"^(?:units\s+involved|units|order\s+of\s+battle)$", re.IGNORECASE)
+#: Template residue: ``style=margin-bottom:0.5em``, ``class=…``.
+MARKUP_ARTIFACT = re.compile(r"^\s*(?:style|class|width|align|colspan|rowspan)\s*=", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """What differs between field families: the record's name (``party``) for warnings,
+    the cuts inside a line (see :func:`~kg.infobox.text.group_line`), and which line
+    kinds and scope rules apply."""
+
+    record: str
+    comma_splits: bool = False
+    split_text: Callable[[str], list[str]] | None = None
+    joins_link: Callable[[str], object] | None = None
+    #: lines of template residue (``style=…``) are skipped with a warning
+    skip_residue: bool = False
+    #: a blank line ends a heading written tight over its entries
+    blank_ends_heading: bool = False
+    #: a bullet with nothing after it is kept as an ``empty-bullet`` line, with a warning
+    empty_bullets: bool = False
+    #: a heading that is one link (``Syrian Army:``) is an entry written as a heading
+    linked_heading_is_entry: bool = False
+    #: headings other than these are ignored with a warning
+    known_headings: re.Pattern[str] | None = None
+    #: ``continues(line, text, previous_line, last_entry)``: the line adds to the entry
+    #: above instead of holding entries (a commander's role without brackets)
+    continues: Callable[[FieldLine, str, FieldLine | None, EntryNode], bool] | None = None
+
+
+@dataclass
+class HeadingNode:
+    """A heading inside a list, with or without colon (``Supported by:``, ``KIA``)."""
+
+    item: Heading
+    kind: str = "heading"
+
+    @property
+    def text(self) -> str:
+        return self.item.text.strip()
+
+    @property
+    def level(self) -> int:
+        return self.item.level
+
+    @property
+    def link(self) -> Link | None:
+        return self.item.link
+
+    @property
+    def colon(self) -> bool:
+        return self.item.colon
+
+    @property
+    def support(self) -> bool:
+        """A supporter heading (``Supported by``, ``Arms suppliers``)."""
+        return bool(SUPPORT_HEADING.search(self.text))
+
+    @property
+    def kia(self) -> bool:
+        """A killed-in-action heading (``KIA``, ``Killed:``)."""
+        return bool(KIA_HEADING.match(self.text))
+
+    @property
+    def structural(self) -> bool:
+        """A heading that only announces a list (``Units involved``)."""
+        return bool(STRUCTURAL_HEADING.match(self.text))
+
+    @property
+    def claim(self) -> Claimant | None:
+        """The claimant of a claim heading (``Per Russia:``), else ``None``."""
+        return read_claim(self.text, [self.link] if self.link is not None else [])
+
+    @property
+    def phase(self) -> str | None:
+        """The phase of a phase heading (``First phase:``), else ``None``."""
+        return read_phase(self.text)
+
+
+@dataclass
+class EntryNode:
+    """An entry (see :class:`~kg.infobox.text.Entry`: flag, image names removed, name
+    pieces, parentheticals) with its bullet level, the heading in scope, and the
+    continuation lines that add to it."""
+
+    entry: Entry
+    heading: HeadingNode | None = None
+    notes: list[TreeLine] = field(default_factory=list)
+    kind: str = "entry"
+    text: str = ""
+
+    @property
+    def level(self) -> int:
+        return self.entry.level
+
+    @property
+    def flag(self) -> Piece | None:
+        return self.entry.flag
+
+    @property
+    def parens(self) -> list[Piece]:
+        return self.entry.parens
+
+    @property
+    def links(self) -> list[Link]:
+        return self.entry.links
+
+
+Node = HeadingNode | EntryNode
+
+
+@dataclass
+class TreeLine:
+    """One line of the field: ``kind`` is ``blank``, ``empty-bullet`` (a bullet whose
+    content was only an icon), ``placeholder`` (``Unknown``, ``See order of battle``),
+    ``residue`` (template residue), ``continuation`` (adds to the entry above),
+    ``qualifier`` (only parentheticals, in ``leading``: they belong to the entry above) or
+    ``items`` (headings and entries, in ``nodes``; parentheticals that open the line, in
+    ``leading``, belong to the entry above). ``text`` is the line without markup
+    and bullets."""
+
+    line: FieldLine
+    kind: str
+    text: str
+    nodes: list[Node] = field(default_factory=list)
+    leading: list[Piece] = field(default_factory=list)
+    #: how many items the line was grouped into, counting a bare colon (an empty heading)
+    width: int = 0
+    #: every item is a heading (an empty one included) and none is linked
+    heading_only: bool = False
+
+    @property
+    def level(self) -> int:
+        return self.line.level
+
+    @property
+    def entries(self) -> list[EntryNode]:
+        return [node for node in self.nodes if isinstance(node, EntryNode)]
+
+
+@dataclass
+class FieldTree:
+    """A field read once: its scanned pieces and its lines of nodes."""
+
+    scanned: ScannedField
+    lines: list[TreeLine]
+
+    @property
+    def field(self) -> Field:
+        return self.scanned.field
+
+    def nodes(self) -> Iterator[Node]:
+        """The headings and entries in source order."""
+        for line in self.lines:
+            yield from line.nodes
+
+    def entries(self) -> list[EntryNode]:
+        return [node for node in self.nodes() if isinstance(node, EntryNode)]
+
+    def item_lines(self) -> list[TreeLine]:
+        """The lines that hold nodes, and the empty bullets that keep the outline."""
+        return [line for line in self.lines if line.kind in ("items", "empty-bullet")]
+
+
+#: Parties: template residue skipped, a blank line ends a tight heading.
+PARTY_GRAMMAR = Grammar("party", skip_residue=True, blank_ends_heading=True)
+
+
+def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> FieldTree:
+    """Read a list field into a :class:`FieldTree` (see the module doc). Warnings about
+    the structure (``placeholder``, ``markup-artifact``, ``empty-entry``,
+    ``orphan-qualifier``, ``heading-ended``, ``ignored-heading``) are appended in line
+    order."""
+    scanned = scan_field(field, warnings)
+    lines: list[TreeLine] = []
+    last: EntryNode | None = None
+    heading: HeadingNode | None = None
+    scope: str | None = None        # open (no entry yet), tight or loose
+    previous_line: FieldLine | None = None
+    for line in scanned.lines:
+        raw = scanned.text[line.start:line.end]
+        if line.blank:
+            if grammar.empty_bullets and line.level:
+                warnings.append(ReadWarning("empty-entry", field.name, raw.strip(),
+                                            "a bullet without a name (an icon-only unit) skipped"))
+                lines.append(TreeLine(line, "empty-bullet", ""))
+            else:
+                lines.append(TreeLine(line, "blank", ""))
+            continue
+        text = strip_markup(raw).lstrip("* ")
+        if PLACEHOLDER.match(text):
+            warnings.append(ReadWarning("placeholder", field.name, text, f"skipped {text!r}"))
+            lines.append(TreeLine(line, "placeholder", text))
+            previous_line = line
+            continue
+        if grammar.skip_residue and MARKUP_ARTIFACT.match(text):
+            warnings.append(ReadWarning("markup-artifact", field.name, text,
+                                        f"skipped template residue {text!r}"))
+            lines.append(TreeLine(line, "residue", text))
+            continue
+        if grammar.continues is not None and last is not None \
+                and grammar.continues(line, text, previous_line, last):
+            tree_line = TreeLine(line, "continuation", text)
+            last.notes.append(tree_line)
+            lines.append(tree_line)
+            previous_line = line
+            continue
+        leading, items = group_line(scanned, line, comma_splits=grammar.comma_splits,
+                                    split_text=grammar.split_text, joins_link=grammar.joins_link)
+        if leading:
+            if last is not None:
+                last.entry.later.extend(leading)
+            else:
+                warnings.append(ReadWarning("orphan-qualifier", field.name, text,
+                                            f"parenthetical before any {grammar.record} ignored"))
+        if grammar.blank_ends_heading and scope == "tight" and line.after_blank \
+                and not any(isinstance(i, Heading) for i in items):
+            # A heading written tight over its entries ends at a blank line; wtf_wikipedia's
+            # blank lines between every entry ("Supported by:" / "" / "X" / "" / "Y") do not
+            warnings.append(ReadWarning("heading-ended", field.name, text,
+                                        f"a blank line ends the heading above {text!r}"))
+            heading, scope = None, None
+        if grammar.linked_heading_is_entry:
+            items = [_linked_heading_as_entry(item) for item in items]
+        tree_line = TreeLine(line, "items", text, leading=leading, width=len(items), heading_only=bool(items) and all(
+            isinstance(i, Heading) and i.link is None for i in items))
+        for item in items:
+            if isinstance(item, Heading):
+                if not item.text.strip():
+                    continue            # a colon with nothing before it
+                node = HeadingNode(item)
+                if grammar.known_headings is not None and not grammar.known_headings.match(item.text):
+                    warnings.append(ReadWarning("ignored-heading", field.name, item.text,
+                                                f"heading {item.text!r} in a {grammar.record} list ignored"))
+                heading, scope = node, "open"
+                tree_line.nodes.append(node)
+                continue
+            if scope == "open":
+                # the first entry under the heading: on the heading's line or the next one
+                # (tight), or after a blank line (loose)
+                scope = "loose" if line.after_blank else "tight"
+            last = EntryNode(item, heading, text=entry_name(scanned, item))
+            tree_line.nodes.append(last)
+        if items:
+            lines.append(tree_line)
+        elif leading:
+            tree_line.kind = "qualifier"
+            lines.append(tree_line)
+        previous_line = line
+    return FieldTree(scanned, lines)
+
+
+def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
+    """``Syrian Army:`` with ``Syrian Army`` linked is a unit, not a heading."""
+    if isinstance(item, Heading) and item.link is not None and item.text:
+        return Entry(item.line, item.level,
+                     pieces=[Piece("link", item.start, item.end, item.text, item.link)])
+    return item
