@@ -39,13 +39,8 @@ from kg.document import Link
 from kg.infobox.flags import country_title
 from kg.infobox.records import Claimant, EntityRef
 
-__all__ = ["read_claim", "read_phase", "claim_in", "CLAIM_WORDS"]
+__all__ = ["read_claim", "read_phase", "claim_in"]
 
-#: Words that make a phrase a claim (a heading or note), used to spot candidates.
-CLAIM_WORDS = re.compile(
-    r"\b(?:per|according to|claims?|claimed|sources?|figures?|estimates?|reports?|reported)\b",
-    re.IGNORECASE,
-)
 _LEADING = re.compile(
     r"^(?P<lead>per|according\s+to|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by|reported\s+by)"
     r"\s+(?P<name>.+)$",
