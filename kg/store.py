@@ -30,6 +30,7 @@ import os
 import struct
 import sys
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from types import TracebackType
@@ -87,6 +88,29 @@ def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
     return Path(DEFAULT_STORE_PATH)
 
 
+#: How often a read-only open is tried again when a writer's compaction removed a file
+#: between RocksDB reading the store's manifest and opening that file.
+READ_ONLY_ATTEMPTS = 8
+
+
+def _open_read_only(path: Path) -> ox.Store:
+    """``pyoxigraph.Store.read_only`` that survives a writer compacting at that moment.
+
+    RocksDB reads the MANIFEST (the list of SST files) and then opens each file; a writer in
+    another process (or thread) may compact in between and delete a listed file, and the
+    open fails with "Corruption: … No such file or directory". Opening again reads the new
+    MANIFEST. Any other error is raised at once.
+    """
+    for attempt in range(READ_ONLY_ATTEMPTS):
+        try:
+            return ox.Store.read_only(str(path))
+        except (OSError, RuntimeError) as exc:
+            if "No such file or directory" not in str(exc) or attempt == READ_ONLY_ATTEMPTS - 1:
+                raise
+            time.sleep(0.02 * 2 ** attempt)
+    raise AssertionError("unreachable")
+
+
 def open_store(
     path: str | os.PathLike[str] | None = None,
     *,
@@ -121,7 +145,7 @@ def open_store(
         if not (resolved / "CURRENT").exists():
             # pyoxigraph would say "IO error: …/CURRENT: No such file": say what it means.
             raise FileNotFoundError(errno.ENOENT, "no store at this path (nothing to open read-only)", str(resolved))
-        return KGStore(ox.Store.read_only(str(resolved)), path=resolved, read_only=True)
+        return KGStore(_open_read_only(resolved), path=resolved, read_only=True)
 
     resolved.mkdir(parents=True, exist_ok=True)
     try:

@@ -332,3 +332,39 @@ def test_as_rdflib_is_a_faithful_copy(store: KGStore) -> None:
 def test_docstring_examples() -> None:
     result = doctest.testmod(kg.store, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 10 and result.failed == 0
+
+
+def test_a_read_only_open_survives_a_compaction_removing_a_file_meanwhile(store: KGStore, monkeypatch) -> None:
+    """RocksDB lists the store's files, then opens them; a writer's compaction in between
+    deletes one and the open fails with "No such file or directory". It is tried again."""
+    import pyoxigraph
+
+    import kg.store as module
+
+    doc, quads = doc_quads("Battle_of_A")
+    store.replace_graph(doc, quads)
+    real = pyoxigraph.Store.read_only
+    failures = [RuntimeError("Corruption: IO error: No such file or directory: While open a file for random "
+                             "read: store/000009.sst: No such file or directory")] * 2
+    calls = []
+
+    def flaky(path: str) -> pyoxigraph.Store:
+        calls.append(path)
+        if failures:
+            raise failures.pop()
+        return real(path)
+
+    monkeypatch.setattr(module.ox.Store, "read_only", staticmethod(flaky))
+    with open_store(store.path, read_only=True) as ro:
+        assert ro.count() == len(quads)
+    assert len(calls) == 3
+
+    def broken(path: str) -> pyoxigraph.Store:
+        calls.append(path)
+        raise RuntimeError("Corruption: bad block in store/000011.sst")
+
+    calls.clear()
+    monkeypatch.setattr(module.ox.Store, "read_only", staticmethod(broken))
+    with pytest.raises(RuntimeError, match="bad block"):
+        open_store(store.path, read_only=True)
+    assert len(calls) == 1   # other errors are not retried
