@@ -69,6 +69,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
 from kg.errors import KGError
+from kg.store import open_raw_read_only
 
 __all__ = [
     "EndpointConfig",
@@ -276,7 +277,7 @@ def make_snapshot(store_path: str | os.PathLike[str]) -> tuple[Path, Callable[[]
     def cleanup() -> None:
         shutil.rmtree(target, ignore_errors=True)
 
-    reader = ox.Store.read_only(str(source))
+    reader = open_raw_read_only(source)   # a build may be compacting the store right now
     try:
         expected = len(reader)
         reader.backup(str(target))

@@ -48,6 +48,7 @@ __all__ = [
     "DEFAULT_STORE_PATH",
     "KGStore",
     "StoreBusyError",
+    "open_raw_read_only",
     "open_store",
     "resolve_store_path",
 ]
@@ -93,13 +94,19 @@ def resolve_store_path(path: str | os.PathLike[str] | None = None) -> Path:
 READ_ONLY_ATTEMPTS = 8
 
 
-def _open_read_only(path: Path) -> ox.Store:
+def open_raw_read_only(path: Path) -> ox.Store:
     """``pyoxigraph.Store.read_only`` that survives a writer compacting at that moment.
 
     RocksDB reads the MANIFEST (the list of SST files) and then opens each file; a writer in
     another process (or thread) may compact in between and delete a listed file, and the
     open fails with "Corruption: … No such file or directory". Opening again reads the new
     MANIFEST. Any other error is raised at once.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()) / "store"
+    >>> open_store(folder).close()
+    >>> len(open_raw_read_only(folder))
+    0
     """
     for attempt in range(READ_ONLY_ATTEMPTS):
         try:
@@ -145,7 +152,7 @@ def open_store(
         if not (resolved / "CURRENT").exists():
             # pyoxigraph would say "IO error: …/CURRENT: No such file": say what it means.
             raise FileNotFoundError(errno.ENOENT, "no store at this path (nothing to open read-only)", str(resolved))
-        return KGStore(_open_read_only(resolved), path=resolved, read_only=True)
+        return KGStore(open_raw_read_only(resolved), path=resolved, read_only=True)
 
     resolved.mkdir(parents=True, exist_ok=True)
     try:
