@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from kg.pipeline import ItemResult, WorkItem, process_item
+from kg.pipeline import ItemResult, WorkItem, batched, process_item
 
 if TYPE_CHECKING:
     from kg.resolution import Resolution, Surface
@@ -181,17 +181,6 @@ def write_shard(index: int, shard_dir: str, renames: dict[str, dict[str, str]]) 
 
 
 # --- on the client -------------------------------------------------------------------
-def _partitions(items: Iterable[WorkItem], size: int) -> Iterator[list[WorkItem]]:
-    chunk: list[WorkItem] = []
-    for item in items:
-        chunk.append(item)
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
-
-
 def renames_for(surfaces: Iterable[Surface], canonical: dict[str, str]) -> tuple[dict[str, dict[str, str]], set[str]]:
     """Per graph, the renames a refresh would apply (``{graph: {old: new}}``), and the
     graphs whose identities split (one old IRI, several canonical ones), which a refresh
@@ -289,7 +278,7 @@ class DaskArticles:
         window = self._threads() * WINDOW_PER_THREAD
         in_flight: list[Any] = []
         done: list[MappedPartition] = []
-        for index, chunk in enumerate(_partitions(items, self.partition_size)):
+        for index, chunk in enumerate(batched(items, self.partition_size)):
             in_flight.append(self.client.submit(map_partition, index, chunk, resolver_future, shard_dir, os.getcwd(),
                                                 key=f"kg-map-{os.getpid()}-{id(self)}-{index}", pure=False))
             if len(in_flight) >= window:

@@ -21,12 +21,32 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 import pyoxigraph
 
 from kg.document import ReadWarning
 from kg.identity import document_iri
 from kg.readers import DocumentError, iter_source_files
+
+_T = TypeVar("_T")
+
+
+def batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
+    """Consecutive lists of ``size`` items (the last may be shorter); lazy, so a stream of
+    documents or quads is never held whole (``itertools.batched`` needs Python 3.12).
+
+    >>> list(batched(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    batch: list[_T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 #: Items in flight per worker: enough to keep workers busy, small enough to bound memory.
 WINDOW_PER_WORKER = 8

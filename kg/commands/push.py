@@ -20,14 +20,15 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, TypeVar
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 from dataclasses import dataclass
 
 import click
 
 from kg.cli import EXIT_DATA, EXIT_OK, EXIT_USAGE, Context, _fail
 from kg.errors import KGError
+from kg.pipeline import batched
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -167,20 +168,6 @@ def detect_graph_store(endpoint: str, opener: urllib.request.OpenerDirector, tim
                     "give it with --graph-store URL")
 
 
-_T = TypeVar("_T")
-
-
-def _chunks(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
-    batch: list[_T] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def push_graph(store: KGStore, graph: str, graph_store: str, opener: urllib.request.OpenerDirector, *,
                chunk: int, timeout: float) -> GraphReport:
     """PUT then POST the triples of one named graph; returns how many were sent."""
@@ -197,7 +184,7 @@ def push_graph(store: KGStore, graph: str, graph_store: str, opener: urllib.requ
         _send(opener, "PUT", url, b"", "application/n-triples", timeout)
         report.requests = 1
         return report
-    for index, batch in enumerate(_chunks(quads, size)):
+    for index, batch in enumerate(batched(quads, size)):
         body = ox.serialize([q.triple for q in batch], format=ox.RdfFormat.N_TRIPLES) or b""
         _send(opener, "PUT" if index == 0 else "POST", url, body, "application/n-triples", timeout)
         report.requests += 1
