@@ -394,10 +394,9 @@ class DocumentMapper:
             if quantity.unknown:
                 self.add(node, T.unknown, TRUE)
             if quantity.as_of is not None:
+                # a single date or year: a span is quantity.period (ckg:startDate/endDate)
                 if quantity.as_of.start is not None:
                     self.add(node, T.asOf, date_literal(quantity.as_of.start))
-                if quantity.as_of.end is not None and quantity.as_of.end != quantity.as_of.start:
-                    self.add(node, T.asOfEnd, date_literal(quantity.as_of.end))
                 self.add(node, T.periodText, text_literal(quantity.as_of.text))
             self._period(node, quantity.period)
             if quantity.phase:
