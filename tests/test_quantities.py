@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ARTICLES, date_repr, load_cases
+from helpers import ARTICLES, date_repr, field_of, load_cases
 
 from kg.document import Field
 from kg.infobox.quantities import casualty_kind, civilian_status, parse_quantities, read_amount
@@ -58,7 +58,7 @@ def parse(text: str, field: str = "casualties1", warnings: list | None = None,
 @pytest.mark.parametrize("case", load_cases("quantities.yaml"))
 def test_fixture_case(case):
     warnings: list = []
-    quantities = parse(case["text"], case["field"], warnings, case.get("year"))
+    quantities = parse_quantities(field_of(case), warnings, family(case["field"]), case.get("year"))
     expected = [{**DEFAULTS, **item} for item in case["expected"]]
     assert [as_dict(q) for q in quantities] == expected
     assert all(q.field == case["field"] for q in quantities)

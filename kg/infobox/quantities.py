@@ -34,7 +34,7 @@ from dataclasses import dataclass, field as dataclass_field
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import claim_in, read_claim, read_phase
+from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
@@ -104,20 +104,14 @@ _DATE_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 _ESTIMATE_WORD = re.compile(r"\b(?:est\.?|estimated?|estimates)(?=\s|$|[;,.)])", re.IGNORECASE)
-_CLAIM = re.compile(
-    r"\b(?:per|claims?|claimed|according|sources?|estimates?|reports?|reported|observers|"
-    r"figures?|sohr|mod|officials?|count)\b",
-    re.IGNORECASE,
-)
 _HEADING_SKIP = re.compile(r"^(?:units|equipment|total|overall|in total|note|notes)$", re.IGNORECASE)
 _NOTE_LINE = re.compile(
     r"^(?:see\b|for\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
 )
 _LINE_START_LABEL = re.compile(r"^(?P<label>[^:()]{1,70}(?:\([^()]*\)[^:()]{0,20})?)\s*:\s*(?P<rest>.*)$")
+#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`) or a year.
 _MID_LINE_LABEL = re.compile(
-    r"(?:(?<=\s)|^)(?P<label>(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
-    r"|[A-Z][\w/&.'-]*\s+claims?(?:\s*\([^()]*\))?"
-    r"|\d{4}(?:\s*[–-]\s*\d{2,4})?)\s*:\s*"
+    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
 )
 _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
                    re.IGNORECASE | re.DOTALL)
@@ -403,7 +397,7 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
             info.as_of = info.as_of or period_of(inner, year)
             info.phase = info.phase or read_phase(inner)
         return info
-    if _CLAIM.search(core) or _HEADING_SKIP.match(core):
+    if names_a_source(core) or _HEADING_SKIP.match(core):
         return info
     if casualty_kind(core) or _CIVILIAN.search(core):
         info.context = core
@@ -541,7 +535,6 @@ def _clean_words(words: str) -> str:
 
 
 _LOST_ONLY = re.compile(r"^(?!.*\b(?:destroyed|shot down|downed|sunk|scuttled)\b).*\blost\b", re.IGNORECASE)
-_CLAIM_TAIL = re.compile(r"\s*,?\s*\b(?:according to|per|as claimed by|claimed by)\b.*$", re.IGNORECASE)
 _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(?:\s+(?:hundred|thousand|dozen))?\s*",
                        re.IGNORECASE)
 
@@ -629,7 +622,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
         # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
         # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
         phrase = item.strip("\"'“”‘’ ")
-        if notes.scope is None and phrase[:1].islower() and not _CLAIM.search(phrase) \
+        if notes.scope is None and phrase[:1].islower() and not names_a_source(phrase) \
                 and not re.search(r"\d", phrase) and not _ESTIMATE_WORD.search(phrase) \
                 and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
             notes.scope = phrase
@@ -699,7 +692,7 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
             warnings.append(ReadWarning("ignored-text", field.name, shown,
                                         f"ignored a note in {shown!r}"))
             continue
-        if _is_claim_only(line):
+        if is_claim_note(line):
             # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
             # the figures below it.
             claim = read_claim(line, field.links)
@@ -768,19 +761,12 @@ def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) 
             quantities[index].claimant = claim
 
 
-def _is_claim_only(line: str) -> bool:
-    """``Rebel claim``, ``(government claim)``: a source note on its own line."""
-    text = line.strip(" ()")
-    return bool(re.fullmatch(r"(?:[\w/&.'-]+\s+){0,3}claims?|(?:per|according to)\s+[^\d]{1,40}", text,
-                             re.IGNORECASE))
-
-
 def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str],
                        year: int | None, links: Sequence[Link]) -> None:
     if not previous_line:
         return
     notes = _read_parentheticals(parens, year, links)
-    claim_only = all(_CLAIM.search(p) for p in parens) and notes.as_of is None
+    claim_only = all(names_a_source(p) for p in parens) and notes.as_of is None
     scope = notes.scope
     if scope is None and notes.as_of is None and not claim_only and notes.claim is None and notes.phase is None:
         scope = "; ".join(parens)
@@ -810,7 +796,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         # Words before the first figure ("The Azerbaijani army lost 173 soldiers") only
         # help to classify the figures.
         context = " ".join(filter(None, [context, leading_words]))
-    elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not _is_claim_only(leading_words):
+    elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not is_claim_note(leading_words):
         # A line with no figure at all ("Su-25 downed", "Various artillery").
         lead = _Entry(start=0, end=0, prefix_start=0, words=leading_words)
         lead.vague = ""
@@ -841,9 +827,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
 
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
-        words, tail_claim = claim_in(entry.words, field.links)
-        if tail_claim is None:
-            words = _CLAIM_TAIL.sub("", words)
+        words, tail_claim = cut_claim(entry.words, field.links)
         words = words.strip(" ,;")
         to_vague = _TO_VAGUE.match(words)
         if to_vague and entry.value is not None:
