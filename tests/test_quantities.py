@@ -245,5 +245,6 @@ def test_corpus_quantities():
                 if name.startswith("casualties"):
                     assert quantity.kind is not None
             assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
-                                  "bad-range", "sub-count"} for w in warnings)
+                                  "bad-range", "sub-count", "heading-ended", "open-range", "counted-names"}
+                           for w in warnings)
     assert total > 500

@@ -141,7 +141,7 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     ``according to the SOHR``), or ``None`` when the phrase is not a claim."""
     core = " ".join(text.strip(" \t()[]:;,.\"'“”").split())
     match = _LEADING.match(core)
-    inner = None if match else re.search(r"\s(?=(?:per|according to)\s+[A-Z])", core, re.IGNORECASE)
+    inner = None if match else re.match(r"[^,;()]+?\s(?=(?:per|according to)\s+[A-Z])", core, re.IGNORECASE)
     if inner is not None:
         # "Russian seizure Per Ukrainian sources": a section name before the claim
         claim = read_claim(core[inner.end():], links)

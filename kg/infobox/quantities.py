@@ -291,6 +291,7 @@ class _Entry:
     words: str = ""              # the words after the anchor (description)
     joined_by: str = ""          # the separator before the next entry
     including: bool = False      # introduced by "including"
+    open_high: int | None = None # "25,850–26,900+": the upper end of an open range, not a bound
     parentheticals: list[str] = dataclass_field(default_factory=list)
 
 
@@ -441,7 +442,7 @@ def _find_entries(text: str) -> list[_Entry]:
             if value is not None:
                 entry.minimum, entry.value = value, None
             else:
-                entry.maximum = None       # "541–547+": at least 541
+                entry.open_high, entry.maximum = entry.maximum, None   # "541–547+": at least 541
         _read_prefix(text, entry)
         anchors.append(entry)
     for match in _WORD_ANCHOR.finditer(text):
@@ -466,6 +467,8 @@ def _find_entries(text: str) -> list[_Entry]:
             entry.unknown = True
         elif lowered in ("none", "nil"):
             entry.value = 0
+        elif lowered == "a dozen":
+            entry.value, entry.approximate = 12, True     # a number word, not a vague amount
         else:
             entry.vague = word
             more = re.match(r"\s+(?:dozens?|hundreds?|thousands?)\b", text[entry.end:], re.IGNORECASE)
@@ -535,8 +538,38 @@ def _clean_words(words: str) -> str:
 
 
 _LOST_ONLY = re.compile(r"^(?!.*\b(?:destroyed|shot down|downed|sunk|scuttled)\b).*\blost\b", re.IGNORECASE)
+_VAGUE_IN_WORDS = re.compile(rf"(?<![\w-])(?:{_VAGUE_WORDS})(?![\w-])", re.IGNORECASE)
+#: Words that say what happened to things (``sunk``, ``damaged``) closing a line with no numeral.
+_THING_LOSS = re.compile(r"\s+(?:sunk|scuttled|damaged|destroyed|shot down|downed|lost|captured|seized)$",
+                         re.IGNORECASE)
+#: A designation standing alone (``Su-25``, ``Mi-8``, ``T-72``): one of it.
+_DESIGNATION = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*(?<!s)")
 _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(?:\s+(?:hundred|thousand|dozen))?\s*",
                        re.IGNORECASE)
+
+
+def _named_count(words: str, field: Field) -> int | None:
+    """How many things a line without a numeral names, when it names them one by one:
+    ``Saratov sunk`` (an italic ship name) -> 1, ``Caesar Kunikov and Novocherkassk damaged``
+    -> 2, ``A patrol boat sunk`` -> 1, ``Su-25 downed`` -> 1; ``None`` otherwise (``Heavy
+    losses``, ``Su-25s downed``).
+
+    >>> _named_count("A patrol boat sunk", Field("casualties1", "")), _named_count("tanks destroyed", Field("casualties1", ""))
+    (1, None)
+    """
+    verb = _THING_LOSS.search(words)
+    if verb is None:
+        return None
+    subject = words[: verb.start()].strip(" ,;")
+    if re.fullmatch(r"(?i)(?:a|an)\s+[^\W\d][\w-]*(?:\s+[\w-]+){0,3}", subject) and not subject.lower().endswith("s"):
+        return 1
+    if _DESIGNATION.fullmatch(subject):
+        return 1
+    names = {" ".join(str(n).split()).strip("'\"") for n in (field.formatting or {}).get("italic") or []}
+    parts = [p.strip(" \"'“”") for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", subject) if p.strip()]
+    if parts and all(part in names for part in parts):
+        return len(parts)
+    return None
 
 
 def period_of(text: str, year: int | None = None) -> Period | None:
@@ -659,13 +692,22 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     #: (bullet level, index of the first quantity of that line) of lines above, for part_of.
     parents: list[tuple[int, int]] = []
     previous_line: list[int] = []
+    #: how the figures under the current heading are written: "open" (none yet), "tight"
+    #: (right under it) or "loose" (after a blank line, wtf_wikipedia's style); a blank line
+    #: ends a tight heading's scope, as in the list grammar (kg/infobox/grammar.py)
+    style: str | None = None
+    after_blank = False
     for source_line in raw.split("\n"):
+        if not source_line.strip():
+            after_blank = True
+            continue
         bullet = _BULLETS.match(source_line)
         level = len(bullet.group("stars")) if bullet else 0
         line_text = source_line[bullet.end():] if bullet else source_line
         line_text = strip_markup(line_text)
         if not line_text:
             continue
+        blank_before, after_blank = after_blank, False
         shown = line_text                       # the text each quantity keeps
         line = drop_undefined(line_text, field.name, warnings)
         line = strip_image_name(line, field.name, warnings)
@@ -684,20 +726,28 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
         label, rest = _line_label(line)
         info = _classify_label(label, field.links, year)
         heading_period = period_of(rest, year) if info.phase and rest.strip() else None
-        if label is not None and (not rest.strip() or heading_period is not None):
-            heading = _next_heading(heading, info, heading_period)
+        if label is None and read_phase(stripped):
+            label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
+        if label is not None and (not rest.strip() or heading_period is not None or info.phase and label == stripped):
+            heading, style = _next_heading(heading, info, heading_period), "open"
             parents = []
             continue
+        if style == "open":
+            style = "loose" if blank_before else "tight"
         if _NOTE_LINE.match(_remove_parentheticals(line)[0].strip()):
             warnings.append(ReadWarning("ignored-text", field.name, shown,
                                         f"ignored a note in {shown!r}"))
             continue
+        if style == "tight" and blank_before and (heading.claim or heading.phase or heading.words):
+            warnings.append(ReadWarning("heading-ended", field.name, shown,
+                                        f"a blank line ends the heading above {shown!r}"))
+            heading, style = _Context(), None
         if is_claim_note(line):
             # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
             # the figures below it.
             claim = read_claim(line, field.links)
             if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", line):
-                heading = _next_heading(heading, _LabelInfo(claim=claim), None)
+                heading, style = _next_heading(heading, _LabelInfo(claim=claim), None), "open"
                 parents = []
             elif claim is not None:
                 _set_claim(quantities, previous_line, claim)
@@ -705,8 +755,10 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
 
         line_info = info
         line_quantities: list[Quantity] = []
+        last_claim = line_info.claim
         for mid_label, part in _split_mid_line_labels(rest):
             mid_info = _classify_label(mid_label, field.links, year)
+            last_claim = mid_info.claim or last_claim
             part_quantities = _read_part(
                 part, field, shown, casualties, warnings,
                 as_of=mid_info.as_of or line_info.as_of or heading.as_of,
@@ -720,6 +772,12 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                 if quantity.part_of is not None:
                     quantity.part_of += len(line_quantities)
             line_quantities += part_quantities
+        if last_claim is not None and last_claim is not heading.claim:
+            # "Per Ukraine: 2,587+ killed" / "60 captured": a claim label heads the lines
+            # below it too, like a heading ("… Per Ukrainian sources:" closing a line heads
+            # the next one)
+            heading = _next_heading(heading, _LabelInfo(claim=last_claim), None)
+            style = "tight"
         if not line_quantities:
             continue
 
@@ -800,6 +858,11 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         # A line with no figure at all ("Su-25 downed", "Various artillery").
         lead = _Entry(start=0, end=0, prefix_start=0, words=leading_words)
         lead.vague = ""
+        count = _named_count(leading_words, field) if casualties else None
+        if count is not None:
+            lead.value, lead.vague = count, None
+            warnings.append(ReadWarning("counted-names", field.name, shown,
+                                        f"no numeral: {count} counted from the names in {leading_words!r}"))
         entries.append(lead)
     if not entries:
         return []
@@ -825,8 +888,22 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             closing.as_of = closing.as_of or period_of(content, year)
             listed = 0
 
+    own_claims = [_read_parentheticals(entry.parentheticals, year, field.links).claim for entry in entries]
+    listed_claims = list(own_claims)
+    for index in range(len(entries) - 1, 0, -1):
+        # "431–500+ killed, 1,000 wounded (opposition claim) 1,257 killed (government claim)":
+        # a claim note closing a list of figures is the claim of the whole list
+        if listed_claims[index] is not None and entries[index - 1].joined_by and own_claims[index - 1] is None:
+            listed_claims[index - 1] = listed_claims[index]
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
+        if entry.unknown and (casualties and casualty_kind(entry.words) or _VAGUE_IN_WORDS.search(entry.words)):
+            # "Unspecified killed", "Unknown, presumed heavy": losses without a number
+            entry.unknown, entry.vague = False, text[entry.start:entry.end]
+        if entry.open_high is not None:
+            warnings.append(ReadWarning("open-range", field.name, shown,
+                                        f"open range read as at least {entry.minimum}; "
+                                        f"{entry.open_high} is no upper bound in {shown!r}"))
         words, tail_claim = cut_claim(entry.words, field.links)
         words = words.strip(" ,;")
         to_vague = _TO_VAGUE.match(words)
@@ -852,7 +929,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             description=description,
             scope=notes.scope,
             unknown=entry.unknown,
-            claimant=notes.claim or tail_claim or shared.claim or claim,
+            claimant=notes.claim or tail_claim or listed_claims[index] or shared.claim or claim,
             phase=notes.phase or phase,
         )
         if entry.vague is not None:
