@@ -728,7 +728,7 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
         heading_period = period_of(rest, year) if info.phase and rest.strip() else None
         if label is None and read_phase(stripped):
             label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
-        if label is not None and (not rest.strip() or heading_period is not None or info.phase and label == stripped):
+        if label is not None and (not rest.strip() or heading_period is not None or (info.phase and label == stripped)):
             heading, style = _next_heading(heading, info, heading_period), "open"
             parents = []
             continue
@@ -897,7 +897,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             listed_claims[index - 1] = listed_claims[index]
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
-        if entry.unknown and (casualties and casualty_kind(entry.words) or _VAGUE_IN_WORDS.search(entry.words)):
+        if entry.unknown and ((casualties and casualty_kind(entry.words)) or _VAGUE_IN_WORDS.search(entry.words)):
             # "Unspecified killed", "Unknown, presumed heavy": losses without a number
             entry.unknown, entry.vague = False, text[entry.start:entry.end]
         if entry.open_high is not None:
