@@ -25,8 +25,15 @@ CLAIMS = [
     ("per SDF", "syria/2019_turkish_offensive_into_north-eastern_syria", "SDF", "Syrian Democratic Forces"),
     ("Per DPR", "ukraine/battle_of_avdiivka_(2022)", "DPR", "Donetsk People's Republic"),
     ("ISW claim", "ukraine/battle_of_sievierodonetsk_(2022)", "ISW", "Institute for the Study of War"),
+    # a body of a state with a page of its own is the claimant, not its country (gold rule:
+    # the claimant's Wikipedia title); the field's own link wins when there is one
     ("According to the MoD of the Russian Federation", "ukraine/2022_novofedorivka_explosions",
-     "MoD of the Russian Federation", "Russia"),
+     "MoD of the Russian Federation", "Ministry of Defence (Russia)"),
+    ("per British Ministry of Defence", "ukraine/second_battle_of_lyman",
+     "British Ministry of Defence", "Ministry of Defence (United Kingdom)"),
+    # a section name before the claim ("Russian seizure" of the Snake Island table)
+    ("Russian seizure Per Ukrainian sources", "ukraine/2022_snake_island_campaign",
+     "Ukrainian sources", "Ukraine"),
     ("According to independent observers", "ukraine/2022_novofedorivka_explosions", "independent observers", None),
     ("opposition claim", "syria/battle_of_hosn", "opposition", None),
     ("Army claim", "syria/battle_of_hosn", "Army", None),

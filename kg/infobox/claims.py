@@ -39,7 +39,7 @@ from kg.document import Link
 from kg.infobox.flags import country_title
 from kg.infobox.records import Claimant, EntityRef
 
-__all__ = ["read_claim", "read_phase", "claim_in"]
+__all__ = ["read_claim", "read_phase", "claim_in", "cut_claim", "is_claim_note", "names_a_source", "CLAIM_LABEL"]
 
 _LEADING = re.compile(
     r"^(?P<lead>per|according\s+to|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by|reported\s+by)"
@@ -72,10 +72,25 @@ _LOWER_CASE_CLAIMANT = re.compile(
 )
 _PHASE = re.compile(
     r"^(?:(?:first|second|third|fourth|fifth|sixth|final|initial|last|\d+(?:st|nd|rd|th))\s+"
+    r"(?:(?:assault|attack|ground|air|main|counter)\s+)?"      # "First assault wave"
     r"(?:phase|stage|battle|offensive|siege|wave|assault)"
     r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))$",
     re.IGNORECASE,
 )
+#: Words that mark a source or an estimate without naming who (``(SOHR claim)``, ``reports``,
+#: ``official count``): a label or note with one of them is no scope, name or kind word.
+_SOURCE_WORDS = re.compile(
+    r"\b(?:per|claims?|claimed|according|sources?|estimates?|reports?|reported|observers|"
+    r"figures?|sohr|mod|officials?|count)\b",
+    re.IGNORECASE,
+)
+#: A claim label inside a line of figures (``… Per Ukraine: 2,500 killed``, ``Russian claim: 50``).
+CLAIM_LABEL = (r"(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
+               r"|[A-Z][\w/&.'-]*\s+claims?(?:\s*\([^()]*\))?")
+#: A source tail that names no claimant we can read (``killed according to various reports``).
+_UNREAD_TAIL = re.compile(r"\s*,?\s*\b(?:according to|per|as claimed by|claimed by)\b.*$", re.IGNORECASE)
+#: A line that is only a source note (``Rebel claim``, ``(government claim)``, ``Per Ukraine``).
+_CLAIM_NOTE = re.compile(r"(?:[\w/&.'-]+\s+){0,3}claims?|(?:per|according to)\s+[^\d]{1,40}", re.IGNORECASE)
 _TABLE_FILE = Path(__file__).with_name("claimants.tsv")
 
 
@@ -92,15 +107,24 @@ def _claimant_pages() -> dict[str, str]:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.replace("_", " ").split()).casefold().removeprefix("the ")
+    folded = " ".join(text.replace("_", " ").split()).casefold().removeprefix("the ")
+    return re.sub(r"\bdefense\b", "defence", folded)     # one table row for both spellings
 
 
 def _claimant_ref(name: str, links: Iterable[Link]) -> EntityRef | None:
     """The entity a claimant name stands for, or ``None``."""
     folded = _fold(name)
+    links = [link for link in links if link.page]
     for link in links:
         if folded in (_fold(link.anchor), _fold(link.page)):
             return EntityRef(link.page, link.page)
+    # "per the [British MoD](…) sources": a link inside the claim words names the claimant
+    # more precisely than a demonym or country around it
+    inside = [link for link in links if _fold(link.anchor)
+              and re.search(rf"(?<!\w){re.escape(_fold(link.anchor))}(?!\w)", folded)]
+    if inside:
+        best = max(inside, key=lambda link: len(link.anchor))
+        return EntityRef(best.page, best.page)
     # "Armenia/Artsakh", "Kurdish and NDF": a joint claim is linked to its first claimant;
     # "MoD of the Russian Federation": a body of a country speaks for the country.
     parts = [name, *re.split(r"\s*[/&]\s*|\s+and\s+|\s+of\s+(?:the\s+)?", name)]
@@ -116,7 +140,13 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     """The claimant a heading, label or note names (``Per Russia``, ``Russian claim``,
     ``according to the SOHR``), or ``None`` when the phrase is not a claim."""
     core = " ".join(text.strip(" \t()[]:;,.\"'“”").split())
-    match = _LEADING.match(core) or _TRAILING.match(core)
+    match = _LEADING.match(core)
+    inner = None if match else re.match(r"[^,;()]+?\s(?=(?:per|according to)\s+[A-Z])", core, re.IGNORECASE)
+    if inner is not None:
+        # "Russian seizure Per Ukrainian sources": a section name before the claim
+        claim = read_claim(core[inner.end():], links)
+        return None if claim is None else Claimant(text=core, name=claim.name, ref=claim.ref)
+    match = match or _TRAILING.match(core)
     if match is None:
         return None
     name = re.sub(r"^the\s+", "", match.group("name").strip(" ,;:"), flags=re.IGNORECASE)
@@ -144,6 +174,37 @@ def claim_in(text: str, links: Iterable[Link] = ()) -> tuple[str, Claimant | Non
         if claim is not None:
             return text[: match.start()].strip(" ,;"), claim
     return text, None
+
+
+def cut_claim(text: str, links: Iterable[Link] = ()) -> tuple[str, Claimant | None]:
+    """Like :func:`claim_in`, but a source tail that names no one we can read is cut off
+    too (it is not part of what was counted).
+
+    >>> cut_claim("killed according to various reports")
+    ('killed', None)
+    """
+    words, claim = claim_in(text, links)
+    return (words, claim) if claim is not None else (_UNREAD_TAIL.sub("", text), None)
+
+
+def is_claim_note(text: str) -> bool:
+    """A line or note that is only a source (``Rebel claim``, ``(government claim)``,
+    ``Per Ukraine``), with no figure of its own.
+
+    >>> is_claim_note("(government claim)"), is_claim_note("Per Ukraine"), is_claim_note("12 killed")
+    (True, True, False)
+    """
+    return bool(_CLAIM_NOTE.fullmatch(text.strip(" ()")))
+
+
+def names_a_source(text: str) -> bool:
+    """Words that mark a source or an estimate (``claim``, ``per``, ``reports``, ``SOHR``),
+    whether or not :func:`read_claim` can say who.
+
+    >>> names_a_source("opposition sources"), names_a_source("in base")
+    (True, False)
+    """
+    return bool(_SOURCE_WORDS.search(text))
 
 
 def read_phase(text: str) -> str | None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field as dataclass_field
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import claim_in, read_claim, read_phase
+from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
@@ -104,20 +104,14 @@ _DATE_PREPOSITION = re.compile(
     re.IGNORECASE,
 )
 _ESTIMATE_WORD = re.compile(r"\b(?:est\.?|estimated?|estimates)(?=\s|$|[;,.)])", re.IGNORECASE)
-_CLAIM = re.compile(
-    r"\b(?:per|claims?|claimed|according|sources?|estimates?|reports?|reported|observers|"
-    r"figures?|sohr|mod|officials?|count)\b",
-    re.IGNORECASE,
-)
 _HEADING_SKIP = re.compile(r"^(?:units|equipment|total|overall|in total|note|notes)$", re.IGNORECASE)
 _NOTE_LINE = re.compile(
     r"^(?:see\b|for\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
 )
 _LINE_START_LABEL = re.compile(r"^(?P<label>[^:()]{1,70}(?:\([^()]*\)[^:()]{0,20})?)\s*:\s*(?P<rest>.*)$")
+#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`) or a year.
 _MID_LINE_LABEL = re.compile(
-    r"(?:(?<=\s)|^)(?P<label>(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
-    r"|[A-Z][\w/&.'-]*\s+claims?(?:\s*\([^()]*\))?"
-    r"|\d{4}(?:\s*[–-]\s*\d{2,4})?)\s*:\s*"
+    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
 )
 _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
                    re.IGNORECASE | re.DOTALL)
@@ -297,6 +291,7 @@ class _Entry:
     words: str = ""              # the words after the anchor (description)
     joined_by: str = ""          # the separator before the next entry
     including: bool = False      # introduced by "including"
+    open_high: int | None = None # "25,850–26,900+": the upper end of an open range, not a bound
     parentheticals: list[str] = dataclass_field(default_factory=list)
 
 
@@ -403,7 +398,7 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
             info.as_of = info.as_of or period_of(inner, year)
             info.phase = info.phase or read_phase(inner)
         return info
-    if _CLAIM.search(core) or _HEADING_SKIP.match(core):
+    if names_a_source(core) or _HEADING_SKIP.match(core):
         return info
     if casualty_kind(core) or _CIVILIAN.search(core):
         info.context = core
@@ -447,7 +442,7 @@ def _find_entries(text: str) -> list[_Entry]:
             if value is not None:
                 entry.minimum, entry.value = value, None
             else:
-                entry.maximum = None       # "541–547+": at least 541
+                entry.open_high, entry.maximum = entry.maximum, None   # "541–547+": at least 541
         _read_prefix(text, entry)
         anchors.append(entry)
     for match in _WORD_ANCHOR.finditer(text):
@@ -472,6 +467,8 @@ def _find_entries(text: str) -> list[_Entry]:
             entry.unknown = True
         elif lowered in ("none", "nil"):
             entry.value = 0
+        elif lowered == "a dozen":
+            entry.value, entry.approximate = 12, True     # a number word, not a vague amount
         else:
             entry.vague = word
             more = re.match(r"\s+(?:dozens?|hundreds?|thousands?)\b", text[entry.end:], re.IGNORECASE)
@@ -541,9 +538,38 @@ def _clean_words(words: str) -> str:
 
 
 _LOST_ONLY = re.compile(r"^(?!.*\b(?:destroyed|shot down|downed|sunk|scuttled)\b).*\blost\b", re.IGNORECASE)
-_CLAIM_TAIL = re.compile(r"\s*,?\s*\b(?:according to|per|as claimed by|claimed by)\b.*$", re.IGNORECASE)
+_VAGUE_IN_WORDS = re.compile(rf"(?<![\w-])(?:{_VAGUE_WORDS})(?![\w-])", re.IGNORECASE)
+#: Words that say what happened to things (``sunk``, ``damaged``) closing a line with no numeral.
+_THING_LOSS = re.compile(r"\s+(?:sunk|scuttled|damaged|destroyed|shot down|downed|lost|captured|seized)$",
+                         re.IGNORECASE)
+#: A designation standing alone (``Su-25``, ``Mi-8``, ``T-72``): one of it.
+_DESIGNATION = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*(?<!s)")
 _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(?:\s+(?:hundred|thousand|dozen))?\s*",
                        re.IGNORECASE)
+
+
+def _named_count(words: str, field: Field) -> int | None:
+    """How many things a line without a numeral names, when it names them one by one:
+    ``Saratov sunk`` (an italic ship name) -> 1, ``Caesar Kunikov and Novocherkassk damaged``
+    -> 2, ``A patrol boat sunk`` -> 1, ``Su-25 downed`` -> 1; ``None`` otherwise (``Heavy
+    losses``, ``Su-25s downed``).
+
+    >>> _named_count("A patrol boat sunk", Field("casualties1", "")), _named_count("tanks destroyed", Field("casualties1", ""))
+    (1, None)
+    """
+    verb = _THING_LOSS.search(words)
+    if verb is None:
+        return None
+    subject = words[: verb.start()].strip(" ,;")
+    if re.fullmatch(r"(?i)(?:a|an)\s+[^\W\d][\w-]*(?:\s+[\w-]+){0,3}", subject) and not subject.lower().endswith("s"):
+        return 1
+    if _DESIGNATION.fullmatch(subject):
+        return 1
+    names = {" ".join(str(n).split()).strip("'\"") for n in (field.formatting or {}).get("italic") or []}
+    parts = [p.strip(" \"'“”") for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", subject) if p.strip()]
+    if parts and all(part in names for part in parts):
+        return len(parts)
+    return None
 
 
 def period_of(text: str, year: int | None = None) -> Period | None:
@@ -629,7 +655,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
         # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
         # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
         phrase = item.strip("\"'“”‘’ ")
-        if notes.scope is None and phrase[:1].islower() and not _CLAIM.search(phrase) \
+        if notes.scope is None and phrase[:1].islower() and not names_a_source(phrase) \
                 and not re.search(r"\d", phrase) and not _ESTIMATE_WORD.search(phrase) \
                 and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
             notes.scope = phrase
@@ -666,13 +692,22 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     #: (bullet level, index of the first quantity of that line) of lines above, for part_of.
     parents: list[tuple[int, int]] = []
     previous_line: list[int] = []
+    #: how the figures under the current heading are written: "open" (none yet), "tight"
+    #: (right under it) or "loose" (after a blank line, wtf_wikipedia's style); a blank line
+    #: ends a tight heading's scope, as in the list grammar (kg/infobox/grammar.py)
+    style: str | None = None
+    after_blank = False
     for source_line in raw.split("\n"):
+        if not source_line.strip():
+            after_blank = True
+            continue
         bullet = _BULLETS.match(source_line)
         level = len(bullet.group("stars")) if bullet else 0
         line_text = source_line[bullet.end():] if bullet else source_line
         line_text = strip_markup(line_text)
         if not line_text:
             continue
+        blank_before, after_blank = after_blank, False
         shown = line_text                       # the text each quantity keeps
         line = drop_undefined(line_text, field.name, warnings)
         line = strip_image_name(line, field.name, warnings)
@@ -691,20 +726,28 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
         label, rest = _line_label(line)
         info = _classify_label(label, field.links, year)
         heading_period = period_of(rest, year) if info.phase and rest.strip() else None
-        if label is not None and (not rest.strip() or heading_period is not None):
-            heading = _next_heading(heading, info, heading_period)
+        if label is None and read_phase(stripped):
+            label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
+        if label is not None and (not rest.strip() or heading_period is not None or (info.phase and label == stripped)):
+            heading, style = _next_heading(heading, info, heading_period), "open"
             parents = []
             continue
+        if style == "open":
+            style = "loose" if blank_before else "tight"
         if _NOTE_LINE.match(_remove_parentheticals(line)[0].strip()):
             warnings.append(ReadWarning("ignored-text", field.name, shown,
                                         f"ignored a note in {shown!r}"))
             continue
-        if _is_claim_only(line):
+        if style == "tight" and blank_before and (heading.claim or heading.phase or heading.words):
+            warnings.append(ReadWarning("heading-ended", field.name, shown,
+                                        f"a blank line ends the heading above {shown!r}"))
+            heading, style = _Context(), None
+        if is_claim_note(line):
             # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
             # the figures below it.
             claim = read_claim(line, field.links)
             if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", line):
-                heading = _next_heading(heading, _LabelInfo(claim=claim), None)
+                heading, style = _next_heading(heading, _LabelInfo(claim=claim), None), "open"
                 parents = []
             elif claim is not None:
                 _set_claim(quantities, previous_line, claim)
@@ -712,8 +755,10 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
 
         line_info = info
         line_quantities: list[Quantity] = []
+        last_claim = line_info.claim
         for mid_label, part in _split_mid_line_labels(rest):
             mid_info = _classify_label(mid_label, field.links, year)
+            last_claim = mid_info.claim or last_claim
             part_quantities = _read_part(
                 part, field, shown, casualties, warnings,
                 as_of=mid_info.as_of or line_info.as_of or heading.as_of,
@@ -727,6 +772,12 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                 if quantity.part_of is not None:
                     quantity.part_of += len(line_quantities)
             line_quantities += part_quantities
+        if last_claim is not None and last_claim is not heading.claim:
+            # "Per Ukraine: 2,587+ killed" / "60 captured": a claim label heads the lines
+            # below it too, like a heading ("… Per Ukrainian sources:" closing a line heads
+            # the next one)
+            heading = _next_heading(heading, _LabelInfo(claim=last_claim), None)
+            style = "tight"
         if not line_quantities:
             continue
 
@@ -768,19 +819,12 @@ def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) 
             quantities[index].claimant = claim
 
 
-def _is_claim_only(line: str) -> bool:
-    """``Rebel claim``, ``(government claim)``: a source note on its own line."""
-    text = line.strip(" ()")
-    return bool(re.fullmatch(r"(?:[\w/&.'-]+\s+){0,3}claims?|(?:per|according to)\s+[^\d]{1,40}", text,
-                             re.IGNORECASE))
-
-
 def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str],
                        year: int | None, links: Sequence[Link]) -> None:
     if not previous_line:
         return
     notes = _read_parentheticals(parens, year, links)
-    claim_only = all(_CLAIM.search(p) for p in parens) and notes.as_of is None
+    claim_only = all(names_a_source(p) for p in parens) and notes.as_of is None
     scope = notes.scope
     if scope is None and notes.as_of is None and not claim_only and notes.claim is None and notes.phase is None:
         scope = "; ".join(parens)
@@ -810,10 +854,15 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         # Words before the first figure ("The Azerbaijani army lost 173 soldiers") only
         # help to classify the figures.
         context = " ".join(filter(None, [context, leading_words]))
-    elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not _is_claim_only(leading_words):
+    elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not is_claim_note(leading_words):
         # A line with no figure at all ("Su-25 downed", "Various artillery").
         lead = _Entry(start=0, end=0, prefix_start=0, words=leading_words)
         lead.vague = ""
+        count = _named_count(leading_words, field) if casualties else None
+        if count is not None:
+            lead.value, lead.vague = count, None
+            warnings.append(ReadWarning("counted-names", field.name, shown,
+                                        f"no numeral: {count} counted from the names in {leading_words!r}"))
         entries.append(lead)
     if not entries:
         return []
@@ -839,11 +888,23 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             closing.as_of = closing.as_of or period_of(content, year)
             listed = 0
 
+    own_claims = [_read_parentheticals(entry.parentheticals, year, field.links).claim for entry in entries]
+    listed_claims = list(own_claims)
+    for index in range(len(entries) - 1, 0, -1):
+        # "431–500+ killed, 1,000 wounded (opposition claim) 1,257 killed (government claim)":
+        # a claim note closing a list of figures is the claim of the whole list
+        if listed_claims[index] is not None and entries[index - 1].joined_by and own_claims[index - 1] is None:
+            listed_claims[index - 1] = listed_claims[index]
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
-        words, tail_claim = claim_in(entry.words, field.links)
-        if tail_claim is None:
-            words = _CLAIM_TAIL.sub("", words)
+        if entry.unknown and ((casualties and casualty_kind(entry.words)) or _VAGUE_IN_WORDS.search(entry.words)):
+            # "Unspecified killed", "Unknown, presumed heavy": losses without a number
+            entry.unknown, entry.vague = False, text[entry.start:entry.end]
+        if entry.open_high is not None:
+            warnings.append(ReadWarning("open-range", field.name, shown,
+                                        f"open range read as at least {entry.minimum}; "
+                                        f"{entry.open_high} is no upper bound in {shown!r}"))
+        words, tail_claim = cut_claim(entry.words, field.links)
         words = words.strip(" ,;")
         to_vague = _TO_VAGUE.match(words)
         if to_vague and entry.value is not None:
@@ -868,7 +929,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             description=description,
             scope=notes.scope,
             unknown=entry.unknown,
-            claimant=notes.claim or tail_claim or shared.claim or claim,
+            claimant=notes.claim or tail_claim or listed_claims[index] or shared.claim or claim,
             phase=notes.phase or phase,
         )
         if entry.vague is not None:
