@@ -56,7 +56,7 @@ from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
-from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree
+from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
     ScannedField,
@@ -234,6 +234,18 @@ def linked_unit_of_part(name: str, anchors: list[str], field_name: str, source: 
     return name
 
 
+def _is_unit_qualifier(text: str) -> bool:
+    """A parenthetical after a unit that is no part of its name: a phase, claim or scope
+    note (:func:`kg.infobox.grammar.qualifier_note`), or a part noun ending it (``Kuban
+    detachment``).
+
+    >>> _is_unit_qualifier("Kuban detachment"), _is_unit_qualifier("per SOHR"), _is_unit_qualifier("Reserve")
+    (True, True, False)
+    """
+    words = text.split()
+    return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
+
+
 def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
     """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
     return previous.level == 0 and len(previous.entries) == 1 and row.heading_only
@@ -280,6 +292,11 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
         as_period = parse_period(text) if text else None
         if as_period is not None and period is None:
             period = as_period
+        elif text and as_period is None and _is_unit_qualifier(text):
+            # "BARS-16 (Kuban detachment)", "(per SOHR)", "(not directly fighting)": says
+            # which part, who claims, or how far: kept in the unit's text, not its name
+            warnings.append(ReadWarning("unit-qualifier", field_name, source,
+                                        f"{text!r} qualifies the unit; not part of its name"))
         elif text:
             kept.append(text)
     for piece in entry.later:
