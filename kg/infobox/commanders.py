@@ -200,12 +200,12 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             if as_period is not None and period is None:
                 period = as_period
                 continue
-            note = qualifier_note(text) if as_period is None else None
-            if note is not None:
+            scope = qualifier_note(text) if as_period is None else None
+            if scope is not None:
                 # "(Final Assault only)", "(until March)": when or how far the person
                 # commanded, not a role; the text stays in the record's source text
                 warnings.append(ReadWarning("scope-qualifier", field_name, source,
-                                            f"a {note} qualifier, not a role: {text!r}"))
+                                            f"a {scope} qualifier, not a role: {text!r}"))
                 continue
             if _NAME_NOTE.search(text):
                 warnings.append(ReadWarning("ignored-text", field_name, source,

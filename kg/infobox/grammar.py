@@ -366,8 +366,8 @@ def qualifier_note(text: str) -> str | None:
     if read_phase(re.sub(r"\s+only$", "", core, flags=re.IGNORECASE)) is not None:
         return "phase"
     claim = read_claim(core)
-    if claim is not None and (claim_in(core)[0] == "" or core.casefold().startswith(claim.name.casefold() + " ")
-                              and claim.name[:1].isupper() and not re.search(r"\bper\b", claim.name)):
+    if claim is not None and (claim_in(core)[0] == "" or (core.casefold().startswith(claim.name.casefold() + " ")
+                              and claim.name[:1].isupper() and not re.search(r"\bper\b", claim.name))):
         # the whole parenthetical is the claim ("per SOHR", "Ukrainian claim"); not a mark
         # with its claim ("POW per Ukrainian claim", "killed per Ukrainian claim")
         return "claim"

@@ -281,7 +281,7 @@ def _read_infobox(box: Any, doc: Document) -> Infobox | None:
                 if page.strip() and section:
                     # [[Page#Section|text]]: kept as the wikitext reader keeps it, so that a
                     # link to a section is not read as a link to the whole page
-                    anchor = _string(item.get("text")) or page
+                    anchor: str | None = _string(item.get("text")) or page
                     page = f"{page}#{section}"
                 else:
                     anchor = _string(item.get("text"))
