@@ -116,6 +116,16 @@ def date_literal(date: PartialDate) -> Literal:
     return Literal(date.iso(), datatype=_DATE_TYPES[date.precision])
 
 
+def edtf_literal(period: Period) -> Literal:
+    """The period (or single date) as an EDTF literal: circa, seasons, open ends and BC
+    that the ``xsd`` literals of ckg:startDate/ckg:endDate cannot say.
+
+    >>> edtf_literal(Period(PartialDate(2015), None, "since 2015", ongoing=True)).value
+    '2015/..'
+    """
+    return Literal(period.edtf(), datatype=T.EDTF)
+
+
 def entity_iri(ref: EntityRef, scope: str | None = None) -> str:
     """The IRI a reference gives before cross-document resolution (its *surface key*): its
     page when linked, else its name; a generic unlinked name (``Special Forces``) is scoped
@@ -255,6 +265,8 @@ class DocumentMapper:
                 self.add(conflict, T.endDate, date_literal(record.date.end))
             if record.date.ongoing:
                 self.add(conflict, T.ongoing, TRUE)
+            if record.date.edtf():
+                self.add(conflict, T.edtf, edtf_literal(record.date))
         for place in record.places:
             self.add(conflict, T.place, self.entity(place, T.Place, "place"))
         if record.coordinates is not None:
@@ -319,6 +331,8 @@ class DocumentMapper:
             self.add(node, T.endDate, date_literal(period.end))
         if period.ongoing:
             self.add(node, T.ongoing, TRUE)
+        if period.edtf():
+            self.add(node, T.edtf, edtf_literal(period))
         self.add(node, T.periodText, text_literal(period.text))
 
     def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
@@ -397,6 +411,8 @@ class DocumentMapper:
                 # a single date or year: a span is quantity.period (ckg:startDate/endDate)
                 if quantity.as_of.start is not None:
                     self.add(node, T.asOf, date_literal(quantity.as_of.start))
+                if quantity.period is None and quantity.as_of.edtf():
+                    self.add(node, T.edtf, edtf_literal(quantity.as_of))
                 self.add(node, T.periodText, text_literal(quantity.as_of.text))
             self._period(node, quantity.period)
             if quantity.phase:
