@@ -134,10 +134,6 @@ def test_leaf_module_imports_nothing_of_kg_but_errors():
     assert {name for name in imported if name == "kg" or name.startswith("kg.")} <= {"kg.errors"}
 
 
-#: Files whose own month table is still to be replaced (issue 15, item 1).
-_NOT_YET = {"kg/readers/wikitext.py", "kg/infobox/quantities.py"}
-
-
 def test_one_month_table_in_the_package():
     """The month names are written once, in kg/time_words.tsv: no Python file of the
     package spells a run of them (a table, a list or an alternation)."""
@@ -145,4 +141,4 @@ def test_one_month_table_in_the_package():
     run = re.compile(rf"{months}\W{{1,8}}{months}\W{{1,8}}{months}", re.IGNORECASE)
     offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "kg").rglob("*.py")
                  if run.search(path.read_text(encoding="utf-8"))]
-    assert set(offenders) <= _NOT_YET
+    assert offenders == []

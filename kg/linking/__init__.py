@@ -53,7 +53,6 @@ from kg.linking.context import _Cue as _Cue
 # Everything that was importable from the single module kg.linking stays importable here.
 from kg.linking.context import _cues as _cues
 from kg.linking.dates import ConflictInfo as ConflictInfo
-from kg.linking.dates import _partial_date as _partial_date
 from kg.linking.dates import _publication_day as _publication_day
 from kg.linking.evaluation import entity_keys as entity_keys
 from kg.linking.evaluation import title_key as title_key

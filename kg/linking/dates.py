@@ -1,14 +1,15 @@
 """Dates in news: when a conflict was going on (:class:`ConflictInfo`), read from the
-partial dates of the store, and the publication day of a news document.
+partial dates of the store, and the publication day of a news document (both read by
+:mod:`kg.time`).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import re
 from dataclasses import dataclass, field
 
 from kg.document import Document
+from kg.time import from_iso
 
 
 @dataclass
@@ -27,40 +28,25 @@ class ConflictInfo:
     def covers(self, day: _dt.date, grace: int = 14) -> bool:
         if self.start is None:
             return False
-        start = _partial_date(self.start, end=False)
+        start = _day(self.start, end=False)
         if start is None or day < start:
             return False
         if self.end is None:
             return self.ongoing
-        end = _partial_date(self.end, end=True)
+        end = _day(self.end, end=True)
         return end is not None and day <= end + _dt.timedelta(days=grace)
 
 
-def _partial_date(text: str, *, end: bool) -> _dt.date | None:
+def _day(text: str, *, end: bool) -> _dt.date | None:
     """``2012`` -> 1 Jan (or 31 Dec), ``2012-07`` -> first (or last) day, ``2012-07-19``."""
-    match = re.match(r"^(-?\d{4})(?:-(\d{2}))?(?:-(\d{2}))?", text)
-    if not match:
+    date = from_iso(text)
+    if date is None:
         return None
-    year = int(match[1])
-    if year < 1:
-        return None
-    month = int(match[2]) if match[2] else (12 if end else 1)
-    if match[3]:
-        day = int(match[3])
-    elif end:
-        day = (_dt.date(year + (month == 12), month % 12 + 1, 1) - _dt.timedelta(days=1)).day
-    else:
-        day = 1
-    try:
-        return _dt.date(year, month, day)
-    except ValueError:
-        return None
+    return date.last_day() if end else date.first_day()
 
 
 def _publication_day(doc: Document) -> _dt.date | None:
     if not doc.published:
         return None
-    try:
-        return _dt.date.fromisoformat(doc.published[:10])
-    except ValueError:
-        return None
+    date = from_iso(doc.published)
+    return date.first_day() if date is not None and date.precision == "day" else None

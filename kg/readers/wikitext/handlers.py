@@ -16,6 +16,7 @@ from mwparserfromhell.wikicode import Wikicode
 from kg.document import Link
 from kg.readers.wikitext.countries import country_flag
 from kg.readers.wikitext.templates import _BR, _named, _normalise_page, _plain, _positional
+from kg.time import month_name
 
 if TYPE_CHECKING:
     from kg.readers.wikitext.render import _Renderer
@@ -250,10 +251,6 @@ def _collapsible_list(renderer: _Renderer, template: Template) -> None:
     _items(renderer, template, _named(template, "title"))
 
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"]
-
-
 def _date(renderer: _Renderer, template: Template) -> None:
     params = [_plain(p) for p in _positional(template)][:3]
     if not params or not params[0]:
@@ -263,7 +260,7 @@ def _date(renderer: _Renderer, template: Template) -> None:
     if len(params) >= 2 and params[1]:
         month = params[1]
         if month.isdigit() and 1 <= int(month) <= 12:
-            month = _MONTHS[int(month) - 1]
+            month = month_name(int(month))
     if len(params) >= 3 and params[2]:
         day = params[2].lstrip("0") or params[2]
     renderer.emit(" ".join(part for part in (day, month, year) if part))
