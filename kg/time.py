@@ -260,6 +260,28 @@ class Period:
         end = self.end.edtf() if self.end is not None else (".." if self.ongoing else "")
         return f"{start}/{end}"
 
+    def intersect(self, other: Period) -> Period | None:
+        """The time both periods cover, ``None`` when they are disjoint: a participation
+        clipped to its conflict, two participations that overlap. A missing start or end is
+        unbounded on that side (``since 2015`` ends with the conflict it is clipped to);
+        imprecise dates are taken as widely as they read (``2014`` ends on 31 December), and
+        the later start and the earlier end keep their own precision. The text is this
+        period's.
+
+        >>> war = Period(PartialDate(2012, 7, 19), PartialDate(2016, 12, 22), "2012–2016")
+        >>> Period(PartialDate(2015), None, "since 2015").intersect(war).edtf()
+        '2015/2016-12-22'
+        >>> Period(None, PartialDate(2013), "until 2013").intersect(Period(PartialDate(2014), None, "")) is None
+        True
+        """
+        starts = [d for d in (self.start, other.start) if d is not None]
+        ends = [d for d in (self.end, other.end) if d is not None]
+        start = max(starts, key=date_key) if starts else None
+        end = min(ends, key=lambda d: date_key(d, end=True)) if ends else None
+        if start is not None and end is not None and date_key(start) > date_key(end, end=True):
+            return None
+        return Period(start, end, self.text, ongoing=end is None and (self.ongoing or other.ongoing))
+
 
 @dataclass(frozen=True)
 class DateMatch:

@@ -142,3 +142,32 @@ def test_one_month_table_in_the_package():
     offenders = [str(path.relative_to(ROOT)) for path in (ROOT / "kg").rglob("*.py")
                  if run.search(path.read_text(encoding="utf-8"))]
     assert offenders == []
+
+
+# ---- intervals: the overlap that clipping and time-aware relations need ---------------------
+
+_ALEPPO = T.parse_period("19 July 2012 – 22 December 2016")
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("from 2013", "2013/2016-12-22"),            # an unknown end ends with the conflict
+    ("since mid-2016", "2016/2016-12-22"),
+    ("(2015–2016)", "2015/2016-12-22"),          # "2016" is cut at the conflict's last day
+    ("until 2014", "2012-07-19/2014"),           # an unknown start starts with it
+    ("2011–2012", "2012-07-19/2012"),
+    ("December 2016", "2016-12/2016-12-22"),
+    ("2017–present", None),                      # after the conflict: nothing
+    ("until 2011", None),
+])
+def test_party_periods_clipped_to_their_conflict(text, expected):
+    period = T.parse_period(text)
+    clipped = period.intersect(_ALEPPO)
+    assert (clipped.edtf() if clipped else None) == expected
+
+
+def test_overlap_is_symmetric_in_dates_and_keeps_ongoing():
+    a = T.parse_period("2014–present")
+    b = T.parse_period("since 2015")
+    assert a.intersect(b).edtf() == b.intersect(a).edtf() == "2015/.."
+    assert T.parse_period("2013–2014").intersect(T.parse_period("2015–2016")) is None
+    assert T.parse_period("2014").intersect(T.parse_period("June 2014 – 2015")).edtf() == "2014-06/2014"
