@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-import kg
+from kg._version import __version__
 from kg.document import Document, Mention
 from kg.identity import (
     dbpedia_iri,
@@ -43,7 +43,7 @@ from kg.infobox.records import (
 )
 from kg.rdf import terms as T
 from kg.infobox.flags import is_country_title
-from kg.resolution import is_generic
+from kg.names import is_generic
 
 RDF_TYPE = NamedNode(T.RDF + "type")
 RDFS_LABEL = NamedNode(T.RDFS + "label")
@@ -114,6 +114,16 @@ def date_literal(date: PartialDate) -> Literal:
     'gYearMonth'
     """
     return Literal(date.iso(), datatype=_DATE_TYPES[date.precision])
+
+
+def edtf_literal(period: Period) -> Literal:
+    """The period (or single date) as an EDTF literal: circa, seasons, open ends and BC
+    that the ``xsd`` literals of ckg:startDate/ckg:endDate cannot say.
+
+    >>> edtf_literal(Period(PartialDate(2015), None, "since 2015", ongoing=True)).value
+    '2015/..'
+    """
+    return Literal(period.edtf(), datatype=T.EDTF)
 
 
 def entity_iri(ref: EntityRef, scope: str | None = None) -> str:
@@ -203,7 +213,7 @@ class DocumentMapper:
         self.add(g, DCT_TITLE, text_literal(doc.title))
         self.add(g, T.sourcePath, text_literal(doc.path))
         self.add(g, T.contentHash, text_literal(doc.content_hash))
-        self.add(g, T.toolVersion, text_literal(kg.__version__))
+        self.add(g, T.toolVersion, text_literal(__version__))
         self.add(g, T.documentKind, text_literal(doc.kind))
         if doc.kind == "wikipedia":
             self.add(g, PROV_DERIVED, NamedNode(wikipedia_url(doc.title)))
@@ -255,6 +265,8 @@ class DocumentMapper:
                 self.add(conflict, T.endDate, date_literal(record.date.end))
             if record.date.ongoing:
                 self.add(conflict, T.ongoing, TRUE)
+            if record.date.edtf():
+                self.add(conflict, T.edtf, edtf_literal(record.date))
         for place in record.places:
             self.add(conflict, T.place, self.entity(place, T.Place, "place"))
         if record.coordinates is not None:
@@ -319,6 +331,8 @@ class DocumentMapper:
             self.add(node, T.endDate, date_literal(period.end))
         if period.ongoing:
             self.add(node, T.ongoing, TRUE)
+        if period.edtf():
+            self.add(node, T.edtf, edtf_literal(period))
         self.add(node, T.periodText, text_literal(period.text))
 
     def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
@@ -397,6 +411,8 @@ class DocumentMapper:
                 # a single date or year: a span is quantity.period (ckg:startDate/endDate)
                 if quantity.as_of.start is not None:
                     self.add(node, T.asOf, date_literal(quantity.as_of.start))
+                if quantity.period is None and quantity.as_of.edtf():
+                    self.add(node, T.edtf, edtf_literal(quantity.as_of))
                 self.add(node, T.periodText, text_literal(quantity.as_of.text))
             self._period(node, quantity.period)
             if quantity.phase:
