@@ -205,7 +205,7 @@ def _resolve_conflict(store: KGStore, conflict: str) -> tuple[str, str]:
 
     kind, iri = resolve_target(store, conflict, partial=True)
     if kind != "conflict":
-        raise ValueError(f"{conflict!r} is not a conflict (it is a {kind})")
+        raise ValueError(f"{conflict!r} is not a conflict (it is {'an' if kind[0] in 'aeiou' else 'a'} {kind})")
     return iri, preferred_labels(store, {iri}).get(iri) or conflict
 
 
@@ -514,7 +514,7 @@ def history_frame(result: History) -> pd.DataFrame:
                              "approximate": f.approximate, "change": change, "text": f.text})
     frame = pd.DataFrame(rows, columns=["revision", "date", "track", "field", "label", "value", "low", "high",
                                         "approximate", "change", "text"])
-    frame.insert(2, "revised", pd.to_datetime([_first_instant(d) for d in frame["date"]], utc=True))
+    frame.insert(2, "revised", pd.to_datetime([_first_instant(d) for d in frame["date"]], utc=True, format="ISO8601"))
     return frame
 
 
@@ -530,50 +530,91 @@ def plot_history(store: KGStore, conflict: str, field_name: str, *, title: str |
                  dpi: int = 110) -> Any:
     """Draw each figure of one field over revision time: one line per figure followed
     through the revisions (its numbers at each revision's date; a range as a band), on a
-    log scale, labelled at its newest point; a changed figure's point is ringed. Undated
-    revisions are left out. Returns the matplotlib Figure."""
+    log scale. Figures whose numbers changed, or that were added or removed, are coloured
+    and ringed where they changed; the others are thin and grey. Each line is labelled at
+    its newest point. Undated revisions are left out. Returns the matplotlib Figure."""
     import matplotlib.pyplot as plt
-    import pandas as pd
 
     result = history(store, conflict, field_name)
     frame = history_frame(result)
     frame = frame[frame["revised"].notna() & (frame["low"].notna() | frame["high"].notna())]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(12, 6.5), dpi=dpi)
+        fig, ax = plt.subplots(figsize=(12, 7), dpi=dpi)
     else:
         fig = ax.figure
     if frame.empty:
         ax.text(0.5, 0.5, "no dated figures with a number", ha="center", va="center", fontsize=14)
         ax.set_axis_off()
         return fig
-    palette = plt.get_cmap("tab20")
-    dates = sorted(frame["revised"].unique())
-    for colour, (track, group) in enumerate(frame.groupby("track", sort=True)):
+    tracks = result.tracks[field_name]
+    # tab10 without its grey: grey is for the figures that never changed
+    palette = [plt.get_cmap("tab10")(i) for i in range(10) if i != 7]
+    ends: list[tuple[float, str, Any, Any]] = []        # (y, label, colour, x) of each line's newest point
+    colour_index = 0
+    for number, group in frame.groupby("track", sort=True):
         group = group.sort_values("revised")
-        low = group["low"].fillna(group["high"])
-        high = group["high"].fillna(group["low"])
+        low, high = group["low"].fillna(group["high"]), group["high"].fillna(group["low"])
         mid = (low * high) ** 0.5
-        colour_value = palette(colour % 20)
-        ax.plot(group["revised"], mid, marker="o", color=colour_value, lw=1.8, ms=5)
+        moved = tracks[int(number) - 1].changed
+        colour = palette[colour_index % len(palette)] if moved else "#9a9a9a"
+        colour_index += moved
+        ax.plot(group["revised"], mid, marker="o", color=colour, lw=2.2 if moved else 0.9, ms=5 if moved else 3,
+                zorder=3 if moved else 2)
         if (high > low).any():
-            ax.fill_between(group["revised"], low, high, color=colour_value, alpha=0.15, step=None)
-        changed = group[group["change"].isin([CHANGED, ADDED])]
-        ax.scatter(changed["revised"], mid[changed.index], s=140, facecolors="none", edgecolors="black", lw=1.2,
+            ax.fill_between(group["revised"], low, high, color=colour, alpha=0.15)
+        ringed = group["change"].isin([CHANGED, ADDED]).to_numpy()
+        ax.scatter(group["revised"][ringed], mid[ringed], s=130, facecolors="none", edgecolors="black", lw=1.1,
                    zorder=5)
         last = group.iloc[-1]
-        ax.annotate(f"{_short(str(last['label']), 30)}  {last['text'] if len(str(last['text'])) < 28 else ''}".strip(),
-                    (last["revised"], mid.iloc[-1]), xytext=(8, 0), textcoords="offset points", va="center",
-                    fontsize=8, color=colour_value)
+        figure = tracks[int(number) - 1].cells[int(last["revision"]) - 1]
+        text = f"{_short(str(last['label']), 30)}: {figure.show() if figure else ''}"
+        if int(last["revision"]) < len(result.revisions):
+            text += f" (removed in r{int(last['revision']) + 1})"
+        ends.append((float(mid.iloc[-1]), text, colour, last["revised"]))
     ax.set_yscale("log")
-    ax.set_xticks(dates)
-    labels = {rev.date: rev.heading for rev in result.revisions if rev.date}
-    ax.set_xticklabels([next((h for d, h in labels.items() if pd.Timestamp(_first_instant(d), tz="UTC") == x), "")
-                        for x in dates], fontsize=10)
-    span = (dates[-1] - dates[0]) if len(dates) > 1 else pd.Timedelta(days=365)
-    ax.set_xlim(dates[0] - span * 0.08, dates[-1] + span * 0.45)
-    ax.set_xlabel("revision date (ringed: a figure changed or added in that revision)", fontsize=11)
+    dates = sorted(frame["revised"].unique())
+    span = (dates[-1] - dates[0]) if len(dates) > 1 else None
+    if span is not None:
+        ax.set_xlim(dates[0] - span * 0.06, dates[-1] + span * 0.5)
+    _label_ends(ax, ends)
+    headings = {rev.number: rev.heading for rev in result.revisions}
+    ticks = frame.drop_duplicates("revision").sort_values("revised")
+    ax.set_xticks(list(ticks["revised"]))
+    # neighbouring revisions can be weeks apart: every other label one line lower
+    ax.set_xticklabels([("\n" if k % 2 else "") + headings[int(r)] for k, r in enumerate(ticks["revision"])],
+                       fontsize=10)
+    ax.set_xlabel("revision date (ringed: a figure changed or added in that revision; grey: never changed)",
+                  fontsize=11)
     ax.set_ylabel(f"{field_name} (log scale; band: the range given)", fontsize=11)
     ax.grid(alpha=0.3)
     ax.set_title(title or f"How the figures of {field_name} changed: {result.title}", fontsize=13)
     fig.tight_layout()
     return fig
+
+
+def _label_ends(ax: Any, ends: list[tuple[float, str, Any, Any]]) -> None:
+    """Label line ends to the right of the newest date, pushed apart vertically (on the
+    log axis) so that no two labels overlap, each joined to its point by a thin line."""
+    import matplotlib.dates as mdates
+
+    if not ends:
+        return
+    ends = sorted(ends, key=lambda e: e[0])
+    logs = [math.log10(max(y, 1e-9)) for y, *_ in ends]
+    bottom, top = min(logs), max(logs)
+    gap = max(top - bottom, 1.0) / 28                     # a label's height, about
+    placed: list[float] = []
+    for value in logs:
+        placed.append(max(value, placed[-1] + gap) if placed else value)
+    shift = max(0.0, (placed[-1] - top) / 2)             # centre the stack on the points
+    placed = [p - shift for p in placed]
+    for k in range(len(placed) - 2, -1, -1):             # keep the gaps after centring
+        placed[k] = min(placed[k], placed[k + 1] - gap)
+    x_max = max(mdates.date2num(e[3]) for e in ends)
+    left, right = ax.get_xlim()
+    x_text = x_max + (right - x_max) * 0.12
+    for (y, text, colour, x), where in zip(ends, placed):
+        ax.annotate(text, xy=(mdates.date2num(x), y), xytext=(x_text, 10 ** where), va="center", fontsize=8,
+                    color=colour if colour != "#9a9a9a" else "#555555",
+                    arrowprops={"arrowstyle": "-", "color": "#aaaaaa", "lw": 0.5})
+    ax.set_ylim(min(10 ** (placed[0] - gap), ax.get_ylim()[0]), max(10 ** (placed[-1] + gap), ax.get_ylim()[1]))
