@@ -283,7 +283,8 @@ def _words(text: str | None) -> set[str]:
 
 def pair_score(old: Figure, new: Figure, old_place: float = 0.0, new_place: float = 0.0) -> float:
     """How surely ``new`` is ``old`` in a later revision; 0 when it cannot be (another kind
-    of figure, or a number on one side only). The texts' likeness once numbers are taken
+    of figure, a number on one side only, or other numbers *and* descriptions without a
+    word in common). The texts' likeness once numbers are taken
     out (0–1); plus 1 for the same numbers, 0.5 for the same description or 0.25 when one
     description's words are within the other's, up to 0.25 for numbers of the same size
     (less the further apart on a log scale); less up to 0.2 for figures far apart in their
@@ -300,16 +301,17 @@ def pair_score(old: Figure, new: Figure, old_place: float = 0.0, new_place: floa
     """
     if (old.kind, old.measure) != (new.kind, new.measure) or (old.size is None) != (new.size is None):
         return 0.0
+    words_old, words_new = _words(old.description), _words(new.description)
+    if words_old and words_new and not words_old & words_new and old.numbers != new.numbers:
+        return 0.0          # renamed and renumbered at once: two different figures
     a, b = _NUMBER.sub("#", old.text.lower()), _NUMBER.sub("#", new.text.lower())
     score = difflib.SequenceMatcher(None, a, b).ratio()
     if old.numbers == new.numbers:
         score += 1.0
     if (old.description or "").lower() == (new.description or "").lower():
         score += 0.5
-    else:
-        words_old, words_new = _words(old.description), _words(new.description)
-        if words_old and words_new and (words_old <= words_new or words_new <= words_old):
-            score += 0.25
+    elif words_old and words_new and (words_old <= words_new or words_new <= words_old):
+        score += 0.25
     if old.size and new.size:
         score += 0.25 * max(0.0, 1.0 - abs(math.log10(old.size / new.size)))
     return score - 0.2 * abs(old_place - new_place)
@@ -343,13 +345,12 @@ def align(old: list[Figure], new: list[Figure]) -> list[tuple[int | None, int | 
         paired_old[i], paired_new[j] = j, i
     out: list[tuple[int | None, int | None, str]] = []
     for j, b in enumerate(new):
-        i = paired_new.get(j)
-        if i is None:
+        if j not in paired_new:
             out.append((None, j, ADDED))
             continue
-        a = old[i]
+        a = old[paired_new[j]]
         change = SAME if (a.numbers, a.text) == (b.numbers, b.text) else REWORDED if a.numbers == b.numbers else CHANGED
-        out.append((i, j, change))
+        out.append((paired_new[j], j, change))
     out.extend((i, None, REMOVED) for i in range(len(old)) if i not in paired_old)
     return out
 
@@ -373,9 +374,9 @@ def _tracks(field_name: str, per_revision: list[list[Figure]]) -> list[Track]:
             if track is None:
                 track = Track(field_name, first.side, first.measure, [None] * count, [None] * count)
                 tracks.append(track)
-                change = ADDED if index > 0 else None
             track.cells[index] = figures[j]
-            track.changes[index] = change
+            # a figure new in this revision is added, unless this is the first revision
+            track.changes[index] = change if i is not None else (ADDED if index > 0 else None)
             now[j] = track
         open_tracks, previous = now, figures
     # newest revision's order first, tracks that ended before it after them
@@ -514,7 +515,8 @@ def history_frame(result: History) -> pd.DataFrame:
                              "approximate": f.approximate, "change": change, "text": f.text})
     frame = pd.DataFrame(rows, columns=["revision", "date", "track", "field", "label", "value", "low", "high",
                                         "approximate", "change", "text"])
-    frame.insert(2, "revised", pd.to_datetime([_first_instant(d) for d in frame["date"]], utc=True, format="ISO8601"))
+    instants = pd.Series([_first_instant(d) for d in frame["date"]], dtype="object")
+    frame.insert(2, "revised", pd.to_datetime(instants, utc=True, format="ISO8601"))
     return frame
 
 
@@ -552,10 +554,11 @@ def plot_history(store: KGStore, conflict: str, field_name: str, *, title: str |
     ends: list[tuple[float, str, Any, Any]] = []        # (y, label, colour, x) of each line's newest point
     colour_index = 0
     for number, group in frame.groupby("track", sort=True):
+        this = tracks[int(str(number)) - 1]
         group = group.sort_values("revised")
         low, high = group["low"].fillna(group["high"]), group["high"].fillna(group["low"])
         mid = (low * high) ** 0.5
-        moved = tracks[int(number) - 1].changed
+        moved = this.changed
         colour = palette[colour_index % len(palette)] if moved else "#9a9a9a"
         colour_index += moved
         ax.plot(group["revised"], mid, marker="o", color=colour, lw=2.2 if moved else 0.9, ms=5 if moved else 3,
@@ -566,7 +569,7 @@ def plot_history(store: KGStore, conflict: str, field_name: str, *, title: str |
         ax.scatter(group["revised"][ringed], mid[ringed], s=130, facecolors="none", edgecolors="black", lw=1.1,
                    zorder=5)
         last = group.iloc[-1]
-        figure = tracks[int(number) - 1].cells[int(last["revision"]) - 1]
+        figure = this.cells[int(last["revision"]) - 1]
         text = f"{_short(str(last['label']), 30)}: {figure.show() if figure else ''}"
         if int(last["revision"]) < len(result.revisions):
             text += f" (removed in r{int(last['revision']) + 1})"
@@ -611,7 +614,7 @@ def _label_ends(ax: Any, ends: list[tuple[float, str, Any, Any]]) -> None:
     for k in range(len(placed) - 2, -1, -1):             # keep the gaps after centring
         placed[k] = min(placed[k], placed[k + 1] - gap)
     x_max = max(mdates.date2num(e[3]) for e in ends)
-    left, right = ax.get_xlim()
+    right = ax.get_xlim()[1]
     x_text = x_max + (right - x_max) * 0.12
     for (y, text, colour, x), where in zip(ends, placed):
         ax.annotate(text, xy=(mdates.date2num(x), y), xytext=(x_text, 10 ** where), va="center", fontsize=8,
