@@ -24,7 +24,7 @@ from typing import TypeVar
 
 from kg.process import ItemResult, WorkItem, _init_worker, process_item
 from kg.readers import document_kind, iter_source_files
-from kg.readers.dump import DumpStats, is_dump_path, iter_dump_pages
+from kg.readers.dump import DumpStats, is_dump_path, iter_dump_revisions
 from kg.readers.wikitext import has_conflict_infobox
 
 _T = TypeVar("_T")
@@ -63,7 +63,7 @@ def iter_work(paths: Iterable[str | Path], dump_stats: dict[str, object] | None 
             stats = DumpStats()
             if dump_stats is not None:
                 dump_stats[str(path)] = stats
-            for page in iter_dump_pages(path):
+            for page in iter_dump_revisions(path):  # each revision of a page: a dated document
                 stats.pages_seen += 1
                 if page.ns != 0:
                     stats.skip("namespace")
@@ -75,12 +75,9 @@ def iter_work(paths: Iterable[str | Path], dump_stats: dict[str, object] | None 
                     stats.skip("no-conflict-infobox")
                 else:
                     stats.yielded += 1
-                    extra = tuple((k, str(v)) for k, v in (("dump", str(path)), ("page_id", page.page_id),
-                                                           ("revision_id", page.revision_id),
-                                                           ("revision_timestamp", page.timestamp)) if v is not None)
-                    yield WorkItem(f"{path}::{page.title}",
+                    yield WorkItem(page.document_path(path),
                                    "sha256:" + hashlib.sha256(page.text.encode("utf-8")).hexdigest(),
-                                   page.text, page.title, extra)
+                                   page.text, page.title, tuple(page.extra(path).items()))
         else:
             try:
                 digest = _file_hash(path)

@@ -57,6 +57,8 @@ DCT_DESCRIPTION = NamedNode(T.DCTERMS + "description")
 PROV_DERIVED = NamedNode(T.PROV + "wasDerivedFrom")
 SCHEMA_THUMBNAIL = NamedNode(T.SCHEMA + "thumbnailUrl")
 SCHEMA_DATE_PUBLISHED = NamedNode(T.SCHEMA + "datePublished")
+SCHEMA_DATE_MODIFIED = NamedNode(T.SCHEMA + "dateModified")
+SCHEMA_VERSION = NamedNode(T.SCHEMA + "version")
 SCHEMA_PUBLISHER = NamedNode(T.SCHEMA + "publisher")
 SCHEMA_ABOUT = NamedNode(T.SCHEMA + "about")
 GEO_LAT = NamedNode(T.GEO + "lat")
@@ -227,6 +229,13 @@ class DocumentMapper:
             self.add(g, SCHEMA_PUBLISHER, text_literal(doc.extra["publisher"]))
         if "encoding_repair" in doc.extra:
             self.add(g, T.encodingRepaired, text_literal(doc.extra["encoding_repair"]))
+        # the revision of the page this document is (a dump's <revision>, or revisions.tsv):
+        # revisions of one page are the documents describing one conflict, ordered by it
+        revised = revision_literal(doc.extra.get("revision_timestamp", ""))
+        if revised is not None:
+            self.add(g, SCHEMA_DATE_MODIFIED, revised)
+        if doc.extra.get("revision_id"):
+            self.add(g, SCHEMA_VERSION, text_literal(doc.extra["revision_id"]))
 
     def map_warnings(self) -> None:
         for index, warning in enumerate(self.doc.warnings):
@@ -517,6 +526,26 @@ def _decimal(value: float) -> str:
     """
     text = f"{value:.6f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
+
+
+def revision_literal(text: str) -> Literal | None:
+    """A revision timestamp as a typed literal: ``xsd:dateTime`` for a date-time (as dumps
+    give), ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` for a date of that precision
+    (as ``revisions.tsv`` may); ``None`` for anything else.
+
+    >>> revision_literal("2016-04-29T16:31:10Z").datatype.value.rsplit('#')[1]
+    'dateTime'
+    >>> revision_literal("2019-06").datatype.value.rsplit('#')[1], revision_literal("June 2019")
+    ('gYearMonth', None)
+    """
+    from kg.readers.revisions import timestamp_precision
+
+    precision = timestamp_precision(text)
+    if precision is None:
+        return None
+    if precision == "datetime":
+        return Literal(text.strip(), datatype=NamedNode(T.XSD + "dateTime"))
+    return Literal(text.strip(), datatype=_DATE_TYPES[precision])
 
 
 def _published_literal(text: str) -> Literal:
