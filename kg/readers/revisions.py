@@ -30,18 +30,17 @@ from __future__ import annotations
 
 import csv
 import datetime
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kg.document import Document
+from kg.time import from_iso
 
 __all__ = ["Revision", "apply_revision", "revision_of", "timestamp_precision"]
 
 #: Column names of the revision TSV.
 FILE_COLUMN, TIMESTAMP_COLUMN, ID_COLUMN = "file", "revision_timestamp", "revision_id"
-_PARTIAL = re.compile(r"(?P<year>\d{4})(?:-(?P<month>0[1-9]|1[0-2])(?:-(?P<day>\d{2}))?)?")
 
 
 @dataclass(frozen=True)
@@ -68,16 +67,8 @@ def timestamp_precision(text: str) -> str | None:
         except ValueError:
             return None
         return "datetime"
-    match = _PARTIAL.fullmatch(text)
-    if match is None:
-        return None
-    if match["day"]:
-        try:
-            datetime.date.fromisoformat(text)
-        except ValueError:
-            return None
-        return "day"
-    return "month" if match["month"] else "year"
+    date = from_iso(text)  # the project's one date model; BC years are no revision dates
+    return date.precision if date is not None and date.year > 0 else None
 
 
 def _tables(folder: Path) -> list[Path]:
