@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -626,10 +626,11 @@ def _camp_colours(labels: Iterable[str]) -> dict[str, Any]:
     import matplotlib.pyplot as plt
 
     palette = plt.get_cmap("tab10")
+    hues = [palette(i) for i in (0, 1, 2, 3, 4, 5, 6, 8, 9)]  # not its grey: grey means "no camp"
     colours: dict[str, Any] = {}
     for label in labels:
         if label not in colours:
-            colours[label] = palette(len(colours) % 10)
+            colours[label] = hues[len(colours) % len(hues)]
     return colours
 
 
@@ -657,7 +658,7 @@ def _draw(ax: Any, graph: nx.Graph, frame: pd.DataFrame, pos: dict[str, Any], co
     nx.draw_networkx_nodes(sub, pos, nodelist=order, ax=ax, node_size=sizes, edgecolors="white", linewidths=1.0,
                            node_color=[colours.get(camp_of.get(n, ""), "#bbbbbb") for n in order])
     shown = [n for n in order if labelled is None or n in labelled]
-    texts = [ax.text(*pos[n], _short(sub.nodes[n]["label"], 28), fontsize=font, ha="center", va="bottom", zorder=5,
+    texts = [ax.text(*pos[n], _short(sub.nodes[n]["label"], 34), fontsize=font, ha="center", va="bottom", zorder=5,
                      bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.8})
              for n in shown]
     if texts:
@@ -748,6 +749,7 @@ def plot_by_year(store: KGStore, first: int, last: int, conflicts: Iterable[str]
         for label, count in frame[frame["party"].isin(g.nodes)].groupby("camp_label").size().items():
             sizes[str(label)] += int(count)
     colours = _camp_colours(sorted(sizes, key=lambda c: (-sizes[c], c)))
+    columns = min(columns, len(years) if len(years) <= 3 else math.ceil(math.sqrt(len(years))))
     rows = math.ceil(len(years) / columns)
     fig, axes = plt.subplots(rows, columns, figsize=(7.2 * columns, 6.4 * rows), dpi=dpi, squeeze=False)
     xs = [p[0] for p in pos.values()] or [0.0]
@@ -760,7 +762,7 @@ def plot_by_year(store: KGStore, first: int, last: int, conflicts: Iterable[str]
         if g.number_of_nodes() == 0:
             ax.set_title(f"{year}: no parties", fontsize=13)
             continue
-        _draw(ax, g, frame, pos, colours, font=7.5, node_scale=260)
+        _draw(ax, g, frame, pos, colours, font=8.5, node_scale=260)
         shown = frame[frame["party"].isin(g.nodes)]
         lead = shown.groupby("camp_label", sort=False).size()
         heads = ", ".join(list(lead.index[:2]))
@@ -841,7 +843,7 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     frame = timeline(store, party, conflicts)
     rows = frame[(frame["start_date"] != "") | (frame["end_date"] != "")]
     if ax is None:
-        fig, ax = plt.subplots(figsize=(16, max(3.5, 0.42 * len(rows) + 2.2)), dpi=dpi)
+        fig, ax = plt.subplots(figsize=(16, max(4.5, 0.4 * len(rows) + 3.2)), dpi=dpi)
     else:
         fig = ax.figure
     name = frame.attrs.get("party_label", party)
@@ -853,9 +855,19 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     days = [parse_day(r[k]) for r in records for k in ("start_date", "end_date") if r[k]]
     lowest = math.floor(min(_year_fraction(d) for d in days))
     highest = math.floor(max(_year_fraction(d) for d in days)) + 1
-    lead = [(str(r["with"]).split(P.JOIN)[0] if r["with"] else "(alone on its side)") for r in records]
-    order = sorted(set(lead), key=lambda x: (-lead.count(x), x))
+    # colour a row by its most frequent ally over all rows: the same partners share a colour
+    allies = [str(r["with"]).split(P.JOIN) if r["with"] else [] for r in records]
+    seen = Counter(a for row_allies in allies for a in row_allies)
+    alone = "(nobody else on its side)"
+    lead = [min(a, key=lambda x: (-seen[x], x)) if a else alone for a in allies]
+    order = sorted(set(lead), key=lambda x: (x == alone, -lead.count(x), x))
+    others = "other allies"
+    if len([c for c in order if c != alone]) > 8:  # nine colours at most: the rest share one
+        keep = set([c for c in order if c != alone][:8])
+        lead = [x if x in keep or x == alone else others for x in lead]
+        order = [c for c in order if c in keep] + [others] + ([alone] if alone in order else [])
     colours = _camp_colours(order)
+    colours.update({others: "#c7c7c7", alone: "#7f7f7f"})
     for y, (row, first) in enumerate(zip(records, lead)):
         begin = _year_fraction(parse_day(row["start_date"])) if row["start_date"] else lowest
         finish = _year_fraction(parse_day(row["end_date"], end=True)) + 1 / 365 if row["end_date"] else highest
@@ -878,9 +890,12 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     ax.set_xticklabels([str(y) for y in range(lowest, highest + 1)], rotation=90 if highest - lowest > 20 else 0,
                        fontsize=9)
     ax.grid(axis="x", alpha=0.3)
-    handles = [Patch(color=colours[c], label=f"beside {_short(c, 34)}") for c in order[:10]]
+    handles = [Patch(color=colours[c], label=c if c in (alone, others) else f"beside {_short(c, 34)}")
+               for c in order]
     handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="as a supporter"))
-    ax.legend(handles=handles, loc="lower right", fontsize=9, framealpha=0.95, title="first ally on its side")
+    handles.append(Patch(facecolor="white", edgecolor="white", label="→ no end date: still going"))
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.04), ncol=4, fontsize=9,
+              frameon=False, title="colour: its most frequent ally on that side")
     ax.set_title(title or f"{name}: conflicts and sides, year by year ({len(rows)} participations)", fontsize=14)
     fig.tight_layout()
     return fig
