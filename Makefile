@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 LATEST := .venv-latest
 PIP_QUIET := --quiet --disable-pip-version-check
 
-.PHONY: run test test-timing lint test-latest lock venv clean readme
+.PHONY: lock-upgrade run test test-timing lint test-latest lock venv clean readme
 
 $(STAMP): requirements.lock setup.cfg pyproject.toml
 	rm -rf $(VENV)
@@ -49,12 +49,19 @@ test-latest:
 	$(LATEST)/bin/mypy
 	$(LATEST)/bin/python -m pytest -q
 
-# Refresh the lock from setup.cfg's ranges (needs the registry).
-lock: $(STAMP)
-	$(BIN)/pip install $(PIP_QUIET) 'pip-tools>=7.4'
-	$(BIN)/pip-compile --quiet --upgrade --generate-hashes --extra test --all-build-deps \
+# Bring the lock in line with setup.cfg's ranges (needs the registry): `make lock` keeps every
+# pin that still fits and adds what is new; `make lock-upgrade` moves every pin to the newest.
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --extra test --all-build-deps \
 	    --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links \
 	    -o requirements.lock setup.cfg
+
+lock: $(STAMP)
+	$(BIN)/pip install $(PIP_QUIET) 'pip-tools>=7.4'
+	$(PIP_COMPILE)
+
+lock-upgrade: $(STAMP)
+	$(BIN)/pip install $(PIP_QUIET) 'pip-tools>=7.4'
+	$(PIP_COMPILE) --upgrade
 
 clean:
 	rm -rf $(VENV) $(LATEST) kg-store

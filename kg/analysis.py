@@ -5,6 +5,7 @@ Built on :mod:`kg.projections` (networkx graphs straight from the store) and pan
     from kg import analysis
     analysis.centrality(store, "alliances", "pagerank", top=10)      # who is central
     analysis.communities(store)                                     # camps of co-belligerents
+    analysis.camps(store, at=2015)                                  # signed camps of 2015 (kg.camps)
     analysis.alliance_path(store, "Hezbollah", "Russia")            # allied via whom, where
     analysis.dataframe(store, "SELECT ?c ?start WHERE { ?c ckg:startDate ?start }")
 
@@ -45,6 +46,7 @@ import pandas as pd
 import pyoxigraph as ox
 
 from kg import projections as P
+from kg.camps import camps, partners, plot_by_year, plot_camps, plot_timeline, signed_network, timeline
 from kg.rdf import terms as T
 from kg.time import PartialDate, from_iso
 
@@ -56,6 +58,7 @@ __all__ = [
     "SIDE_COLOURS",
     "alliance_network",
     "alliance_path",
+    "camps",
     "centrality",
     "claims",
     "communities",
@@ -63,12 +66,18 @@ __all__ = [
     "conflicts_within",
     "dataframe",
     "network",
+    "partners",
     "plot_alliances",
+    "plot_by_year",
+    "plot_camps",
     "plot_claims",
     "plot_strengths",
+    "plot_timeline",
     "resolve",
     "side_strengths",
+    "signed_network",
     "strengths",
+    "timeline",
 ]
 
 #: Centrality measures of :func:`centrality`.

@@ -61,6 +61,47 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
+def time_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--at``/``--from``/``--to``: a year (2015) or a partial date (2015-06,
+    2015-06-30); anything else is bad usage (exit 2, naming the option and the value)."""
+    if value is None:
+        return None
+    from kg.camps import BadWindow, parse_day
+
+    try:
+        parse_day(value)
+    except BadWindow:
+        raise click.BadParameter(f"{value!r} is not a year (2015) or a date (2015-06, 2015-06-30)") from None
+    return value
+
+
+def window_options(command: Any) -> Any:
+    """``--at YEAR`` or ``--from YEAR``/``--to YEAR``: the time window of a network."""
+    for option in reversed([
+        click.option("--at", "at", default=None, metavar="YEAR", callback=time_option,
+                     help="Only who fought in this year (or at this date: 2015-06)."),
+        click.option("--from", "start", default=None, metavar="YEAR", callback=time_option,
+                     help="Only who fought from this year (or date) on."),
+        click.option("--to", "end", default=None, metavar="YEAR", callback=time_option,
+                     help="Only who fought until this year (or date)."),
+    ]):
+        command = option(command)
+    return command
+
+
+def check_window(at: str | None, start: str | None, end: str | None) -> None:
+    """Exit 2 when the options give no readable window (``--at`` with ``--from``, ``--from``
+    after ``--to``)."""
+    from kg.camps import BadWindow, window
+
+    try:
+        window(at, start, end)
+    except BadWindow as exc:
+        message = str(exc).replace("either at or start/end", "either --at or --from/--to")
+        _fail(message.replace("the window starts", "--from").replace(") after it ends (", ") is after --to ("),
+              EXIT_USAGE)
+
+
 def _same_store(a: str, b: str) -> bool:
     return a == b or Path(a).expanduser().resolve() == Path(b).expanduser().resolve()
 
@@ -304,25 +345,46 @@ def show(obj: Context, target: str, as_json: bool) -> None:
                    "this conflict and the conflicts within it (part of, transitively).")
 @click.option("--with-build-log", is_flag=True, help="Include the graph of ingestion times (not deterministic).")
 @click.option("--projection", default=None,
-              help="With --format graphml|gexf: the network to write (entities, alliances, commanders, mentions).")
+              help="With --format graphml|gexf: the network to write (entities, alliances, commanders, mentions, "
+                   "alliances-over-time).")
+@window_options
 @click.pass_obj
 def export(obj: Context, fmt: str | None, output: str, graph: str | None, conflict: str | None,
-           with_build_log: bool, projection: str | None) -> None:
+           with_build_log: bool, projection: str | None, at: str | None, start: str | None,
+           end: str | None) -> None:
     """Export the graph (deterministic output, stable prefixes), or a network projection
-    of it as GraphML/GEXF."""
+    of it as GraphML/GEXF.
+
+    \b
+    kg export --projection alliances --format gexf --at 2015 -o 2015.gexf
+    kg export --projection alliances-over-time --format gexf -o timeline.gexf
+
+    alliances-over-time, and alliances with --at or --from/--to: the signed alliance
+    network of that time (parties linked only where they fought at the same time, on the
+    same or on opposite sides; each party's camp), as a dynamic GEXF whose nodes and edges
+    carry their intervals for Gephi's timeline (GraphML: start_date/end_date attributes).
+    """
     from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
     from kg.exporter import export as run_export, format_for
     from kg.sparql import select, sparql_iri
 
     network_format = (fmt or Path(output).suffix.lstrip(".")).lower()
+    windowed = any(v is not None for v in (at, start, end))
+    check_window(at, start, end)
+    if windowed and not projection:
+        _fail("--at, --from and --to apply to a network: add --projection alliances and --format gexf or graphml",
+              EXIT_USAGE)
     if network_format in ("graphml", "gexf") or projection:
         from kg.projections import PROJECTIONS, conflicts_within, write_graph
         from kg.projections import projection as build_projection
 
         if network_format not in ("graphml", "gexf"):
             _fail("--projection needs --format graphml or gexf", EXIT_USAGE)
-        if projection not in PROJECTIONS:
-            _fail(f"--projection must be one of: {', '.join(PROJECTIONS)}", EXIT_USAGE)
+        over_time = projection == "alliances-over-time" or (projection == "alliances" and windowed)
+        if projection not in PROJECTIONS and not over_time:
+            _fail(f"--projection must be one of: {', '.join([*PROJECTIONS, 'alliances-over-time'])}", EXIT_USAGE)
+        if windowed and not over_time:
+            _fail("--at, --from and --to apply to --projection alliances (or alliances-over-time) only", EXIT_USAGE)
         if graph or with_build_log:
             _fail("--graph and --with-build-log do not apply to --projection (use --conflict)", EXIT_USAGE)
         store = obj.store(read_only=True)
@@ -337,13 +399,21 @@ def export(obj: Context, fmt: str | None, output: str, graph: str | None, confli
                 article = "an" if kind[:1] in "aeiou" else "a"
                 _fail(f"--conflict {conflict!r} is {article} {kind}, not a conflict", EXIT_USAGE)
             scope = conflicts_within(store, iri)
-        network = build_projection(store, projection, scope)
+        if over_time:
+            from kg.camps import alliances_over_time, write_network
+
+            network = alliances_over_time(store, scope, at=at, start=start, end=end)
+            write: Any = write_network
+        else:
+            network, write = build_projection(store, str(projection), scope), write_graph
         within = ""
         if scope is not None:
             within = f" of {conflict!r}" + (f" and the {len(scope) - 1} conflicts within it" if len(scope) > 1 else "")
-            if network.number_of_edges() == 0:
-                _fail(f"the {projection} projection{within} has no edges", EXIT_DATA)
-        counts = write_graph(network, network_format, sys.stdout.buffer if output == "-" else output)
+        if windowed:
+            within += f" in {network.graph['window']}"
+        if (scope is not None or windowed) and network.number_of_edges() == 0:
+            _fail(f"the {projection} projection{within} has no edges", EXIT_DATA)
+        counts = write(network, network_format, sys.stdout.buffer if output == "-" else output)
         click.echo(f"{projection}{within}: {counts[0]} nodes, {counts[1]} edges", err=True)
         return
     try:

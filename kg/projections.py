@@ -896,8 +896,14 @@ def write_graph(graph: nx.Graph, fmt: str, out: str | os.PathLike[str] | BinaryI
         raise ValueError(f"unknown network format {fmt!r} (known: {', '.join(FORMATS)})")
     clean = sanitize_graph(graph)
     data = _graphml_bytes(clean) if fmt == "graphml" else _gexf_bytes(clean)
-    _check(data, fmt, clean)
-    counts = (clean.number_of_nodes(), clean.number_of_edges())
+    return write_bytes(data, fmt, clean, out)
+
+
+def write_bytes(data: bytes, fmt: str, graph: nx.Graph, out: str | os.PathLike[str] | BinaryIO) -> tuple[int, int]:
+    """Write the ``fmt`` XML ``data`` of ``graph`` (already sanitised) as :func:`write_graph`
+    does: checked against the graph's counts, atomically to a path, ``"-"`` or a stream."""
+    _check(data, fmt, graph)
+    counts = (graph.number_of_nodes(), graph.number_of_edges())
     if isinstance(out, (str, os.PathLike)):
         if os.fspath(out) == "-":
             sys.stdout.buffer.write(data)

@@ -3,21 +3,38 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
+from kg.cli import window_options
+
 if TYPE_CHECKING:  # kg.cli imports this module while it registers plug-ins: import it late
     from kg.cli import Context
 
 _FORMATS = (".png", ".svg", ".pdf")
+_YEARS = re.compile(r"(-?\d{1,4})\s*[-–:]\s*(-?\d{1,4})")
+
+
+def _by_year(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    """``--by-year 2013-2016``: the first and last year of the small multiples."""
+    if value is None:
+        return None
+    match = _YEARS.fullmatch(value.strip())
+    if not match or int(match.group(1)) > int(match.group(2)):
+        raise click.BadParameter(f"{value!r} is not a span of years FROM-TO (e.g. 2013-2016)")
+    first, last = int(match.group(1)), int(match.group(2))
+    if last - first > 24:
+        raise click.BadParameter(f"{value!r} spans {last - first + 1} years; draw at most 25")
+    return first, last
 
 
 @click.command()
-@click.argument("what", type=click.Choice(["alliances", "strength", "claims", "history"]))
-@click.argument("conflict_title", required=False, metavar="[TITLE]")
+@click.argument("what", type=click.Choice(["alliances", "strength", "claims", "history", "timeline"]))
+@click.argument("conflict_title", required=False, metavar="[TITLE|PARTY]")
 @click.option("-o", "--output", required=True, metavar="FILE",
               help="Image to write (.png, .svg or .pdf), atomically.")
 @click.option("--conflict", default=None, metavar="TITLE",
@@ -30,16 +47,31 @@ _FORMATS = (".png", ".svg", ".pdf")
 @click.option("--title", default=None, help="Title of the picture (default: says what is drawn).")
 @click.option("--dpi", type=click.IntRange(min=30, max=600), default=110, show_default=True,
               help="Resolution (dots per inch) of a .png.")
+@window_options
+@click.option("--by-year", "by_year", default=None, metavar="FROM-TO", callback=_by_year,
+              help="Alliances: one small network per year, e.g. --by-year 2013-2016.")
 @click.pass_obj
 def plot(obj: Context, what: str, conflict_title: str | None, output: str, conflict: str | None, top: int | None,
-         field_name: str | None, title: str | None, dpi: int) -> None:
-    """Draw the alliance network, the strengths per side, or who claims which figure.
+         field_name: str | None, title: str | None, dpi: int, at: str | None, start: str | None, end: str | None,
+         by_year: tuple[int, int] | None) -> None:
+    """Draw the alliance network, the strengths per side, who claims which figure, how a
+    figure changed over revisions, or a party's conflicts over time.
 
     \b
     kg plot alliances -o alliances.png --conflict "Syrian Civil War"
+    kg plot alliances --at 2015 -o camps-2015.png
+    kg plot alliances --by-year 2013-2016 -o by-year.png
+    kg plot timeline "Free Syrian Army" -o fsa.png
     kg plot strength -o aleppo.png --conflict "Battle of Aleppo (2012–2016)"
     kg plot claims "2020 Nagorno-Karabakh war" -o claims.png
     kg plot history "American Revolutionary War" --field casualties2 -o arw.png
+
+    Alliances with --at YEAR or --from/--to: the signed network of that time (parties
+    linked only where they fought at the same time; grey: same side, red dashed: opposite
+    sides), coloured by signed camp (allies pull together, enemies apart), each camp named
+    after its most central member. --by-year FROM-TO: one such network per year, parties
+    in the same place in every panel. Timeline: one row per conflict PARTY fought in, a
+    bar over the time it fought, coloured by its first ally there, with its enemies.
 
     TITLE (or --conflict) names the conflict. Claims: each side's figures grouped by kind,
     one bar per figure coloured by who gives it ("Per Russia", "SOHR claim"), so competing
@@ -52,7 +84,19 @@ def plot(obj: Context, what: str, conflict_title: str | None, output: str, confl
     side of each conflict within it. Bars are coloured by side. Exit 1 when there is
     nothing to draw.
     """
-    from kg.cli import EXIT_DATA, EXIT_USAGE, _fail, fail_on_target
+    from kg.cli import EXIT_DATA, EXIT_USAGE, _fail, check_window, fail_on_target
+
+    check_window(at, start, end)
+    windowed = any(v is not None for v in (at, start, end))
+    if (windowed or by_year) and what != "alliances":
+        _fail("--at, --from, --to and --by-year apply to kg plot alliances only", EXIT_USAGE)
+    if windowed and by_year:
+        _fail("give --by-year FROM-TO or a window (--at, --from/--to), not both", EXIT_USAGE)
+    party = conflict_title or ""
+    if what == "timeline":
+        if conflict_title is None:
+            _fail("kg plot timeline needs a party: kg plot timeline PARTY -o FILE", EXIT_USAGE)
+        conflict_title = None
 
     if conflict_title is not None and conflict is not None and conflict_title != conflict:
         _fail(f"give the conflict once: {conflict_title!r} or --conflict {conflict!r}", EXIT_USAGE)
@@ -70,13 +114,37 @@ def plot(obj: Context, what: str, conflict_title: str | None, output: str, confl
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from kg import analysis
+    from kg import analysis, camps
     from kg.cards import AmbiguousTarget, TargetNotFound
     from kg.history import UnknownField, history, history_frame, plot_history
 
     store = obj.store(read_only=True)
     try:
-        if what == "alliances":
+        if what == "timeline":
+            scope = analysis.conflicts_within(store, conflict) if conflict else None
+            try:
+                frame = camps.timeline(store, party, scope)
+            except KeyError as exc:
+                _fail(str(exc.args[0]) if exc.args else str(exc), EXIT_DATA)
+            if frame.empty:
+                _fail(f"no participations of {party!r}", EXIT_DATA)
+            fig = camps.plot_timeline(store, party, scope, title=title, dpi=dpi)
+            drawn = f"timeline of {frame.attrs['party_label']} ({len(frame)} participations)"
+        elif what == "alliances" and by_year is not None:
+            scope = analysis.conflicts_within(store, conflict) if conflict else None
+            if camps.signed_network(store, conflicts=scope, start=by_year[0], end=by_year[1]).number_of_nodes() == 0:
+                _fail(f"no parties fought in {by_year[0]}–{by_year[1]}", EXIT_DATA)
+            fig = camps.plot_by_year(store, by_year[0], by_year[1], scope, top=top or 20, title=title,
+                                     dpi=min(dpi, 100))
+            drawn = f"alliances year by year, {by_year[0]}–{by_year[1]}"
+        elif what == "alliances" and windowed:
+            scope = analysis.conflicts_within(store, conflict) if conflict else None
+            network = camps.signed_network(store, at, scope, start=start, end=end)
+            if network.number_of_nodes() == 0:
+                _fail(f"no parties fought in {network.graph['window']}", EXIT_DATA)
+            fig = camps.plot_camps(store, at, scope, start=start, end=end, top=top or 40, title=title, dpi=dpi)
+            drawn = f"signed camps of {network.number_of_nodes()} parties in {network.graph['window']}"
+        elif what == "alliances":
             scope = analysis.conflicts_within(store, conflict) if conflict else None
             if analysis.alliance_network(store, scope).number_of_nodes() == 0:
                 _fail(f"no parties to draw{' in ' + repr(conflict) if conflict else ''}", EXIT_DATA)
@@ -105,7 +173,7 @@ def plot(obj: Context, what: str, conflict_title: str | None, output: str, confl
     except (AmbiguousTarget, TargetNotFound) as exc:
         fail_on_target(str(conflict), exc)
         return
-    except UnknownField as exc:
+    except (UnknownField, camps.BadWindow) as exc:
         _fail(str(exc), EXIT_USAGE)
         return
     except ValueError as exc:        # a target that is not a conflict
