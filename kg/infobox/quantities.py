@@ -16,7 +16,11 @@ into headings and figures, and the records are derived from the tree:
   without digits its ``scope`` (``(in base)``, ``(reinforcements)``); claims, sources and
   estimates are not scopes (``estimate`` sets ``approximate``). A period closing a line with
   several figures applies to all of them. A line that is only a parenthetical applies to the
-  quantities of the line above (``(in the whole province)``).
+  quantities of the line above (``(in the whole province)``); when it is a claim (``(government
+  claim)``, also ``Rebel claim`` without brackets) it is the claimant of every figure of the
+  block above it: back to the last heading, blank line or claim note.
+* A range whose low end carries its own claim note (``3,770 (opposition sources) –3,857
+  (Ba'athist sources)``) is two figures, each with its claimant (warning ``claimed-range``).
 * The rest of the line is cut at each *anchor*: a number (``20,000``, ``2,000–4,000``,
   ``500+``), or a word standing for an amount (``Unknown``, ``None``, ``Several``,
   ``hundreds``). Prefixes read before an anchor: ``c.``/``about``/``~``… (approximate),
@@ -33,7 +37,7 @@ with all numbers ``None`` and an ``unparsed-number`` warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field as dataclass_field, replace
 from functools import partial
 from typing import Literal
@@ -698,17 +702,26 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     #: (bullet level, index of the first quantity of that line) of lines above, for part_of.
     parents: list[tuple[int, int]] = []
     previous_line: list[int] = []
+    #: the figures since the last heading, blank line or claim note: a claim note alone on a
+    #: line covers them all ("300 killed" / "hundreds captured" / "(government claim)")
+    block: list[int] = []
+    block_ended = False
     for tree_line in tree.lines:
         if tree_line.kind == "qualifier":
             # A line that is only a parenthetical: it qualifies the line above.
-            _apply_to_previous(quantities, previous_line, [piece.text for piece in tree_line.leading],
-                               year, field.links)
+            if _apply_to_previous(quantities, previous_line, block, [piece.text for piece in tree_line.leading],
+                                  year, field.links):
+                block = []
+            continue
+        if tree_line.kind == "blank":
+            block_ended = True              # a note right after the blank line still closes it
             continue
         if tree_line.kind != "items":
             continue
         nodes = tree_line.entries
         if not nodes:
             parents = []                        # a heading line: sub-counts start again
+            block = []
             continue
         line_quantities: list[Quantity] = []
         for node in nodes:
@@ -719,8 +732,9 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                                             f"ignored a note in {figures.shown!r}"))
                 continue
             if figures.note == "claim" and figures.claim is not None:
-                # "Rebel claim" alone after a figure qualifies it
-                _set_claim(quantities, previous_line, figures.claim)
+                # "Rebel claim" alone after figures: their claimant
+                _set_claim(quantities, block or previous_line, figures.claim)
+                block = []
                 continue
             # The labels of this line (line_info, label_info) read its figures; the headings
             # they open in the tree head the lines below.
@@ -755,6 +769,8 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                 quantity.part_of = parent
         parents.append((level, offset))
         previous_line = list(range(offset, offset + len(line_quantities)))
+        block = (previous_line if block_ended else block + previous_line)
+        block_ended = False
         quantities.extend(line_quantities)
     for quantity in quantities:
         if quantity.minimum is not None and quantity.maximum is not None and quantity.minimum > quantity.maximum:
@@ -892,10 +908,13 @@ def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) 
             quantities[index].claimant = claim
 
 
-def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str],
-                       year: int | None, links: Sequence[Link]) -> None:
+def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], block: list[int], parens: list[str],
+                       year: int | None, links: Sequence[Link]) -> bool:
+    """Apply a line of parentheticals to the figures of the line above; a claim among them
+    to every figure of the block above (see ``block`` in :func:`parse_quantities`). True
+    when it was a claim."""
     if not previous_line:
-        return
+        return False
     notes = _read_parentheticals(parens, year, links)
     claim_only = all(names_a_source(p) for p in parens) and notes.as_of is None
     scope = notes.scope
@@ -912,7 +931,8 @@ def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], par
             quantity.approximate = True
         quantity.phase = quantity.phase or notes.phase
     if notes.claim is not None:
-        _set_claim(quantities, previous_line, notes.claim)
+        _set_claim(quantities, block or previous_line, notes.claim)
+    return notes.claim is not None
 
 
 def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: list[ReadWarning], *,
@@ -920,7 +940,8 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                phase: str | None = None, year: int | None = None) -> list[Quantity]:
     """The quantities of one labelled part of a line."""
     cleaned, parens = _remove_parentheticals(text)
-    entries = _find_entries(cleaned)
+    entries = _split_claimed_ranges(cleaned, _find_entries(cleaned), parens, field.links,
+                                    lambda message: warnings.append(ReadWarning("claimed-range", field.name, shown, message)))
     leading = cleaned[: entries[0].prefix_start] if entries else cleaned
     leading_words = _clean_words(leading)
     if entries:
@@ -1045,6 +1066,36 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 quantity.kind = "casualties"      # people "lost": not equipment
         quantities = _with_sub_counts(entries, quantities, field, shown, warnings, year)
     return quantities
+
+
+def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[int, str]],
+                          links: Sequence[Link], warn: Callable[[str], None]) -> list[_Entry]:
+    """A range whose low end carries its own claim note is two figures, each end with its
+    claimant: ``3,770 (opposition sources) –3,857 (Ba'athist sources) soldiers killed`` is
+    the opposition's 3,770 and the Ba'athist 3,857, not one range. The words after the
+    range describe both; the notes after the high end are the high end's (``text`` and
+    ``parens`` are as :func:`_remove_parentheticals` gives them). Each split is reported
+    through ``warn`` (warning ``claimed-range``)."""
+    result: list[_Entry] = []
+    for entry in entries:
+        match = _FIGURE.match(text, entry.start)
+        inside = [content for position, content in parens
+                  if match is not None and match.group("high") and match.end("low") <= position <= match.start("high")]
+        if match is None or not any(read_claim(content, links) for content in inside):
+            result.append(entry)
+            continue
+        low, high = _number_value(match.group("low")), _number_value(match.group("high"))
+        first = _Entry(start=entry.start, end=match.end("low"), prefix_start=entry.prefix_start, value=low,
+                       approximate=entry.approximate, words=entry.words)
+        second = _Entry(start=match.start("high"), end=entry.end, prefix_start=match.start("high"),
+                        approximate=entry.approximate, words=entry.words, joined_by=entry.joined_by)
+        if match.group("plus"):
+            second.minimum = high
+        else:
+            second.value = high
+        result += [first, second]
+        warn(f"range {' '.join(match.group(0).split())!r} read as two figures, each end with its own claimant")
+    return result
 
 
 #: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
