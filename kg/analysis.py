@@ -46,6 +46,7 @@ import pyoxigraph as ox
 
 from kg import projections as P
 from kg.rdf import terms as T
+from kg.time import PartialDate, from_iso
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -526,13 +527,13 @@ def _date_start(term: Any) -> tuple[Any, str | None]:
     if term is None:
         return np.datetime64("NaT", "s"), None
     precision = _DATES[term.datatype.value]
-    text = _TZ.sub("", term.value)
-    match = re.fullmatch(r"(-?\d{4,})(?:-(\d{2}))?(?:-(\d{2}))?", text)
-    if not match:
+    date = from_iso(_TZ.sub("", term.value))
+    if date is None:
         return np.datetime64("NaT", "s"), precision
-    year, month, day = match.group(1), match.group(2) or "01", match.group(3) or "01"
+    # the first day, as ISO text: numpy takes years that datetime.date cannot (BC)
+    first = PartialDate(date.year, date.month or 1, date.day or 1).iso()
     try:
-        return np.datetime64(f"{year}-{month}-{day}", "s"), precision
+        return np.datetime64(first, "s"), precision
     except ValueError:
         return np.datetime64("NaT", "s"), precision
 

@@ -489,7 +489,7 @@ def document_card(store: KGStore, iri: str) -> dict[str, Any]:
         {d} schema:mentions ?e OPTIONAL {{ ?a oa:hasBody ?e ; oa:hasTarget/oa:hasSource {d} }} }}
         OPTIONAL {{ ?e rdfs:label ?l }} }} GROUP BY ?e ORDER BY DESC(?count) ?label""")
     triples = select(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {d} {{ ?s ?p ?o }} }}")
-    from kg.linking import mention_spans
+    from kg.linking import mention_spans  # lazily: the linker's word lists and wordfreq serve document cards only
 
     spans = mention_spans(store, iri)
     return {

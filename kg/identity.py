@@ -137,18 +137,25 @@ def document_iri(path: str) -> str:
     name a file the same way.
 
     A page of a dump (path ``dump.xml.bz2::Page title``) is named
-    ``<dump file name>/<page title>``.
+    ``<dump file name>/<page title>``; one revision of a page that has several in the dump
+    (``dump.xml::Page title#123``, see :meth:`kg.readers.dump.DumpPage.document_path`) is
+    ``<dump file name>/<page title>?revision=123`` (a title never holds ``#`` and its
+    segment escapes ``?``, so no title gives that IRI).
 
     >>> document_iri("data/wikipedia/syria/battle_of_hosn.md")
     'https://w3id.org/conflict-kg/document/syria/battle_of_hosn.md'
     >>> document_iri("dumps/enwiki.xml.bz2::Battle of Marathon")
     'https://w3id.org/conflict-kg/document/enwiki.xml.bz2/Battle_of_Marathon'
+    >>> document_iri("dumps/history.xml::Battle of Marathon#717770601")
+    'https://w3id.org/conflict-kg/document/history.xml/Battle_of_Marathon?revision=717770601'
     """
     if "::" in path:
         container, _, page = path.partition("::")
+        page, _, revision = page.partition("#")
         name = re.split(r"[\\/]+", container)[-1]
         return (terms.DOCUMENT + iri_segment(unicodedata.normalize("NFC", name), wiki_spaces=False)
-                + "/" + iri_segment(normalise_title(page)))
+                + "/" + iri_segment(normalise_title(page))
+                + (f"?revision={iri_segment(revision, wiki_spaces=False)}" if revision else ""))
     parts = [p for p in re.split(r"[\\/]+", path) if p and p != "."]
     tail = parts[-2:] if len(parts) >= 2 else parts
     return terms.DOCUMENT + "/".join(iri_segment(unicodedata.normalize("NFC", p), wiki_spaces=False) for p in tail)

@@ -125,16 +125,21 @@ OLD_DUMP = """<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.3/" versio
 
 def test_old_dump_without_ns_and_with_history(tmp_path):
     """export-0.3 has no <ns> (the title prefix decides) and a page may carry several
-    revisions: the last one is read."""
+    revisions: each is a document of its own, named by its revision id, with its
+    timestamp; iter_dump_pages still gives the last one only."""
     path = tmp_path / "history.xml"
     path.write_text(OLD_DUMP, encoding="utf-8")
     stats = DumpStats()
     docs = list(iter_dump(path, stats))
-    assert [d.title for d in docs] == ["Battle of Y"]
-    assert docs[0].conflict_infobox.get("conflict").text == "New"
-    assert docs[0].extra["revision_id"] == "11" and docs[0].extra["page_id"] == "2"
-    assert [c.kia for c in parse_conflict(docs[0]).sides[0].commanders] == [True]
+    assert [(d.title, d.conflict_infobox.get("conflict").text) for d in docs] == [
+        ("Battle of Y", "Old"), ("Battle of Y", "New")]
+    assert [d.path for d in docs] == [f"{path}::Battle of Y#10", f"{path}::Battle of Y#11"]
+    assert [(d.extra["revision_id"], d.extra["revision_timestamp"], d.extra["page_id"]) for d in docs] == [
+        ("10", "2001-01-01T00:00:00Z", "2"), ("11", "2002-02-02T00:00:00Z", "2")]
+    assert [c.kia for c in parse_conflict(docs[1]).sides[0].commanders] == [True]
     assert stats.skipped_by_reason == {"namespace": 1}
+    assert [(p.title, p.revision_id, p.history) for p in iter_dump_pages(path)] == [
+        ("Template:Infobox military conflict", 5, False), ("Battle of Y", 11, True)]
 
 
 def test_write_dump_drops_characters_xml_cannot_carry(tmp_path):

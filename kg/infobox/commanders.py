@@ -19,7 +19,9 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   General of IRGC)``) go to ``role_links``; they are never commanders.
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; one with other words (``(FSA Aleppo top commander,
-  2013)``) is a role.
+  2013)``) is a role. A scope, phase or claim qualifier that is no datable period
+  (``(Final Assault only)``, ``(until March)``, ``(from c. 11 September)``) is no role
+  either: it stays in ``text``, with a ``scope-qualifier`` warning.
 * **Killed in action.** Every entry after a ``KIA``/``KIA:`` heading (bold or not, on its
   own line or after a name on the same line, as in ``Sewsen Bîrhat (YPJ commander) KIA:``
   where Sewsen is *not* KIA and the entries after are) has ``kia``; so has any entry with a
@@ -44,7 +46,7 @@ from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import entry_country
 from kg.infobox.records import Commander, EntityRef, Period
-from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree
+from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree, qualifier_note
 from kg.infobox.text import (
     UNDEFINED,
     Entry,
@@ -197,6 +199,13 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             as_period = parse_period(text)
             if as_period is not None and period is None:
                 period = as_period
+                continue
+            scope = qualifier_note(text) if as_period is None else None
+            if scope is not None:
+                # "(Final Assault only)", "(until March)": when or how far the person
+                # commanded, not a role; the text stays in the record's source text
+                warnings.append(ReadWarning("scope-qualifier", field_name, source,
+                                            f"a {scope} qualifier, not a role: {text!r}"))
                 continue
             if _NAME_NOTE.search(text):
                 warnings.append(ReadWarning("ignored-text", field_name, source,

@@ -60,7 +60,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import read_claim, read_phase
+from kg.infobox.claims import claim_in, read_claim, read_phase
 from kg.infobox.records import Claimant
 from kg.infobox.text import (
     PLACEHOLDER,
@@ -75,7 +75,7 @@ from kg.infobox.text import (
     strip_markup,
 )
 
-__all__ = ["Grammar", "FieldTree", "TreeLine", "HeadingNode", "EntryNode", "build_tree",
+__all__ = ["qualifier_note", "Grammar", "FieldTree", "TreeLine", "HeadingNode", "EntryNode", "build_tree",
            "PARTY_GRAMMAR", "SUPPORT_HEADING", "KIA_HEADING", "STRUCTURAL_HEADING"]
 
 #: A heading after which parties are supporters.
@@ -359,3 +359,37 @@ def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:
         return Entry(item.line, item.level,
                      pieces=[Piece("link", item.start, item.end, item.text, item.link)])
     return item
+
+
+#: A parenthetical that limits when or how far an entry took part, not who it is: ``(Final
+#: Assault only)``, ``(not directly fighting)``, ``(until March)``, ``(from c. 11 September)``.
+_SCOPE = re.compile(
+    r"^(?:(?:from|since|until|till|after|before|during|not|partly|partially|initially|"
+    r"later|alleged(?:ly)?|reportedly|unofficially)\b.*|.*\bonly)$",
+    re.IGNORECASE,
+)
+
+
+def qualifier_note(text: str) -> str | None:
+    """What a parenthetical after a name says when it is a qualifier of the entry rather than
+    part of its name or a role: ``phase`` (``First phase``; ``Final Assault only``), ``claim``
+    (``per SOHR``, ``Ukrainian claim``) or ``scope`` (``until March``, ``not directly
+    fighting``); ``None`` otherwise. The caller keeps a period it can date as the period.
+
+    >>> [qualifier_note(t) for t in ("Final Assault only", "per SOHR", "until March", "Chief of Staff")]
+    ['phase', 'claim', 'scope', None]
+    """
+    core = " ".join(text.strip(" \t()[];,.").split())
+    if not core:
+        return None
+    if read_phase(re.sub(r"\s+only$", "", core, flags=re.IGNORECASE)) is not None:
+        return "phase"
+    claim = read_claim(core)
+    if claim is not None and (claim_in(core)[0] == "" or (core.casefold().startswith(claim.name.casefold() + " ")
+                              and claim.name[:1].isupper() and not re.search(r"\bper\b", claim.name))):
+        # the whole parenthetical is the claim ("per SOHR", "Ukrainian claim"); not a mark
+        # with its claim ("POW per Ukrainian claim", "killed per Ukrainian claim")
+        return "claim"
+    if _SCOPE.match(core):
+        return "scope"
+    return None

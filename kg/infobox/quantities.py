@@ -48,15 +48,13 @@ from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
 from kg.infobox.text import FLAG, Entry, FieldLine, Heading, Piece, ScannedField, drop_undefined, strip_markup
+from kg.time import MONTH_PATTERN
 
 __all__ = ["parse_quantities", "casualty_kind", "civilian_status", "period_of", "read_amount"]
 
 QuantityKind = Literal["strength", "casualties"]
 
-_MONTH_NAMES = (
-    "january|february|march|april|may|june|july|august|september|october|november|december|"
-    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
-)
+_MONTH_NAMES = MONTH_PATTERN        # the month words of kg.time
 _MONTH = re.compile(rf"^(?:{_MONTH_NAMES})\.?$", re.IGNORECASE)
 _MONTH_WORD = re.compile(rf"\b(?:{_MONTH_NAMES})\b\.?", re.IGNORECASE)
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"

@@ -11,7 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
-Precision = Literal["year", "month", "day"]
+from kg.time import PartialDate, Period, Precision  # noqa: F401  (re-exported: the records use them)
+
 Role = Literal["belligerent", "supporter"]
 
 
@@ -39,56 +40,6 @@ class EntityRef:
     def title(self) -> str:
         """The title that identifies the thing: the linked page, else the name."""
         return self.page if self.page is not None else self.name
-
-
-@dataclass(frozen=True)
-class PartialDate:
-    """A calendar date as precise as the source: year, year-month or full date.
-
-    Years before the common era are negative (``c. 1200 BC`` -> ``year=-1200``).
-    ``qualifier`` keeps words such as ``early``, ``mid``, ``late`` that the ISO form drops.
-
-    >>> PartialDate(2012, 7).iso()
-    '2012-07'
-    >>> PartialDate(-490, circa=True).iso()
-    '-0490'
-    """
-
-    year: int
-    month: int | None = None
-    day: int | None = None
-    circa: bool = False
-    qualifier: str | None = None
-
-    @property
-    def precision(self) -> Precision:
-        if self.day is not None:
-            return "day"
-        if self.month is not None:
-            return "month"
-        return "year"
-
-    def iso(self) -> str:
-        year = f"{self.year:04d}" if self.year >= 0 else f"-{-self.year:04d}"
-        if self.month is None:
-            return year
-        if self.day is None:
-            return f"{year}-{self.month:02d}"
-        return f"{year}-{self.month:02d}-{self.day:02d}"
-
-
-@dataclass(frozen=True)
-class Period:
-    """A time span as written in a qualifier or a date field.
-
-    ``start``/``end`` are ``None`` when open or unknown; ``ongoing`` marks ``present``,
-    ``ongoing`` or ``since …`` with no end. ``text`` is the source qualifier.
-    """
-
-    start: PartialDate | None
-    end: PartialDate | None
-    text: str
-    ongoing: bool = False
 
 
 @dataclass(frozen=True)
@@ -226,23 +177,13 @@ class Side:
 
 
 @dataclass
-class DateRange:
-    """The ``date`` field: start/end with their precision; ``ongoing`` for ``present``."""
-
-    text: str
-    start: PartialDate | None = None
-    end: PartialDate | None = None
-    ongoing: bool = False
-
-
-@dataclass
 class ConflictRecord:
     """Everything read from one ``{{Infobox military conflict}}``."""
 
     title: str
     names: list[Name] = field(default_factory=list)
     part_of: list[EntityRef] = field(default_factory=list)
-    date: DateRange | None = None
+    date: Period | None = None      # the date field: start/end, ongoing for "present"
     places: list[EntityRef] = field(default_factory=list)
     coordinates: Coordinates | None = None
     result: TextBlock | None = None

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.records import EntityRef
@@ -254,6 +256,30 @@ _UNKNOWN_PREFIX = re.compile(r"^(?:unknown|unidentified|unnamed)\s+(?=\S)", re.I
 #: Text after a link that continues its name: lower case (not an Arabic article such as
 #: ``al-``), ``&``, ``'s``.
 _CONTINUES = re.compile(r"^(?:[&'’/+]|(?![a-z]{1,3}-)[a-z])")
+_NAME_WORDS_FILE = Path(__file__).with_name("name_words.tsv")
+
+
+@cache
+def name_words(kind: str) -> frozenset[str]:
+    """The casefolded words of one kind in ``name_words.tsv`` (``unit-type``, ``unit-part``).
+
+    >>> "sobr" in name_words("unit-type"), "elements" in name_words("unit-part")
+    (True, True)
+    """
+    words: set[str] = set()
+    for line in _NAME_WORDS_FILE.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            row_kind, word = line.split("\t")[:2]
+            if row_kind == kind:
+                words.add(normalise_space(word).casefold())
+    return frozenset(words)
+
+
+def _is_unit_type(link: Link | None) -> bool:
+    """A link whose anchor names a kind of unit (``SOBR``), which needs the name before it."""
+    return link is not None and normalise_space(strip_markup(link.anchor)).casefold() in name_words("unit-type")
+
+
 #: Words that end a text and go on into the following link (``4th Division of`` + link).
 _CONNECTORS = {"of", "from", "in", "the", "and", "for", "at", "on", "with", "to", "&"}
 _LEAD = re.compile(r"[ \t\u00a0]*(?P<bullets>\*+)?")
@@ -640,6 +666,9 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                 previous = current.name_pieces[-1]
                 if not current.after_paren and (
                     (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
+                    # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
+                    or (previous.kind == "link" and _is_unit_type(piece.link)
+                        and scanned.text[previous.end:piece.start] == " ")
                     or (previous.kind == "text" and (_joins_link(previous.text, joins_link)
                                                      or _CONTINUES.match(previous.text.strip())
                                                      or _CONTINUES.match(piece.text)))
@@ -854,7 +883,27 @@ def _linked(name: str, link: Link, field_name: str, warnings: list[ReadWarning])
         warnings.append(ReadWarning("undefined-artifact", field_name, name,
                                     f"link of {name!r} points to {link.page!r}; kept as a plain name"))
         return EntityRef(name)
+    if fragment is not None and not names_page(name, page):
+        # Wikipedia links a thing with no article of its own to the section of a larger
+        # article that describes it ([[Syrian Army#Units …|Special Forces]]): the entry is
+        # the thing the section describes, not the larger article's subject
+        warnings.append(ReadWarning("section-link", field_name, name,
+                                    f"{name!r} links a section of {page!r} ({fragment!r}), not the page's "
+                                    f"subject; kept as a plain name"))
+        return EntityRef(name)
     return EntityRef(name, page, fragment)
+
+
+def names_page(name: str, page: str) -> bool:
+    """True when a link's anchor names the page's own subject: the title, case aside, with
+    or without its disambiguator (``Republican Guard`` for ``Republican Guard (Syria)``).
+
+    >>> names_page("Republican Guard", "Republican Guard (Syria)"), names_page("Special Forces", "Syrian Army")
+    (True, False)
+    """
+    folded = normalise_space(name.replace("_", " ")).casefold()
+    title = normalise_space(page.replace("_", " ")).casefold()
+    return folded in (title, re.sub(r"\s*\([^()]*\)$", "", title))
 
 
 _QUOTES = "\"'“”‘’«»"

@@ -56,13 +56,14 @@ from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import country_title, entry_country
 from kg.infobox.records import EntityRef, Period, Unit
-from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree
+from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
     ScannedField,
     drop_undefined,
     entry_name,
     locate_links,
+    name_words,
     entry_ref,
     entry_source,
     drop_unknown_prefix,
@@ -210,6 +211,41 @@ def unit_of_part(name: str, field_name: str, source: str, warnings: list[ReadWar
     return unit
 
 
+def linked_unit_of_part(name: str, anchors: list[str], field_name: str, source: str,
+                        warnings: list[ReadWarning]) -> str:
+    """``[[20th Guards Combined Arms Army]] elements`` -> ``20th Guards Combined Arms Army``
+    (with a ``unit-part`` warning): a generic noun for a part of a unit (``elements``,
+    ``detachment``, ``remnants``: ``name_words.tsv``) written after the unit's link, outside
+    it, qualifies the linked unit; it is not part of its name. Plain words (``BARS-13
+    detachment``) are a name as written.
+
+    >>> w = []; linked_unit_of_part("3rd Guards Spetsnaz Brigade detachment", ["3rd Guards Spetsnaz Brigade"], "units1", "", w), w[0].kind
+    ('3rd Guards Spetsnaz Brigade', 'unit-part')
+    >>> linked_unit_of_part("Druze militias", ["Druze"], "units1", "", [])
+    'Druze militias'
+    """
+    for anchor in anchors:
+        rest = name[len(anchor):].strip() if anchor and name.startswith(anchor + " ") else ""
+        if rest and rest.casefold() in name_words("unit-part"):
+            warnings.append(ReadWarning("unit-part", field_name, source or name,
+                                        f"{rest!r} after the unit's link is a part of it: recorded as the unit "
+                                        f"{anchor!r}"))
+            return anchor
+    return name
+
+
+def _is_unit_qualifier(text: str) -> bool:
+    """A parenthetical after a unit that is no part of its name: a phase, claim or scope
+    note (:func:`kg.infobox.grammar.qualifier_note`), or a part noun ending it (``Kuban
+    detachment``).
+
+    >>> _is_unit_qualifier("Kuban detachment"), _is_unit_qualifier("per SOHR"), _is_unit_qualifier("Reserve")
+    (True, True, False)
+    """
+    words = text.split()
+    return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
+
+
 def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
     """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
     return previous.level == 0 and len(previous.entries) == 1 and row.heading_only
@@ -245,6 +281,8 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     if skip_entry(core, flag is not None, field_name, source, "a unit", warnings):
         return None
     core = unit_of_part(core, field_name, source, warnings)
+    core = linked_unit_of_part(core, [strip_markup(link.anchor) for link in entry.links], field_name, source,
+                               warnings)
 
     period: Period | None = None
     kept: list[str] = []
@@ -254,6 +292,11 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
         as_period = parse_period(text) if text else None
         if as_period is not None and period is None:
             period = as_period
+        elif text and as_period is None and _is_unit_qualifier(text):
+            # "BARS-16 (Kuban detachment)", "(per SOHR)", "(not directly fighting)": says
+            # which part, who claims, or how far: kept in the unit's text, not its name
+            warnings.append(ReadWarning("unit-qualifier", field_name, source,
+                                        f"{text!r} qualifies the unit; not part of its name"))
         elif text:
             kept.append(text)
     for piece in entry.later:

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-import kg
+from kg._version import __version__
 from kg.document import Document, Mention
 from kg.identity import (
     dbpedia_iri,
@@ -43,7 +43,7 @@ from kg.infobox.records import (
 )
 from kg.rdf import terms as T
 from kg.infobox.flags import is_country_title
-from kg.resolution import is_generic
+from kg.names import is_generic
 
 RDF_TYPE = NamedNode(T.RDF + "type")
 RDFS_LABEL = NamedNode(T.RDFS + "label")
@@ -57,6 +57,8 @@ DCT_DESCRIPTION = NamedNode(T.DCTERMS + "description")
 PROV_DERIVED = NamedNode(T.PROV + "wasDerivedFrom")
 SCHEMA_THUMBNAIL = NamedNode(T.SCHEMA + "thumbnailUrl")
 SCHEMA_DATE_PUBLISHED = NamedNode(T.SCHEMA + "datePublished")
+SCHEMA_DATE_MODIFIED = NamedNode(T.SCHEMA + "dateModified")
+SCHEMA_VERSION = NamedNode(T.SCHEMA + "version")
 SCHEMA_PUBLISHER = NamedNode(T.SCHEMA + "publisher")
 SCHEMA_ABOUT = NamedNode(T.SCHEMA + "about")
 GEO_LAT = NamedNode(T.GEO + "lat")
@@ -114,6 +116,16 @@ def date_literal(date: PartialDate) -> Literal:
     'gYearMonth'
     """
     return Literal(date.iso(), datatype=_DATE_TYPES[date.precision])
+
+
+def edtf_literal(period: Period) -> Literal:
+    """The period (or single date) as an EDTF literal: circa, seasons, open ends and BC
+    that the ``xsd`` literals of ckg:startDate/ckg:endDate cannot say.
+
+    >>> edtf_literal(Period(PartialDate(2015), None, "since 2015", ongoing=True)).value
+    '2015/..'
+    """
+    return Literal(period.edtf(), datatype=T.EDTF)
 
 
 def entity_iri(ref: EntityRef, scope: str | None = None) -> str:
@@ -203,7 +215,7 @@ class DocumentMapper:
         self.add(g, DCT_TITLE, text_literal(doc.title))
         self.add(g, T.sourcePath, text_literal(doc.path))
         self.add(g, T.contentHash, text_literal(doc.content_hash))
-        self.add(g, T.toolVersion, text_literal(kg.__version__))
+        self.add(g, T.toolVersion, text_literal(__version__))
         self.add(g, T.documentKind, text_literal(doc.kind))
         if doc.kind == "wikipedia":
             self.add(g, PROV_DERIVED, NamedNode(wikipedia_url(doc.title)))
@@ -217,6 +229,13 @@ class DocumentMapper:
             self.add(g, SCHEMA_PUBLISHER, text_literal(doc.extra["publisher"]))
         if "encoding_repair" in doc.extra:
             self.add(g, T.encodingRepaired, text_literal(doc.extra["encoding_repair"]))
+        # the revision of the page this document is (a dump's <revision>, or revisions.tsv):
+        # revisions of one page are the documents describing one conflict, ordered by it
+        revised = revision_literal(doc.extra.get("revision_timestamp", ""))
+        if revised is not None:
+            self.add(g, SCHEMA_DATE_MODIFIED, revised)
+        if doc.extra.get("revision_id"):
+            self.add(g, SCHEMA_VERSION, text_literal(doc.extra["revision_id"]))
 
     def map_warnings(self) -> None:
         for index, warning in enumerate(self.doc.warnings):
@@ -255,6 +274,8 @@ class DocumentMapper:
                 self.add(conflict, T.endDate, date_literal(record.date.end))
             if record.date.ongoing:
                 self.add(conflict, T.ongoing, TRUE)
+            if record.date.edtf():
+                self.add(conflict, T.edtf, edtf_literal(record.date))
         for place in record.places:
             self.add(conflict, T.place, self.entity(place, T.Place, "place"))
         if record.coordinates is not None:
@@ -319,6 +340,8 @@ class DocumentMapper:
             self.add(node, T.endDate, date_literal(period.end))
         if period.ongoing:
             self.add(node, T.ongoing, TRUE)
+        if period.edtf():
+            self.add(node, T.edtf, edtf_literal(period))
         self.add(node, T.periodText, text_literal(period.text))
 
     def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
@@ -397,6 +420,8 @@ class DocumentMapper:
                 # a single date or year: a span is quantity.period (ckg:startDate/endDate)
                 if quantity.as_of.start is not None:
                     self.add(node, T.asOf, date_literal(quantity.as_of.start))
+                if quantity.period is None and quantity.as_of.edtf():
+                    self.add(node, T.edtf, edtf_literal(quantity.as_of))
                 self.add(node, T.periodText, text_literal(quantity.as_of.text))
             self._period(node, quantity.period)
             if quantity.phase:
@@ -501,6 +526,26 @@ def _decimal(value: float) -> str:
     """
     text = f"{value:.6f}".rstrip("0")
     return text + "0" if text.endswith(".") else text
+
+
+def revision_literal(text: str) -> Literal | None:
+    """A revision timestamp as a typed literal: ``xsd:dateTime`` for a date-time (as dumps
+    give), ``xsd:date``, ``xsd:gYearMonth`` or ``xsd:gYear`` for a date of that precision
+    (as ``revisions.tsv`` may); ``None`` for anything else.
+
+    >>> revision_literal("2016-04-29T16:31:10Z").datatype.value.rsplit('#')[1]
+    'dateTime'
+    >>> revision_literal("2019-06").datatype.value.rsplit('#')[1], revision_literal("June 2019")
+    ('gYearMonth', None)
+    """
+    from kg.readers.revisions import timestamp_precision
+
+    precision = timestamp_precision(text)
+    if precision is None:
+        return None
+    if precision == "datetime":
+        return Literal(text.strip(), datatype=NamedNode(T.XSD + "dateTime"))
+    return Literal(text.strip(), datatype=_DATE_TYPES[precision])
 
 
 def _published_literal(text: str) -> Literal:

@@ -125,6 +125,8 @@ party = ckg("party")
 role = ckg("role")
 group = ckg("group")
 periodText = ckg("periodText")
+#: the node's date or period as one EDTF literal (datatype :data:`EDTF`)
+edtf = ckg("edtf")
 flagCountry = ckg("flagCountry")
 commander = ckg("commander")
 roleDescription = ckg("roleDescription")
@@ -199,6 +201,8 @@ opposed = ckg("opposed")  # symmetric: different sides of the same conflict
 # --- datatypes -------------------------------------------------------------------------
 #: xsd:gYear | xsd:gYearMonth | xsd:date, the range of startDate/endDate/asOf/asOfEnd.
 PartialDate = ckg("PartialDate")
+#: The Library of Congress datatype of EDTF (ISO 8601-2) literals, the range of ckg:edtf.
+EDTF = NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
 
 #: The named graph of the compatibility view and the derived relations (kg.rdf.rules).
 DERIVED_GRAPH = NamedNode(GRAPH + "derived")

@@ -54,12 +54,17 @@ def reader_for(path: str | Path) -> Reader | None:
 
 
 def read_document(path: str | Path) -> Document:
-    """Read one file with the reader registered for its extension."""
+    """Read one file with the reader registered for its extension; its revision date and
+    id, when a TSV beside it gives them, go to ``extra`` (:mod:`kg.readers.revisions`)."""
+    from kg.readers.revisions import apply_revision
+
     reader = reader_for(path)
     if reader is None:
         raise DocumentError(str(path), None, None,
                             f"no reader for this file type; known: {', '.join(sorted(READERS))}")
-    return reader(path)
+    doc = reader(path)
+    apply_revision(doc, path)
+    return doc
 
 
 def iter_source_files(paths: list[str | Path]) -> list[Path]:

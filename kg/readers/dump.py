@@ -8,10 +8,16 @@ skipped; so are pages without ``{{Infobox military conflict}}`` (a cheap text te
 then the parse decides). :class:`DumpStats` counts what was seen, skipped (by reason) and
 yielded.
 
-A page becomes a Document with :func:`kg.readers.wikitext.document_from_wikitext`:
-``path`` is ``"<dump path>::<page title>"``, ``title`` the page title, ``content_hash`` the
-SHA-256 of the page's wikitext (of its last revision), ``extra`` the page and revision ids
-and the revision timestamp.
+A revision becomes a Document with :func:`kg.readers.wikitext.document_from_wikitext`:
+``path`` is ``"<dump path>::<page title>"`` (:meth:`DumpPage.document_path`), ``title`` the
+page title, ``content_hash`` the SHA-256 of the revision's wikitext, ``extra`` the page and
+revision ids and the revision timestamp (``revision_timestamp``, mapped to
+``schema:dateModified`` on the document). A page with **several revisions** in the dump (a
+history export) gives one Document per revision, each named
+``"<dump path>::<page title>#<revision id>"`` (a title never holds ``#``), so that every
+revision is its own dated document graph; :func:`iter_dump_revisions` streams them (one
+revision's text held at a time, plus the one before it), :func:`iter_dump_pages` only the
+last revision of each page.
 
 :func:`write_dump` writes such a dump from ``(title, wikitext)`` pairs (bz2 when the name
 ends in ``.bz2``, gzip for ``.gz``), streaming too; tests and the benchmark generator use it.
@@ -44,7 +50,8 @@ from xml.sax.saxutils import escape, quoteattr
 from kg.document import Document, content_hash
 from kg.readers.wikitext import document_from_wikitext, has_conflict_infobox
 
-__all__ = ["DumpPage", "DumpStats", "is_dump_path", "iter_dump", "iter_dump_pages", "write_dump"]
+__all__ = ["DumpPage", "DumpStats", "is_dump_path", "iter_dump", "iter_dump_pages", "iter_dump_revisions",
+           "write_dump"]
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +71,11 @@ def is_dump_path(path: str | Path) -> bool:
 @dataclass
 class DumpPage:
     """One page of a dump: title, wikitext of its (last) revision, namespace, the
-    redirect target when it is a redirect, ids and revision timestamp."""
+    redirect target when it is a redirect, ids and revision timestamp.
+
+    From :func:`iter_dump_revisions` it is one revision of the page: ``history`` is true
+    when the dump holds more than one revision of it, and ``position`` is the revision's
+    1-based place among them."""
 
     title: str
     text: str
@@ -73,12 +84,35 @@ class DumpPage:
     page_id: int | None = None
     revision_id: int | None = None
     timestamp: str | None = None
+    history: bool = False
+    position: int = 1
+
+    def document_path(self, dump_path: str | Path) -> str:
+        """The path of this page's Document: ``<dump>::<title>``, and ``#<revision id>``
+        after it (the position when the revision has no id) when the page has several
+        revisions in the dump.
+
+        >>> DumpPage("Battle of X", "", revision_id=7).document_path("d.xml")
+        'd.xml::Battle of X'
+        >>> DumpPage("Battle of X", "", revision_id=7, history=True).document_path("d.xml")
+        'd.xml::Battle of X#7'
+        """
+        base = f"{dump_path}::{self.title}"
+        if not self.history:
+            return base
+        return f"{base}#{self.revision_id if self.revision_id is not None else f'n{self.position}'}"
+
+    def extra(self, dump_path: str | Path) -> dict[str, str]:
+        """What a Document of this page keeps in ``extra``: the dump, ids and timestamp."""
+        values = {"dump": str(dump_path), "page_id": self.page_id, "revision_id": self.revision_id,
+                  "revision_timestamp": self.timestamp}
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
 
 @dataclass
 class DumpStats:
-    """What :func:`iter_dump` saw: every ``<page>``, the ones yielded as Documents and the
-    ones skipped, by reason (``namespace``, ``redirect``, ``no-conflict-infobox``,
+    """What :func:`iter_dump` saw: every ``<page>`` (every revision of a page with several),
+    the ones yielded as Documents and the ones skipped, by reason (``namespace``, ``redirect``, ``no-conflict-infobox``,
     ``empty``, ``error``)."""
 
     pages_seen: int = 0
@@ -114,12 +148,36 @@ def iter_dump_pages(path: str | Path) -> Iterator[DumpPage]:
     """Every ``<page>`` of a dump, in order, with the text of its last revision; memory
     bounded by the largest page (revisions and pages are dropped from the tree as soon as
     they are read)."""
+    for page, last in _iter_revisions(path):
+        if last:
+            yield page
+
+
+def iter_dump_revisions(path: str | Path) -> Iterator[DumpPage]:
+    """Every revision of every ``<page>`` of a dump, in dump order, one :class:`DumpPage`
+    each (``history`` set on all revisions of a page that has more than one); a page
+    without any revision comes once, with empty text. Memory is bounded by two revisions.
+
+    >>> import tempfile, os
+    >>> path = os.path.join(tempfile.mkdtemp(), "h.xml")
+    >>> _ = write_dump([DumpPage("X", "one", revision_id=1, timestamp="2001-01-01T00:00:00Z"),
+    ...                 DumpPage("X", "two", revision_id=2, timestamp="2002-01-01T00:00:00Z")], path)
+    >>> [(p.text, p.document_path("h.xml"), p.timestamp) for p in iter_dump_revisions(path)]
+    [('one', 'h.xml::X#1', '2001-01-01T00:00:00Z'), ('two', 'h.xml::X#2', '2002-01-01T00:00:00Z')]
+    """
+    for page, _ in _iter_revisions(path):
+        yield page
+
+
+def _iter_revisions(path: str | Path) -> Iterator[tuple[DumpPage, bool]]:
+    """(revision, is the page's last) for every revision; a revision is held back until the
+    next one (or the page's end) says whether the page has several."""
     path = Path(path)
     namespaces: dict[str, int] = {}
     with _open(path) as stream:
         root: ET.Element | None = None
         page: ET.Element | None = None
-        current: dict[str, object] = {}
+        pending: DumpPage | None = None
         for event, element in ET.iterparse(stream, events=("start", "end")):
             tag = _local(element.tag)
             if event == "start":
@@ -127,13 +185,14 @@ def iter_dump_pages(path: str | Path) -> Iterator[DumpPage]:
                     root = element
                 elif tag == "page":
                     page = element
-                    current = {"text": None, "revision_id": None, "timestamp": None}
+                    pending = None
                 continue
             if tag == "namespace" and page is None:
                 key = element.get("key")
                 if key is not None and key.lstrip("-").isdigit() and element.text:
                     namespaces[element.text.strip().lower()] = int(key)
             elif tag == "revision" and page is not None:
+                current: dict[str, object] = {"text": None, "revision_id": None, "timestamp": None}
                 for child in element:
                     name = _local(child.tag)
                     if name == "text":
@@ -143,9 +202,16 @@ def iter_dump_pages(path: str | Path) -> Iterator[DumpPage]:
                     elif name == "timestamp":
                         current["timestamp"] = (child.text or "").strip() or None
                 page.remove(element)          # keep only one revision's text at a time
+                # the page's <title>, <ns>, <id> and <redirect> come before its revisions
+                revision = _page(page, current, namespaces)
+                if pending is not None:
+                    pending.history = revision.history = True
+                    revision.position = pending.position + 1
+                    yield pending, False
+                pending = revision
             elif tag == "page" and page is not None:
-                yield _page(element, current, namespaces)
-                page = None
+                yield (pending if pending is not None else _page(element, {}, namespaces)), True
+                page = pending = None
                 if root is not None:
                     root.clear()              # drop every page read so far
             elif tag == "siteinfo" and root is not None:
@@ -193,11 +259,12 @@ _REDIRECT = re.compile(r"^\s*#\s*redirect\b", re.IGNORECASE)
 def iter_dump(path: str | Path, stats: DumpStats | None = None, *,
               conflicts_only: bool = True) -> Iterator[Document]:
     """The Documents of a dump's articles that have a conflict infobox (all articles with
-    ``conflicts_only=False``), streamed; ``stats`` (if given) is updated as pages go by.
-    A page whose wikitext cannot be read is skipped as ``error`` (logged), never raised."""
+    ``conflicts_only=False``), one per revision (see the module docs), streamed; ``stats``
+    (if given) is updated as revisions go by. A revision whose wikitext cannot be read is
+    skipped as ``error`` (logged), never raised."""
     stats = stats if stats is not None else DumpStats()
     dump_path = str(path)
-    for page in iter_dump_pages(path):
+    for page in iter_dump_revisions(path):
         stats.pages_seen += 1
         if page.ns != 0:
             stats.skip("namespace")
@@ -212,7 +279,7 @@ def iter_dump(path: str | Path, stats: DumpStats | None = None, *,
             stats.skip("no-conflict-infobox")
             continue
         try:
-            doc = document_from_wikitext(page.text, f"{dump_path}::{page.title}", page.title,
+            doc = document_from_wikitext(page.text, page.document_path(dump_path), page.title,
                                          content_hash(page.text.encode("utf-8")))
         except Exception:  # one bad page must not stop a dump (logged with its traceback)
             log.exception("%s: page %r could not be read", dump_path, page.title)
@@ -221,13 +288,7 @@ def iter_dump(path: str | Path, stats: DumpStats | None = None, *,
         if conflicts_only and doc.conflict_infobox is None:
             stats.skip("no-conflict-infobox")
             continue
-        doc.extra["dump"] = dump_path
-        if page.page_id is not None:
-            doc.extra["page_id"] = str(page.page_id)
-        if page.revision_id is not None:
-            doc.extra["revision_id"] = str(page.revision_id)
-        if page.timestamp:
-            doc.extra["revision_timestamp"] = page.timestamp
+        doc.extra.update(page.extra(dump_path))
         stats.yielded += 1
         yield doc
 
@@ -261,39 +322,57 @@ _HEADER = f"""<mediawiki xmlns="{EXPORT_NAMESPACE}" version="0.10" xml:lang="en"
 
 
 def write_dump(pages: Iterable[tuple[str, str] | DumpPage], path: str | Path,
-               timestamp: str = "2020-01-01T00:00:00Z") -> int:
+               timestamp: str = "2020-01-01T00:00:00Z", *, invent_ids: bool = True) -> int:
     """Write a MediaWiki export-0.10 dump of ``pages`` (``(title, wikitext)`` pairs, or
-    :class:`DumpPage` for other namespaces and redirects) to ``path``: bz2 when it ends in
-    ``.bz2``, gzip for ``.gz``, plain XML otherwise. Streams (``pages`` may be a
-    generator). Characters XML cannot carry are dropped. Returns the number of pages."""
+    :class:`DumpPage` for other namespaces, redirects and revisions) to ``path``: bz2 when
+    it ends in ``.bz2``, gzip for ``.gz``, plain XML otherwise. Consecutive
+    :class:`DumpPage` s of one title (and namespace) are the revisions of one ``<page>``, in
+    the order given. Streams (``pages`` may be a generator). Characters XML cannot carry are
+    dropped. A page or revision without an id gets a made-up one, unless ``invent_ids`` is
+    false (a fixture of real revisions must not carry ids no wiki gave). Returns the number
+    of pages."""
     path = Path(path)
     count = 0
     with _open(path, "wb") as raw:
         raw.write(b'<?xml version="1.0" encoding="utf-8"?>\n')
         raw.write(_HEADER.encode("utf-8"))
+        previous: DumpPage | None = None
         for number, item in enumerate(pages, start=1):
             page = item if isinstance(item, DumpPage) else DumpPage(item[0], item[1])
-            text = _INVALID_XML.sub("", page.text)
-            title = _INVALID_XML.sub("", page.title)
-            page_id = page.page_id if page.page_id is not None else number
-            revision_id = page.revision_id if page.revision_id is not None else 1_000_000 + number
-            redirect = f"    <redirect title={quoteattr(page.redirect)} />\n" if page.redirect is not None else ""
-            raw.write((
-                "  <page>\n"
-                f"    <title>{escape(title, _CR)}</title>\n"
-                f"    <ns>{page.ns}</ns>\n"
-                f"    <id>{page_id}</id>\n"
-                f"{redirect}"
-                "    <revision>\n"
-                f"      <id>{revision_id}</id>\n"
-                f"      <timestamp>{escape(page.timestamp or timestamp)}</timestamp>\n"
-                "      <contributor><username>conflict-kg</username><id>0</id></contributor>\n"
-                "      <model>wikitext</model>\n"
-                "      <format>text/x-wiki</format>\n"
-                f'      <text bytes="{len(text.encode("utf-8"))}" xml:space="preserve">{escape(text, _CR)}</text>\n'
-                "    </revision>\n"
-                "  </page>\n"
-            ).encode())
-            count += 1
+            same_page = (previous is not None and isinstance(item, DumpPage)
+                         and (page.title, page.ns) == (previous.title, previous.ns))
+            if previous is not None and not same_page:
+                raw.write(b"  </page>\n")
+            if not same_page:
+                count += 1
+                page_id = page.page_id if page.page_id is not None else (number if invent_ids else None)
+                redirect = f"    <redirect title={quoteattr(page.redirect)} />\n" if page.redirect is not None else ""
+                raw.write((
+                    "  <page>\n"
+                    f"    <title>{escape(_INVALID_XML.sub('', page.title), _CR)}</title>\n"
+                    f"    <ns>{page.ns}</ns>\n"
+                    + (f"    <id>{page_id}</id>\n" if page_id is not None else "")
+                    + redirect
+                ).encode())
+            raw.write(_revision_xml(page, number if invent_ids else None, timestamp).encode())
+            previous = page
+        if previous is not None:
+            raw.write(b"  </page>\n")
         raw.write(b"</mediawiki>\n")
     return count
+
+
+def _revision_xml(page: DumpPage, number: int | None, timestamp: str) -> str:
+    text = _INVALID_XML.sub("", page.text)
+    revision_id = page.revision_id if page.revision_id is not None else (
+        1_000_000 + number if number is not None else None)
+    return (
+        "    <revision>\n"
+        + (f"      <id>{revision_id}</id>\n" if revision_id is not None else "")
+        + f"      <timestamp>{escape(page.timestamp or timestamp)}</timestamp>\n"
+        "      <contributor><username>conflict-kg</username><id>0</id></contributor>\n"
+        "      <model>wikitext</model>\n"
+        "      <format>text/x-wiki</format>\n"
+        f'      <text bytes="{len(text.encode("utf-8"))}" xml:space="preserve">{escape(text, _CR)}</text>\n'
+        "    </revision>\n"
+    )

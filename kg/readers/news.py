@@ -47,6 +47,7 @@ from typing import Any
 from kg.document import Document, Section, content_hash
 from kg.readers.encoding import record_text_fixes, source_text
 from kg.readers.errors import DocumentError
+from kg.time import MONTH_PATTERN, checked_date, find_dates, month_number
 
 #: Outlet codes (FA-KES manifest, file name prefixes) -> publisher names.
 OUTLETS: dict[str, str] = {
@@ -72,19 +73,8 @@ OUTLETS: dict[str, str] = {
 LIVE_LABELS = {"summary", "live", "live updates", "live coverage", "live reporting", "key points",
                "latest updates", "as it happened", "live blog"}
 
-MONTHS = {name: index for index, name in enumerate(
-    ["january", "february", "march", "april", "may", "june", "july", "august", "september",
-     "october", "november", "december"], start=1)}
-MONTHS.update({name[:3]: index for name, index in list(MONTHS.items())})
-MONTHS["sept"] = 9
-
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_MONTH = MONTH_PATTERN
 _DAY_NAME = r"(?:Mon|Tue|Tues|Wed|Thu|Thur|Thurs|Fri|Sat|Sun)(?:day|sday|nesday|rsday|urday)?,?"
-#: ``29 October 2016``, ``03 December 2016``, ``13th December 2016``
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\s*,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-#: ``November 4 2016``, ``Oct 31, 2016``
-_MDY = re.compile(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
-_ISO = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
 _DATE_OF_PUBLICATION = re.compile(r"(?:Date of publication|Published(?: on)?|PUBLISHED)\s*:?\s*", re.IGNORECASE)
 #: Daily Mail: ``PUBLISHED: 17:26 GMT, 13 December 2016 | UPDATED: …``
 _DAILY_MAIL = re.compile(rf"PUBLISHED:\s*\d{{1,2}}:\d\d(?:\s*[AP]M)?\s*(?:GMT|EST|BST)?,?\s*(\d{{1,2}})\s+({_MONTH})\s+((?:19|20)\d\d)",
@@ -94,7 +84,6 @@ _BBC_POST = re.compile(
     rf"^[ \t]*(\d+)\.[ \t]+(?P<title>.*?)[ \t]*published at (?P<time>\d{{1,2}}:\d\d)[ \t]+(?P<zone>Greenwich Mean Time|GMT|British Summer Time|BST)"
     rf"[ \t]+(?P<day>\d{{1,2}})[ \t]+(?P<month>{_MONTH})[ \t]+(?P<year>\d{{4}})[ \t]*$",
     re.MULTILINE | re.IGNORECASE)
-_FILENAME_DATE = re.compile(r"(?<!\d)((?:19|20)\d\d)-(\d\d)-(\d\d)(?!\d)")
 
 _EMBED = r"(?:Twitter|X|Facebook|Instagram|YouTube|TikTok|Google|external)"
 #: (kind, pattern) of boilerplate, each match an excluded span.
@@ -169,9 +158,9 @@ def read_news(path: str | Path) -> Document:
         published = text_date(text, posts)
         source = "text" if published else None
     if published is None:
-        match = _FILENAME_DATE.search(path.name)
-        if match and _valid(int(match[1]), int(match[2]), int(match[3])):
-            published, source = f"{match[1]}-{match[2]}-{match[3]}", "filename"
+        in_name = _first_date(path.name)
+        if in_name:
+            published, source = in_name[1], "filename"
     if published:
         doc.published = published
         doc.extra["published_source"] = source or "text"
@@ -215,11 +204,11 @@ def split_posts(text: str, *, live: bool = False) -> list[dict[str, Any]]:
     """
     posts: list[dict[str, Any]] = []
     for match in _BBC_POST.finditer(text):
-        month = _month_number(match["month"]) or 0
+        day = checked_date(int(match["year"]), month_number(match["month"]) or 0, int(match["day"]))
         hour, minute = (int(x) for x in match["time"].split(":"))
         stamp = None
-        if _valid(int(match["year"]), month, int(match["day"])) and hour < 24 and minute < 60:
-            moment = _dt.datetime(int(match["year"]), month, int(match["day"]), hour, minute)
+        if day is not None and day.month and day.day and hour < 24 and minute < 60:
+            moment = _dt.datetime(day.year, day.month, day.day, hour, minute)
             if match["zone"].lower() in ("british summer time", "bst"):
                 moment -= _dt.timedelta(hours=1)
             stamp = moment.strftime("%Y-%m-%dT%H:%M:00Z")
@@ -306,20 +295,7 @@ def posts_of(doc: Document) -> list[dict[str, Any]]:
     return json.loads(raw) if raw else []
 
 
-# --- dates --------------------------------------------------------------------------------
-def _valid(year: int, month: int, day: int) -> bool:
-    try:
-        _dt.date(year, month, day)
-    except ValueError:
-        return False
-    return True
-
-
-def _month_number(name: str) -> int | None:
-    key = name.lower().rstrip(".")
-    return MONTHS.get(key) or MONTHS.get(key[:3])
-
-
+# --- dates (read by kg.time) ---------------------------------------------------------------
 def iso_date(text: str) -> str | None:
     """An ISO date (or timestamp, kept as given) from a date written in any usual way.
 
@@ -330,34 +306,15 @@ def iso_date(text: str) -> str | None:
     """
     text = text.strip()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})?", text):
-        return text if _valid(int(text[:4]), int(text[5:7]), int(text[8:10])) else None
+        return text if checked_date(int(text[:4]), int(text[5:7]), int(text[8:10])) else None
     found = _first_date(text)
     return found[1] if found else None
 
 
 def _first_date(text: str) -> tuple[int, str] | None:
-    """The earliest date written in ``text``: (offset, ISO date)."""
-    best: tuple[int, str] | None = None
-    for pattern, order in ((_ISO, "ymd"), (_DMY, "dmy"), (_MDY, "mdy")):
-        for match in pattern.finditer(text):
-            if order == "ymd":
-                year, month, day = int(match[1]), int(match[2]), int(match[3])
-            elif order == "dmy":
-                day, month_number, year = int(match[1]), _month_number(match[2]), int(match[3])
-                if month_number is None:
-                    continue
-                month = month_number
-            else:
-                month_number, day, year = _month_number(match[1]), int(match[2]), int(match[3])
-                if month_number is None:
-                    continue
-                month = month_number
-            if not _valid(year, month, day):
-                continue
-            if best is None or match.start() < best[0]:
-                best = (match.start(), f"{year:04d}-{month:02d}-{day:02d}")
-            break
-    return best
+    """The earliest day-precise date written in ``text``: (offset, ISO date)."""
+    found = find_dates(text)
+    return (found[0].start, found[0].date.iso()) if found else None
 
 
 def text_date(text: str, posts: list[dict[str, Any]] | None = None) -> str | None:
@@ -375,9 +332,9 @@ def text_date(text: str, posts: list[dict[str, Any]] | None = None) -> str | Non
         return max(stamps)[:10]
     match = _DAILY_MAIL.search(text)
     if match:
-        month = _month_number(match[2])
-        if month and _valid(int(match[3]), month, int(match[1])):
-            return f"{int(match[3]):04d}-{month:02d}-{int(match[1]):02d}"
+        day = checked_date(int(match[3]), month_number(match[2]) or 0, int(match[1]))
+        if day is not None:
+            return day.iso()
     marker = _DATE_OF_PUBLICATION.search(text[:2000])
     if marker:
         found = _first_date(text[marker.end(): marker.end() + 60])

@@ -277,8 +277,15 @@ def _read_infobox(box: Any, doc: Document) -> Infobox | None:
         links: list[Link] = []
         for item in value.get("links") or []:
             if isinstance(item, dict) and item.get("page") is not None:
-                links.append(Link(page=str(item["page"]), text=_string(item.get("text")),
-                                  type=str(item.get("type") or "internal")))
+                page, section = str(item["page"]), _string(item.get("anchor"))
+                if page.strip() and section:
+                    # [[Page#Section|text]]: kept as the wikitext reader keeps it, so that a
+                    # link to a section is not read as a link to the whole page
+                    anchor: str | None = _string(item.get("text")) or page
+                    page = f"{page}#{section}"
+                else:
+                    anchor = _string(item.get("text"))
+                links.append(Link(page=page, text=anchor, type=str(item.get("type") or "internal")))
             else:
                 doc.warn("malformed-link", name, repr(item)[:80], "link without a page; ignored")
         formatting: dict[str, list[str]] = {}
