@@ -299,3 +299,23 @@ def test_range_with_a_claimant_at_each_end_is_two_figures(text, figures):
     assert [(q.value, q.minimum, q.claimant.text if q.claimant else None, q.description)
             for q in quantities] == figures
     assert ("claimed-range" in [w.kind for w in warnings]) == (len({f[2] for f in figures if f[2]}) == 2)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a claim label under a phase heading keeps the phase ...
+    ("First phase:\n22 civilians killed\nPer Ukraine: 542-736+ killed\n60 captured",
+     [("First phase", None), ("First phase", "Per Ukraine"), ("First phase", "Per Ukraine")]),
+    # ... but not after the blank line that ended the phase's block
+    ("First phase:\n22 civilians killed\n\nPer Ukraine: 542-736+ killed\n60 captured",
+     [("First phase", None), (None, "Per Ukraine"), (None, "Per Ukraine")]),
+    # a phase heading written loose (wtf_wikipedia's blank lines) goes on
+    ("First phase:\n\n22 civilians killed\n\nPer Ukraine: 542-736+ killed",
+     [("First phase", None), ("First phase", "Per Ukraine")]),
+    # a claim heading alone (no colon) nests in the phase too
+    ("Second phase\n100 killed\nPer Russia\n276+ killed 471 captured",
+     [("Second phase", None), ("Second phase", "Per Russia"), ("Second phase", "Per Russia")]),
+])
+def test_claim_headings_nest_in_the_phase_until_a_blank_line_ends_it(text, expected):
+    """Real lines (battle_of_zabadani_(2012), northeastern_ukraine_campaign) under phase
+    headings: the heading a claim heading starts under is its outer one in the field tree."""
+    assert [(q.phase, q.claimant.text if q.claimant else None) for q in parse(text)] == expected
