@@ -245,6 +245,77 @@ def test_corpus_quantities():
                 if name.startswith("casualties"):
                     assert quantity.kind is not None
             assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
-                                  "bad-range", "sub-count", "heading-ended", "open-range", "counted-names"}
+                                  "bad-range", "sub-count", "heading-ended", "open-range", "counted-names", "claimed-range"}
                            for w in warnings)
     assert total > 500
+
+
+# ---- issue 13: a claim note alone on a line, a range whose ends have two claimants ----------
+# Real snippets (battle_of_damascus_(2012), battle_of_al-hasakah_(2016), early insurgency
+# phase of the Syrian civil war, 2022_snake_island_campaign), and the same lines rearranged
+# to show where the block a note closes begins.
+
+@pytest.mark.parametrize("text, claimants", [
+    # the note covers every figure since the start of the field
+    ("300 killed \nhundreds captured\n14 vehicles destroyed\n(government claim)",
+     ["government claim"] * 3),
+    # ... since the last blank line
+    ("300 killed \n\nhundreds captured\n14 vehicles destroyed\n(government claim)",
+     [None, "government claim", "government claim"]),
+    # ... a note right after the blank line still closes the block above it
+    ("300 killed \nhundreds captured\n\n(government claim)\n14 vehicles destroyed",
+     ["government claim", "government claim", None]),
+    # ... since the last claim note: each note claims its own block
+    ("14 Asayish killed \n(Kurdish and NDF claim)\n300 killed \nhundreds captured\n(government claim)",
+     ["Kurdish and NDF claim"] + ["government claim"] * 2),
+    ("60,000 \n1,500 NDF fighters\nRebel claim", ["Rebel claim"] * 2),
+    # ... since the last heading; a figure's own claimant is kept
+    ("80 captured\n1 search and rescue boat seized\nSecond phase:\n300 killed \n14 vehicles destroyed (SOHR claim)\n(government claim)",
+     [None, None, "government claim", "SOHR claim"]),
+    # a claim heading's figures keep the heading's claimant
+    ("Per Ukrainian sources:\n80 captured\nCasualties:\n300 killed \n(government claim)",
+     ["Per Ukrainian sources", "Per Ukrainian sources"]),
+])
+def test_claim_note_alone_covers_its_block(text, claimants):
+    quantities = parse(text, "casualties1" if "killed" in text or "captured" in text else "strength2")
+    assert [q.claimant.text if q.claimant else None for q in quantities] == claimants
+
+
+@pytest.mark.parametrize("text, figures", [
+    ("3,770 (opposition sources) –3,857 (Ba'athist sources: 15 March 2011–21 June 2012) soldiers and policemen killed",
+     [(3770, None, "opposition sources", "soldiers and policemen killed"),
+      (3857, None, "Ba'athist sources", "soldiers and policemen killed")]),
+    # the same convention with a claimant written as a "per" note and an open high end
+    ("2,000 (per SOHR) – 4,000+ (per Syrian government) fighters killed",
+     [(2000, None, "per SOHR", "fighters killed"), (None, 4000, "per Syrian government", "fighters killed")]),
+    # a note inside a range that names no claimant keeps the range one figure
+    ("347 (confirmed)–361 killed (200 executed)", [(None, 347, None, "killed"), (200, None, None, "executed")]),
+    # a claim closing the range is the whole range's
+    ("431–500+ killed (opposition claim)", [(None, 431, "opposition claim", "killed")]),
+])
+def test_range_with_a_claimant_at_each_end_is_two_figures(text, figures):
+    warnings: list = []
+    quantities = parse(text, warnings=warnings)
+    assert [(q.value, q.minimum, q.claimant.text if q.claimant else None, q.description)
+            for q in quantities] == figures
+    assert ("claimed-range" in [w.kind for w in warnings]) == (len({f[2] for f in figures if f[2]}) == 2)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a claim label under a phase heading keeps the phase ...
+    ("First phase:\n22 civilians killed\nPer Ukraine: 542-736+ killed\n60 captured",
+     [("First phase", None), ("First phase", "Per Ukraine"), ("First phase", "Per Ukraine")]),
+    # ... but not after the blank line that ended the phase's block
+    ("First phase:\n22 civilians killed\n\nPer Ukraine: 542-736+ killed\n60 captured",
+     [("First phase", None), (None, "Per Ukraine"), (None, "Per Ukraine")]),
+    # a phase heading written loose (wtf_wikipedia's blank lines) goes on
+    ("First phase:\n\n22 civilians killed\n\nPer Ukraine: 542-736+ killed",
+     [("First phase", None), ("First phase", "Per Ukraine")]),
+    # a claim heading alone (no colon) nests in the phase too
+    ("Second phase\n100 killed\nPer Russia\n276+ killed 471 captured",
+     [("Second phase", None), ("Second phase", "Per Russia"), ("Second phase", "Per Russia")]),
+])
+def test_claim_headings_nest_in_the_phase_until_a_blank_line_ends_it(text, expected):
+    """Real lines (battle_of_zabadani_(2012), northeastern_ukraine_campaign) under phase
+    headings: the heading a claim heading starts under is its outer one in the field tree."""
+    assert [(q.phase, q.claimant.text if q.claimant else None) for q in parse(text)] == expected

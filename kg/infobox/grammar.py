@@ -3,8 +3,9 @@
 Both readers give the same :class:`~kg.document.Field` (wtf_wikipedia's YAML text, or raw
 wikitext with ``{{plainlist}}``, ``{{ubl}}`` and ``<br>`` flattened to lines), so one grammar
 over ``Field`` serves both. :func:`build_tree` reads a field once into a :class:`FieldTree`;
-the family parsers (parties, commanders, units) derive their records from the tree and keep
-no heading, level or scope bookkeeping of their own.
+the family parsers (parties, commanders, units, and the figures of ``strengthN`` /
+``casualtiesN`` with their own cut of a line, :attr:`Grammar.read_line`) derive their records
+from the tree and keep no heading, level or scope bookkeeping of their own.
 
 The grammar, EBNF-like (the line and piece rules are :func:`~kg.infobox.text.scan_field`
 and :func:`~kg.infobox.text.group_line`)::
@@ -110,6 +111,13 @@ class Grammar:
     #: ``continues(line, text, previous_line, last_entry)``: the line adds to the entry
     #: above instead of holding entries (a commander's role without brackets)
     continues: Callable[[FieldLine, str, FieldLine | None, EntryNode], bool] | None = None
+    #: lines that say nothing (``Unknown``, ``None``) are skipped with a warning; figures
+    #: read them as amounts
+    placeholders: bool = True
+    #: ``read_line(scanned, line) -> (leading, items)``: the family's own cut of a line into
+    #: headings and entries, instead of :func:`~kg.infobox.text.group_line` (figures are
+    #: cut at their labels, not at links)
+    read_line: Callable[[ScannedField, FieldLine], tuple[list[Piece], list[Entry | Heading]]] | None = None
 
 
 @dataclass
@@ -118,6 +126,9 @@ class HeadingNode:
 
     item: Heading
     kind: str = "heading"
+    #: the heading in scope where this one starts (``Per Russia:`` under ``First phase:``);
+    #: ``None`` when none is, or a blank line ended it
+    outer: HeadingNode | None = None
 
     @property
     def text(self) -> str:
@@ -272,7 +283,7 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
                 lines.append(TreeLine(line, "blank", ""))
             continue
         text = strip_markup(raw).lstrip("* ")
-        if PLACEHOLDER.match(text):
+        if grammar.placeholders and PLACEHOLDER.match(text):
             warnings.append(ReadWarning("placeholder", field.name, text, f"skipped {text!r}"))
             lines.append(TreeLine(line, "placeholder", text))
             previous_line = line
@@ -289,8 +300,11 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             lines.append(tree_line)
             previous_line = line
             continue
-        leading, items = group_line(scanned, line, comma_splits=grammar.comma_splits,
-                                    split_text=grammar.split_text, joins_link=grammar.joins_link)
+        if grammar.read_line is not None:
+            leading, items = grammar.read_line(scanned, line)
+        else:
+            leading, items = group_line(scanned, line, comma_splits=grammar.comma_splits,
+                                        split_text=grammar.split_text, joins_link=grammar.joins_link)
         if leading:
             if last is not None:
                 last.entry.later.extend(leading)
@@ -304,6 +318,11 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             warnings.append(ReadWarning("heading-ended", field.name, text,
                                         f"a blank line ends the heading above {text!r}"))
             heading, scope = None, None
+        elif grammar.blank_ends_heading and scope == "tight" and line.after_blank and items \
+                and isinstance(items[0], Heading) and items[0].text.strip():
+            # a heading after the blank line: the one above ended there too, so it is not
+            # the new heading's outer one
+            heading, scope = None, None
         if grammar.linked_heading_is_entry:
             items = [_linked_heading_as_entry(item) for item in items]
         tree_line = TreeLine(line, "items", text, leading=leading, width=len(items), heading_only=bool(items) and all(
@@ -312,7 +331,7 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             if isinstance(item, Heading):
                 if not item.text.strip():
                     continue            # a colon with nothing before it
-                node = HeadingNode(item)
+                node = HeadingNode(item, outer=heading)
                 if grammar.known_headings is not None and not grammar.known_headings.match(item.text):
                     warnings.append(ReadWarning("ignored-heading", field.name, item.text,
                                                 f"heading {item.text!r} in a {grammar.record} list ignored"))

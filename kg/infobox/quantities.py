@@ -1,6 +1,10 @@
 """Strength and casualty figures (``strengthN``, ``casualtiesN``, ``casualties(N+1)``).
 
-One :class:`~kg.infobox.records.Quantity` per figure. A field is read line by line:
+One :class:`~kg.infobox.records.Quantity` per figure. The field is read into a tree by
+:func:`kg.infobox.grammar.build_tree` (bullet levels, blank lines, flags, image names,
+parentheticals, and which heading is in scope: a blank line ends a heading written tight over
+its figures, warning ``heading-ended``); :func:`_read_line` is the figures' own cut of a line
+into headings and figures, and the records are derived from the tree:
 
 * ``Label:`` at the start of a line (``Per Ukraine:``, ``Dead:``, ``2018:``,
   ``Al-Nusra Front:``) and claim labels inside a line (``… Russian claim: …``) are cut off;
@@ -12,7 +16,11 @@ One :class:`~kg.infobox.records.Quantity` per figure. A field is read line by li
   without digits its ``scope`` (``(in base)``, ``(reinforcements)``); claims, sources and
   estimates are not scopes (``estimate`` sets ``approximate``). A period closing a line with
   several figures applies to all of them. A line that is only a parenthetical applies to the
-  quantities of the line above (``(in the whole province)``).
+  quantities of the line above (``(in the whole province)``); when it is a claim (``(government
+  claim)``, also ``Rebel claim`` without brackets) it is the claimant of every figure of the
+  block above it: back to the last heading, blank line or claim note.
+* A range whose low end carries its own claim note (``3,770 (opposition sources) –3,857
+  (Ba'athist sources)``) is two figures, each with its claimant (warning ``claimed-range``).
 * The rest of the line is cut at each *anchor*: a number (``20,000``, ``2,000–4,000``,
   ``500+``), or a word standing for an amount (``Unknown``, ``None``, ``Several``,
   ``hundreds``). Prefixes read before an anchor: ``c.``/``about``/``~``… (approximate),
@@ -29,15 +37,17 @@ with all numbers ``None`` and an ``unparsed-number`` warning.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass, field as dataclass_field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field as dataclass_field, replace
+from functools import partial
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
-from kg.infobox.text import FLAG, drop_undefined, strip_image_name, strip_markup
+from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
+from kg.infobox.text import FLAG, Entry, FieldLine, Heading, Piece, ScannedField, drop_undefined, strip_markup
 from kg.time import MONTH_PATTERN
 
 __all__ = ["parse_quantities", "casualty_kind", "civilian_status", "period_of", "read_amount"]
@@ -114,7 +124,6 @@ _MID_LINE_LABEL = re.compile(
 _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
                    re.IGNORECASE | re.DOTALL)
 _BR = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
-_BULLETS = re.compile(r"^\s*(?P<stars>[*#•]+)\s*")
 
 # Casualty kinds, looked for in this order (the first family found wins, several -> casualties).
 _KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
@@ -683,103 +692,70 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     [(81, 'killed', 'Per Ukraine', 'Ukraine'), (12, 'wounded', 'Russian claim', 'Russia')]
     """
     casualties = kind == "casualties"
+    field = _without_tags(field)
+    grammar = replace(FIGURE_GRAMMAR, read_line=partial(_read_line, links=field.links, year=year, warnings=warnings))
+    tree = build_tree(field, warnings, grammar)
     quantities: list[Quantity] = []
-    raw = _BR.sub("\n", field.text)
-    raw = _TAGS.sub(" ", raw)
-    heading = _Context()
+    contexts: dict[int, _Context] = {}
     #: (bullet level, index of the first quantity of that line) of lines above, for part_of.
     parents: list[tuple[int, int]] = []
     previous_line: list[int] = []
-    #: how the figures under the current heading are written: "open" (none yet), "tight"
-    #: (right under it) or "loose" (after a blank line, wtf_wikipedia's style); a blank line
-    #: ends a tight heading's scope, as in the list grammar (kg/infobox/grammar.py)
-    style: str | None = None
-    after_blank = False
-    for source_line in raw.split("\n"):
-        if not source_line.strip():
-            after_blank = True
+    #: the figures since the last heading, blank line or claim note: a claim note alone on a
+    #: line covers them all ("300 killed" / "hundreds captured" / "(government claim)")
+    block: list[int] = []
+    block_ended = False
+    for tree_line in tree.lines:
+        if tree_line.kind == "qualifier":
+            # A line that is only a parenthetical: it qualifies the line above.
+            if _apply_to_previous(quantities, previous_line, block, [piece.text for piece in tree_line.leading],
+                                  year, field.links):
+                block = []
             continue
-        bullet = _BULLETS.match(source_line)
-        level = len(bullet.group("stars")) if bullet else 0
-        line_text = source_line[bullet.end():] if bullet else source_line
-        line_text = strip_markup(line_text)
-        if not line_text:
+        if tree_line.kind == "blank":
+            block_ended = True              # a note right after the blank line still closes it
             continue
-        blank_before, after_blank = after_blank, False
-        shown = line_text                       # the text each quantity keeps
-        line = drop_undefined(line_text, field.name, warnings)
-        line = strip_image_name(line, field.name, warnings)
-        line = FLAG.sub(" ", line)
-        line = re.sub(r"\s+", " ", line).strip()
-        if not line:
+        if tree_line.kind != "items":
             continue
-
-        # A line that is only a parenthetical: it qualifies the line above.
-        stripped, parens = _remove_parentheticals(line)
-        if not stripped.strip(" .,;") and parens:
-            _apply_to_previous(quantities, previous_line, [content for _, content in parens], year, field.links)
+        nodes = tree_line.entries
+        if not nodes:
+            parents = []                        # a heading line: sub-counts start again
+            block = []
             continue
-
-        # A heading: "Per Armenian sources:", "Civilian deaths:", "Units:", "First phase: 6–12 September 2022".
-        label, rest = _line_label(line)
-        info = _classify_label(label, field.links, year)
-        heading_period = period_of(rest, year) if info.phase and rest.strip() else None
-        if label is None and read_phase(stripped):
-            label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
-        if label is not None and (not rest.strip() or heading_period is not None or (info.phase and label == stripped)):
-            heading, style = _next_heading(heading, info, heading_period), "open"
-            parents = []
-            continue
-        if style == "open":
-            style = "loose" if blank_before else "tight"
-        if _NOTE_LINE.match(_remove_parentheticals(line)[0].strip()):
-            warnings.append(ReadWarning("ignored-text", field.name, shown,
-                                        f"ignored a note in {shown!r}"))
-            continue
-        if style == "tight" and blank_before and (heading.claim or heading.phase or heading.words):
-            warnings.append(ReadWarning("heading-ended", field.name, shown,
-                                        f"a blank line ends the heading above {shown!r}"))
-            heading, style = _Context(), None
-        if is_claim_note(line):
-            # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
-            # the figures below it.
-            claim = read_claim(line, field.links)
-            if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", line):
-                heading, style = _next_heading(heading, _LabelInfo(claim=claim), None), "open"
-                parents = []
-            elif claim is not None:
-                _set_claim(quantities, previous_line, claim)
-            continue
-
-        line_info = info
         line_quantities: list[Quantity] = []
-        last_claim = line_info.claim
-        for mid_label, part in _split_mid_line_labels(rest):
-            mid_info = _classify_label(mid_label, field.links, year)
-            last_claim = mid_info.claim or last_claim
+        for node in nodes:
+            figures = node.entry
+            assert isinstance(figures, _Figures)
+            if figures.note == "ignored":
+                warnings.append(ReadWarning("ignored-text", field.name, figures.shown,
+                                            f"ignored a note in {figures.shown!r}"))
+                continue
+            if figures.note == "claim" and figures.claim is not None:
+                # "Rebel claim" alone after figures: their claimant
+                _set_claim(quantities, block or previous_line, figures.claim)
+                block = []
+                continue
+            # The labels of this line (line_info, label_info) read its figures; the headings
+            # they open in the tree head the lines below.
+            heading = _context_of(_heading_above(node), contexts)
+            line_info, label_info = figures.line_info, figures.label_info
             part_quantities = _read_part(
-                part, field, shown, casualties, warnings,
-                as_of=mid_info.as_of or line_info.as_of or heading.as_of,
-                context=" ".join(filter(None, [heading.words, line_info.context, mid_info.context])),
-                name=line_info.name or mid_info.name,
-                claim=mid_info.claim or line_info.claim or heading.claim,
-                phase=mid_info.phase or line_info.phase or heading.phase,
+                figures.words, field, figures.shown, casualties, warnings,
+                as_of=label_info.as_of or line_info.as_of or heading.as_of,
+                context=" ".join(filter(None, [heading.words, line_info.context, label_info.context])),
+                name=line_info.name or label_info.name,
+                claim=label_info.claim or line_info.claim or heading.claim,
+                phase=label_info.phase or line_info.phase or heading.phase,
                 year=year,
             )
             for quantity in part_quantities:
                 if quantity.part_of is not None:
                     quantity.part_of += len(line_quantities)
             line_quantities += part_quantities
-        if last_claim is not None and last_claim is not heading.claim:
-            # "Per Ukraine: 2,587+ killed" / "60 captured": a claim label heads the lines
-            # below it too, like a heading ("… Per Ukrainian sources:" closing a line heads
-            # the next one)
-            heading = _next_heading(heading, _LabelInfo(claim=last_claim), None)
-            style = "tight"
         if not line_quantities:
             continue
 
         # Sub-counts: part_of the first quantity of the nearest line above with fewer bullets.
+        level = tree_line.level
         while parents and parents[-1][0] >= level:
             parents.pop()
         parent = parents[-1][1] if parents and level > 0 else None
@@ -791,6 +767,8 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                 quantity.part_of = parent
         parents.append((level, offset))
         previous_line = list(range(offset, offset + len(line_quantities)))
+        block = (previous_line if block_ended else block + previous_line)
+        block_ended = False
         quantities.extend(line_quantities)
     for quantity in quantities:
         if quantity.minimum is not None and quantity.maximum is not None and quantity.minimum > quantity.maximum:
@@ -798,6 +776,117 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
                                         f"range {quantity.minimum}–{quantity.maximum} reversed in {quantity.text!r}"))
             quantity.minimum, quantity.maximum = quantity.maximum, quantity.minimum
     return quantities
+
+
+@dataclass
+class _Label(Heading):
+    """A heading of figures (``Per Russia:``, ``First phase: 6–12 September``, ``Dead:``,
+    ``Per Ukraine`` alone) or a claim label inside a line, which heads the lines below:
+    what it says, read once."""
+
+    info: _LabelInfo = dataclass_field(default_factory=_LabelInfo)
+    period: Period | None = None
+
+
+@dataclass
+class _Figures(Entry):
+    """The figures of one line, or of the part of a line after a claim label: the words to
+    read (flags, image names and ``undefined`` removed), the line as written (``shown``),
+    and the labels that read them: ``line_info`` the label opening the line, ``label_info``
+    the label opening the part. ``note`` is ``ignored`` for a note line (``See below``) and
+    ``claim`` for a claim note alone on a line (``Rebel claim``)."""
+
+    words: str = ""
+    shown: str = ""
+    line_info: _LabelInfo = dataclass_field(default_factory=_LabelInfo)
+    label_info: _LabelInfo = dataclass_field(default_factory=_LabelInfo)
+    note: str = ""
+    claim: Claimant | None = None
+
+
+#: Figures: ``Unknown`` and ``None`` are amounts, not placeholders; a blank line ends a
+#: heading written tight over its figures; lines are cut by :func:`_read_line`.
+FIGURE_GRAMMAR = Grammar("figure", blank_ends_heading=True, placeholders=False)
+
+
+def _without_tags(field: Field) -> Field:
+    """``<br>`` as a line break, references and other tags removed (wtf_wikipedia leaves a
+    few: ``Per Azerbaijan:<ref name=…>``, ``captured<Br>several tanks``)."""
+    text = _TAGS.sub(" ", _BR.sub("\n", field.text))
+    return field if text == field.text else Field(field.name, text, field.links, field.formatting)
+
+
+def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link], year: int | None,
+               warnings: list[ReadWarning]) -> tuple[list[Piece], list[Entry | Heading]]:
+    """The grammar's cut of one line of figures (see :class:`~kg.infobox.grammar.Grammar`):
+    a line that is only parentheticals qualifies the line above (``leading``); a line that
+    is only a label (``Per Armenian sources:``, ``Civilian deaths:``, ``First phase: 6–12
+    September 2022``, ``First assault wave``, ``Per Ukraine``) is a heading; otherwise the
+    line is figures, with a heading before each part that a claim label opens (``Per
+    Ukraine: 61 killed Per Russia: up to 180 killed``): the claim heads the lines below."""
+    raw = scanned.text[line.start:line.end]
+    shown = strip_markup(raw).lstrip("* ")          # the text each quantity keeps
+    text = "".join(" " if piece.kind == "image" else scanned.text[piece.start:piece.end] for piece in line.pieces)
+    text = drop_undefined(strip_markup(text), scanned.name, warnings)
+    text = re.sub(r"\s+", " ", FLAG.sub(" ", text)).strip()
+    if not text:
+        return [], []
+    stripped, parens = _remove_parentheticals(text)
+    if not stripped.strip(" .,;") and parens:
+        return [Piece("paren", line.start, line.end, content) for _, content in parens], []
+
+    def heading(label: str, info: _LabelInfo, period: Period | None = None) -> _Label:
+        return _Label(line.index, line.level, label, line.start, line.end, colon=True, info=info, period=period)
+
+    def figures(words: str, **notes) -> _Figures:
+        return _Figures(line.index, line.level, words=words, shown=shown, **notes)
+
+    label, rest = _line_label(text)
+    info = _classify_label(label, links, year)
+    heading_period = period_of(rest, year) if info.phase and rest.strip() else None
+    if label is None and read_phase(stripped):
+        label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
+    if label is not None and (not rest.strip() or heading_period is not None or (info.phase and label == stripped)):
+        return [], [heading(label, info, heading_period)]
+    if _NOTE_LINE.match(stripped.strip()):
+        return [], [figures("", note="ignored")]
+    if is_claim_note(text):
+        # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
+        # the figures below it.
+        claim = read_claim(text, links)
+        if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", text):
+            return [], [heading(text, _LabelInfo(claim=claim))]
+        return [], ([figures("", note="claim", claim=claim)] if claim is not None else [])
+    items: list[Entry | Heading] = []
+    if info.claim is not None and label is not None:
+        items.append(heading(label, info))
+    for mid_label, part in _split_mid_line_labels(rest):
+        mid_info = _classify_label(mid_label, links, year)
+        if mid_info.claim is not None and mid_label is not None:
+            items.append(heading(mid_label, mid_info))
+        if part.strip():
+            items.append(figures(part, line_info=info, label_info=mid_info))
+    return [], items
+
+
+def _heading_above(node: EntryNode) -> HeadingNode | None:
+    """The heading in scope before the entry's line began: the labels of its own line read
+    it through ``line_info`` and ``label_info``."""
+    heading = node.heading
+    while heading is not None and heading.item.line == node.entry.line:
+        heading = heading.outer
+    return heading
+
+
+def _context_of(heading: HeadingNode | None, contexts: dict[int, _Context]) -> _Context:
+    """What the heading in scope (and the headings it is nested in) says about a figure."""
+    if heading is None:
+        return _Context()
+    if id(heading) not in contexts:
+        label = heading.item
+        assert isinstance(label, _Label)
+        contexts[id(heading)] = _next_heading(_context_of(heading.outer, contexts), label.info, label.period)
+    return contexts[id(heading)]
 
 
 def _next_heading(heading: _Context, info: _LabelInfo, period: Period | None) -> _Context:
@@ -817,10 +906,13 @@ def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) 
             quantities[index].claimant = claim
 
 
-def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], parens: list[str],
-                       year: int | None, links: Sequence[Link]) -> None:
+def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], block: list[int], parens: list[str],
+                       year: int | None, links: Sequence[Link]) -> bool:
+    """Apply a line of parentheticals to the figures of the line above; a claim among them
+    to every figure of the block above (see ``block`` in :func:`parse_quantities`). True
+    when it was a claim."""
     if not previous_line:
-        return
+        return False
     notes = _read_parentheticals(parens, year, links)
     claim_only = all(names_a_source(p) for p in parens) and notes.as_of is None
     scope = notes.scope
@@ -837,7 +929,8 @@ def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], par
             quantity.approximate = True
         quantity.phase = quantity.phase or notes.phase
     if notes.claim is not None:
-        _set_claim(quantities, previous_line, notes.claim)
+        _set_claim(quantities, block or previous_line, notes.claim)
+    return notes.claim is not None
 
 
 def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: list[ReadWarning], *,
@@ -845,7 +938,8 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                phase: str | None = None, year: int | None = None) -> list[Quantity]:
     """The quantities of one labelled part of a line."""
     cleaned, parens = _remove_parentheticals(text)
-    entries = _find_entries(cleaned)
+    entries = _split_claimed_ranges(cleaned, _find_entries(cleaned), parens, field.links,
+                                    lambda message: warnings.append(ReadWarning("claimed-range", field.name, shown, message)))
     leading = cleaned[: entries[0].prefix_start] if entries else cleaned
     leading_words = _clean_words(leading)
     if entries:
@@ -970,6 +1064,36 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 quantity.kind = "casualties"      # people "lost": not equipment
         quantities = _with_sub_counts(entries, quantities, field, shown, warnings, year)
     return quantities
+
+
+def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[int, str]],
+                          links: Sequence[Link], warn: Callable[[str], None]) -> list[_Entry]:
+    """A range whose low end carries its own claim note is two figures, each end with its
+    claimant: ``3,770 (opposition sources) –3,857 (Ba'athist sources) soldiers killed`` is
+    the opposition's 3,770 and the Ba'athist 3,857, not one range. The words after the
+    range describe both; the notes after the high end are the high end's (``text`` and
+    ``parens`` are as :func:`_remove_parentheticals` gives them). Each split is reported
+    through ``warn`` (warning ``claimed-range``)."""
+    result: list[_Entry] = []
+    for entry in entries:
+        match = _FIGURE.match(text, entry.start)
+        inside = [content for position, content in parens
+                  if match is not None and match.group("high") and match.end("low") <= position <= match.start("high")]
+        if match is None or not any(read_claim(content, links) for content in inside):
+            result.append(entry)
+            continue
+        low, high = _number_value(match.group("low")), _number_value(match.group("high"))
+        first = _Entry(start=entry.start, end=match.end("low"), prefix_start=entry.prefix_start, value=low,
+                       approximate=entry.approximate, words=entry.words)
+        second = _Entry(start=match.start("high"), end=entry.end, prefix_start=match.start("high"),
+                        approximate=entry.approximate, words=entry.words, joined_by=entry.joined_by)
+        if match.group("plus"):
+            second.minimum = high
+        else:
+            second.value = high
+        result += [first, second]
+        warn(f"range {' '.join(match.group(0).split())!r} read as two figures, each end with its own claimant")
+    return result
 
 
 #: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
