@@ -46,6 +46,8 @@ import pandas as pd
 import pyoxigraph as ox
 
 from kg import projections as P
+from kg.drawing import declutter, network_layout, short_label
+from kg.projections import find_node as resolve
 from kg.camps import camps, partners, plot_by_year, plot_camps, plot_timeline, signed_network, timeline
 from kg.rdf import terms as T
 from kg.time import PartialDate, from_iso
@@ -207,35 +209,6 @@ def communities(store: KGStore, *, min_size: int = 2, conflicts: Iterable[str] |
                          "type": data.get("type", ""), "iri": m, "allies": int(allied.degree(m)),
                          "same_side": int(strength[m])})
     return pd.DataFrame(rows, columns=columns)
-
-
-def resolve(store: KGStore, name: str, graph: nx.Graph | None = None) -> str:
-    """The IRI of a party (or any node of ``graph``) named by IRI, title or label.
-
-    Tries, in order: the IRI itself; the Wikipedia title (``kg.cards.resolve_target``); an
-    exact label; a case-insensitive label. Several nodes with the label: the one in the most
-    conflicts. Raises ``KeyError`` with suggestions when nothing matches.
-    """
-    if graph is not None and name in graph:
-        return name
-    try:
-        from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
-
-        _kind, iri = resolve_target(store, name)
-        if graph is None or iri in graph:
-            return iri
-    except (TargetNotFound, AmbiguousTarget, ValueError):
-        pass
-    if graph is None:
-        raise KeyError(f"nothing in the graph is called {name!r}")
-    for same in (lambda a, b: a == b, lambda a, b: a.casefold() == b.casefold()):
-        found = [n for n, d in graph.nodes(data=True) if same(str(d.get("label", "")), name)]
-        if found:
-            return sorted(found, key=lambda n: (-int(graph.nodes[n].get("conflicts", 0)), n))[0]
-    labels = sorted({str(d.get("label", "")) for _, d in graph.nodes(data=True)})
-    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.6)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-    raise KeyError(f"no party called {name!r} in the alliance network{hint}")
 
 
 def alliance_path(store: KGStore, a: str, b: str) -> pd.DataFrame:
@@ -556,10 +529,6 @@ def _datetimes(terms: list[Any]) -> pd.Series:
 
 # --- plots -------------------------------------------------------------------------------------
 
-def _short(label: str, width: int = 32) -> str:
-    return label if len(label) <= width else label[: width - 1].rstrip() + "…"
-
-
 def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 40,
                    title: str | None = None, ax: Any = None, seed: int = 7, dpi: int = 110) -> Any:
     """Draw the alliance network: parties as nodes (size: conflicts fought, colour: camp of
@@ -588,7 +557,7 @@ def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None,
         ax.text(0.5, 0.5, "no parties in this scope", ha="center", va="center", fontsize=14)
         ax.set_axis_off()
         return fig
-    pos = _layout(allied, seed=seed)
+    pos = network_layout(allied, seed=seed)
     palette = plt.get_cmap("tab10")
     camps_shown = sorted({camp_of[n] for n in sub if n in camp_of})
     colour = {c: palette(i % 10) for i, c in enumerate(camps_shown)}
@@ -603,14 +572,14 @@ def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None,
     texts = []
     for n in sub:
         x, y = pos[n]
-        texts.append(ax.text(x, y, _short(sub.nodes[n]["label"]), fontsize=9.5, ha="center", va="bottom",
+        texts.append(ax.text(x, y, short_label(sub.nodes[n]["label"]), fontsize=9.5, ha="center", va="bottom",
                              bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8},
                              zorder=5))
     ax.margins(0.08)
     radii = [math.sqrt(size) / 2 * fig.dpi / 72 for size in sizes]  # marker area (pt^2) -> radius (px)
-    _declutter(ax, texts, [pos[n] for n in sub], lift=9.0, radii=radii)
+    declutter(ax, texts, [pos[n] for n in sub], lift=9.0, radii=radii)
     handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colour[c], markersize=11,
-                      label=f"camp of {_short(camp_names[c], 34)}") for c in camps_shown]
+                      label=f"camp of {short_label(camp_names[c], 34)}") for c in camps_shown]
     handles += [Line2D([0], [0], color="#555555", lw=2, label="fought on the same side"),
                 Line2D([0], [0], color="#d62728", lw=1, alpha=0.35, label="fought on opposite sides")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=10, frameon=True,
@@ -623,120 +592,10 @@ def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None,
     return fig
 
 
-def _layout(allied: nx.Graph, *, seed: int = 7) -> dict[Any, Any]:
-    """Positions for the alliance plot: each connected component laid out on its own (spring,
-    log-weighted so that one very frequent pair does not collapse a camp into a point, then
-    Kamada-Kawai to even out distances inside dense camps), scaled by its size, and the
-    components packed in rows, largest first. Deterministic for a given seed."""
-    import numpy as np
-
-    components = sorted((sorted(c) for c in nx.connected_components(allied)), key=lambda c: (-len(c), c[0]))
-    placed: list[tuple[list[Any], dict[Any, Any], float]] = []
-    for members in components:
-        sub = nx.Graph()
-        sub.add_nodes_from(members)
-        for u, v, d in sorted(allied.subgraph(members).edges(data=True)):
-            sub.add_edge(u, v, weight=math.log1p(d["weight"]))
-        if len(members) == 1:
-            local = {members[0]: np.zeros(2)}
-        elif len(members) == 2:
-            local = {members[0]: np.array([-0.5, 0.0]), members[1]: np.array([0.5, 0.0])}
-        else:
-            local = nx.spring_layout(sub, weight="weight", seed=seed, k=2.8 / len(members) ** 0.5, iterations=500)
-            local = nx.kamada_kawai_layout(sub, pos=local, weight=None)
-        coords = np.array([local[m] for m in members], dtype=float)
-        coords -= coords.mean(axis=0)
-        extent = float(np.abs(coords).max()) or 1.0
-        radius = 0.5 * max(1.0, len(members)) ** 0.5
-        coords *= radius / extent
-        placed.append((members, dict(zip(members, coords)), radius))
-    total_width = sum(2 * r + 0.6 for _, _, r in placed)
-    row_width = max(2 * placed[0][2] * 1.6, total_width / max(1.0, (len(placed) / 4) ** 0.5)) if placed else 1.0
-    pos: dict[Any, Any] = {}
-    x = y = row_height = 0.0
-    for members, local, radius in placed:
-        if x > 0 and x + 2 * radius > row_width:
-            x, y, row_height = 0.0, y - row_height - 0.6, 0.0
-        centre = np.array([x + radius, y - radius])
-        for m in members:
-            pos[m] = local[m] + centre
-        x += 2 * radius + 0.6
-        row_height = max(row_height, 2 * radius)
-    return pos
-
-
-def _declutter(ax: Any, texts: list[Any], anchors: list[Any], *, lift: float = 8.0, rounds: int = 400,
-               radii: list[float] | None = None) -> None:
-    """Move labels apart (deterministically) until their boxes overlap neither each other
-    nor other labels' nodes (circles of ``radii`` pixels at ``anchors``); a label moved away
-    from its node gets a thin leader line. Positions are in display pixels."""
-    fig = ax.figure
-    fig.canvas.draw()
-    renderer = fig.canvas.get_renderer()
-    to_display, to_data = ax.transData, ax.transData.inverted()
-    home = [to_display.transform(a) + (0.0, lift) for a in anchors]
-    where = [h.copy() for h in home]
-    for text, xy in zip(texts, where):
-        text.set_position(to_data.transform(xy))
-    sizes = [(b.width + 4, b.height + 2) for b in (t.get_window_extent(renderer) for t in texts)]
-    count = len(texts)
-    for _ in range(rounds):
-        shift = [[0.0, 0.0] for _ in range(count)]
-        moved = False
-        for i in range(count):
-            for j in range(i + 1, count):
-                (xi, yi), (xj, yj) = where[i], where[j]
-                wi, hi = sizes[i]
-                wj, hj = sizes[j]
-                # texts are centred horizontally and sit on their y (va="bottom")
-                overlap_x = min(xi + wi / 2, xj + wj / 2) - max(xi - wi / 2, xj - wj / 2)
-                overlap_y = min(yi + hi, yj + hj) - max(yi, yj)
-                if overlap_x <= 0 or overlap_y <= 0:
-                    continue
-                moved = True
-                if overlap_y <= overlap_x:  # cheaper to separate vertically
-                    step = overlap_y / 2 + 0.5
-                    up = 1.0 if (yi, i) >= (yj, j) else -1.0
-                    shift[i][1] += up * step
-                    shift[j][1] -= up * step
-                else:
-                    step = overlap_x / 2 + 0.5
-                    right = 1.0 if (xi, i) >= (xj, j) else -1.0
-                    shift[i][0] += right * step
-                    shift[j][0] -= right * step
-        if radii is not None:  # nodes are fixed obstacles: only the label moves
-            centres = [to_display.transform(a) for a in anchors]
-            for i in range(count):
-                xi, yi = where[i]
-                wi, hi = sizes[i]
-                for k in range(count):
-                    if k == i:
-                        continue
-                    (cx, cy), r = centres[k], radii[k]
-                    overlap_x = min(xi + wi / 2, cx + r) - max(xi - wi / 2, cx - r)
-                    overlap_y = min(yi + hi, cy + r) - max(yi, cy - r)
-                    if overlap_x <= 0 or overlap_y <= 0:
-                        continue
-                    moved = True
-                    if overlap_y <= overlap_x:
-                        shift[i][1] += (overlap_y + 0.5) * (1.0 if yi + hi / 2 >= cy else -1.0) / 2
-                    else:
-                        shift[i][0] += (overlap_x + 0.5) * (1.0 if xi >= cx else -1.0) / 2
-        if not moved:
-            break
-        for k in range(count):
-            where[k] = where[k] + shift[k]
-    for text, xy, anchor, start in zip(texts, where, anchors, home):
-        text.set_position(to_data.transform(xy))
-        if ((xy - start) ** 2).sum() ** 0.5 > 12:
-            ax.annotate("", xy=anchor, xytext=to_data.transform(xy), zorder=4,
-                        arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6, "alpha": 0.8})
-
-
 def _lead(parties: str, width: int = 48) -> str:
     names = [p for p in parties.split(P.JOIN) if p]
     text = ", ".join(names[:2]) + (f" +{len(names) - 2}" if len(names) > 2 else "")
-    return _short(text, width)
+    return short_label(text, width)
 
 
 def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None, *, top: int | None = 25,
@@ -763,7 +622,7 @@ def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None,
         rows = single.sort_values(["side", "value"], ascending=[True, False], kind="stable")
         if top is not None:
             rows = rows.head(top)
-        ticks = [("↳ " if sub else "") + _short(d or "(not said)", 40) + (f" ({when})" if when else "")
+        ticks = [("↳ " if sub else "") + short_label(d or "(not said)", 40) + (f" ({when})" if when else "")
                  for d, when, sub in zip(rows["description"], rows["as_of"], rows["sub_estimate"])]
         bars = [(float(i), float(v), int(sd), lo, hi, "", 0.72) for i, (v, sd, lo, hi) in
                 enumerate(zip(rows["value"], rows["side"], rows["low"], rows["high"]))]
@@ -786,7 +645,7 @@ def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None,
                 bars.append((y, float(row["strength"]), int(row["side"]), None, None, _lead(row["parties"], 52), width * 0.92))
                 y += width
             tick_pos.append((start + y - width) / 2)
-            ticks.append(_short(name, 46))
+            ticks.append(short_label(name, 46))
             y += 0.5
         parties = {}
         heading = title or f"Personnel per side, {len(keep)} conflicts with figures"

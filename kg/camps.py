@@ -40,6 +40,7 @@ import networkx as nx
 import pandas as pd
 
 from kg import projections as P
+from kg.drawing import declutter, network_layout, short_label
 from kg.errors import KGError
 from kg.rdf import terms as T
 
@@ -538,11 +539,10 @@ def partners(store: KGStore, party: str, at: int | str | None = None, *, start: 
     partner with ``partner``, ``partner_label``, ``relation``, ``same_side``,
     ``opposite_sides``, ``allied_in``, ``opposed_in``, ``start_date``, ``end_date`` (when the
     two fought at the same time), allies first. Raises ``KeyError`` for an unknown party."""
-    from kg.analysis import resolve
 
     graph = signed_network(store, at, conflicts, start=start, end=end)
     everywhere = signed_network(store, conflicts=conflicts)
-    iri = resolve(store, party, everywhere)
+    iri = P.find_node(store, party, everywhere)
     rows = []
     for other, d in (graph[iri].items() if iri in graph else []):
         rows.append({"partner": other, "partner_label": graph.nodes[other]["label"], "relation": d["relation"],
@@ -642,7 +642,6 @@ def _top_nodes(graph: nx.Graph, top: int | None) -> list[str]:
 def _draw(ax: Any, graph: nx.Graph, frame: pd.DataFrame, pos: dict[str, Any], colours: dict[str, Any], *,
           font: float, node_scale: float, labelled: set[str] | None = None) -> None:
     """Draw a signed network on ``ax``: allied edges grey, opposed red dashed, nodes by camp."""
-    from kg.analysis import _declutter, _short
 
     camp_of = dict(zip(frame["party"], frame["camp_label"]))
     sub = graph.subgraph([n for n in graph if n in pos])
@@ -658,34 +657,31 @@ def _draw(ax: Any, graph: nx.Graph, frame: pd.DataFrame, pos: dict[str, Any], co
     nx.draw_networkx_nodes(sub, pos, nodelist=order, ax=ax, node_size=sizes, edgecolors="white", linewidths=1.0,
                            node_color=[colours.get(camp_of.get(n, ""), "#bbbbbb") for n in order])
     shown = [n for n in order if labelled is None or n in labelled]
-    texts = [ax.text(*pos[n], _short(sub.nodes[n]["label"], 34), fontsize=font, ha="center", va="bottom", zorder=5,
+    texts = [ax.text(*pos[n], short_label(sub.nodes[n]["label"], 34), fontsize=font, ha="center", va="bottom", zorder=5,
                      bbox={"boxstyle": "round,pad=0.12", "fc": "white", "ec": "none", "alpha": 0.8})
              for n in shown]
     if texts:
         radii = [math.sqrt(sizes[order.index(n)]) / 2 * ax.figure.dpi / 72 for n in shown]
-        _declutter(ax, texts, [pos[n] for n in shown], lift=6.0, radii=radii)
+        declutter(ax, texts, [pos[n] for n in shown], lift=6.0, radii=radii)
 
 
 def _signed_layout(graph: nx.Graph, seed: int) -> dict[str, Any]:
     """Positions: allies close (the alliance plot's layout of the same-side graph)."""
-    from kg.analysis import _layout
 
     allied = nx.Graph()
     allied.add_nodes_from(graph.nodes)
     for u, v, d in graph.edges(data=True):
         if d["same_side"] > 0:
             allied.add_edge(u, v, weight=float(d["same_side"]))
-    return _layout(allied, seed=seed)
+    return network_layout(allied, seed=seed)
 
 
 def _legend(ax: Any, frame: pd.DataFrame, colours: dict[str, Any], *, limit: int = 10, font: float = 10) -> None:
     from matplotlib.lines import Line2D
 
-    from kg.analysis import _short
-
     sizes = frame.groupby("camp_label", sort=False).size()
     handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colours[c], markersize=10,
-                      label=f"camp of {_short(c, 30)} ({sizes[c]})") for c in list(sizes.index)[:limit] if c in colours]
+                      label=f"camp of {short_label(c, 30)} ({sizes[c]})") for c in list(sizes.index)[:limit] if c in colours]
     handles += [Line2D([0], [0], color="#555555", lw=2, label="same side, at the same time"),
                 Line2D([0], [0], color="#d62728", lw=1, ls="--", alpha=0.6, label="opposite sides, at the same time")]
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=font, framealpha=0.9)
@@ -771,10 +767,8 @@ def plot_by_year(store: KGStore, first: int, last: int, conflicts: Iterable[str]
         ax.set_axis_off()
     from matplotlib.lines import Line2D
 
-    from kg.analysis import _short
-
     handles = [Line2D([0], [0], marker="o", color="w", markerfacecolor=colours[c], markersize=10,
-                      label=f"camp of {_short(c, 30)}") for c in list(colours)[:12]]
+                      label=f"camp of {short_label(c, 30)}") for c in list(colours)[:12]]
     handles += [Line2D([0], [0], color="#555555", lw=2, label="same side"),
                 Line2D([0], [0], color="#d62728", lw=1, ls="--", label="opposite sides")]
     fig.legend(handles=handles, loc="lower center", ncol=min(7, len(handles)), fontsize=10, frameon=False)
@@ -789,11 +783,10 @@ def timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = None)
     ``role``, ``period`` (as written), ``start_date``/``end_date`` (its interval), ``with``
     and ``against`` (the labels of the other parties on its side and on the other sides, who
     fought at overlapping times, joined with ``" | "``), sorted by start."""
-    from kg.analysis import resolve
 
     items = participations(store, conflicts)
     everywhere = signed_network(store, conflicts=conflicts)
-    iri = resolve(store, party, everywhere)
+    iri = P.find_node(store, party, everywhere)
     labels = P.labels(store)
     mine = [p for p in items if p.party == iri]
     by_conflict: dict[str, list[Participation]] = defaultdict(list)
@@ -838,8 +831,6 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
-    from kg.analysis import _short
-
     frame = timeline(store, party, conflicts)
     rows = frame[(frame["start_date"] != "") | (frame["end_date"] != "")]
     if ax is None:
@@ -879,10 +870,10 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
         note = f"side {row['side']}"
         if row["against"]:
             foes = str(row["against"]).split(P.JOIN)
-            note += f" · against {_short(', '.join(foes[:3]), 60)}" + (f" +{len(foes) - 3}" if len(foes) > 3 else "")
+            note += f" · against {short_label(', '.join(foes[:3]), 60)}" + (f" +{len(foes) - 3}" if len(foes) > 3 else "")
         ax.text(highest + 0.45, y, note, va="center", fontsize=8.5)
     ax.set_yticks(range(len(rows)))
-    ax.set_yticklabels([_short(c, 46) + (f" ({p})" if p else "") for c, p in zip(rows["conflict_label"],
+    ax.set_yticklabels([short_label(c, 46) + (f" ({p})" if p else "") for c, p in zip(rows["conflict_label"],
                                                                                  rows["period"])], fontsize=9)
     ax.invert_yaxis()
     ax.set_xlim(lowest - 0.2, highest + (highest - lowest) * 0.9 + 2)
@@ -890,7 +881,7 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     ax.set_xticklabels([str(y) for y in range(lowest, highest + 1)], rotation=90 if highest - lowest > 20 else 0,
                        fontsize=9)
     ax.grid(axis="x", alpha=0.3)
-    handles = [Patch(color=colours[c], label=c if c in (alone, others) else f"beside {_short(c, 34)}")
+    handles = [Patch(color=colours[c], label=c if c in (alone, others) else f"beside {short_label(c, 34)}")
                for c in order]
     handles.append(Patch(facecolor="white", edgecolor="#555555", hatch="//", label="as a supporter"))
     handles.append(Patch(facecolor="white", edgecolor="white", label="→ no end date: still going"))

@@ -105,6 +105,7 @@ Example:
 
 from __future__ import annotations
 
+import difflib
 import datetime as _dt
 import decimal
 import fractions
@@ -942,3 +943,32 @@ def _atomic_write(target: Path, data: bytes) -> None:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def find_node(store: KGStore, name: str, graph: nx.Graph | None = None) -> str:
+    """The IRI of a party (or any node of ``graph``) named by IRI, title or label.
+
+    Tries, in order: the IRI itself; the Wikipedia title (``kg.cards.resolve_target``); an
+    exact label; a case-insensitive label. Several nodes with the label: the one in the most
+    conflicts. Raises ``KeyError`` with suggestions when nothing matches.
+    """
+    if graph is not None and name in graph:
+        return name
+    try:
+        from kg.cards import AmbiguousTarget, TargetNotFound, resolve_target
+
+        _kind, iri = resolve_target(store, name)
+        if graph is None or iri in graph:
+            return iri
+    except (TargetNotFound, AmbiguousTarget, ValueError):
+        pass
+    if graph is None:
+        raise KeyError(f"nothing in the graph is called {name!r}")
+    for same in (lambda a, b: a == b, lambda a, b: a.casefold() == b.casefold()):
+        found = [n for n, d in graph.nodes(data=True) if same(str(d.get("label", "")), name)]
+        if found:
+            return sorted(found, key=lambda n: (-int(graph.nodes[n].get("conflicts", 0)), n))[0]
+    labels = sorted({str(d.get("label", "")) for _, d in graph.nodes(data=True)})
+    close = difflib.get_close_matches(name, labels, n=5, cutoff=0.6)
+    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
+    raise KeyError(f"no party called {name!r} in the alliance network{hint}")
