@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from kg.document import Field, Link, ReadWarning
+from kg.infobox.commanders import parse_commanders
 from kg.infobox.parties import parse_parties
 from kg.infobox.units import parse_units
 from kg.readers import read_document
@@ -25,6 +26,8 @@ CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "fields" / "grammar.yaml")
 def records(family: str, field: Field, warnings: list[ReadWarning]) -> list[list]:
     if family == "parties":
         return [[p.ref.name, p.role, p.group] for p in parse_parties(field, warnings)]
+    if family == "commanders":
+        return [[c.ref.name, c.ref.page] for c in parse_commanders(field, warnings)]
     units = parse_units(field, warnings)
     return [[u.ref.name, units[u.parent].ref.name if u.parent is not None else None, u.group] for u in units]
 

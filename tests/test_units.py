@@ -42,6 +42,8 @@ def as_dict(unit: Unit, keys: set[str]) -> dict:
     }
     if "text" in keys:
         record["text"] = unit.text
+    if "alt" in keys:
+        record["alt"] = list(unit.alt_names)
     return record
 
 

@@ -164,6 +164,8 @@ class Unit:
     period: Period | None = None
     group: str | None = None
     country: EntityRef | None = None
+    #: other names written in parentheses (``141st Motorized Regiment ("Kadyrovites")``)
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

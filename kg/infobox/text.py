@@ -239,11 +239,12 @@ HEADING_WORDS = re.compile(
     r"allied\s+militias|air\s*strikes|air\s+support)$",
     re.IGNORECASE,
 )
-#: Field values that say nothing (``Unknown``, ``See order of battle``, ``Full list..``, a stray
+#: Field values that say nothing (``Unknown``, ``See order of battle``, ``Full list..``,
+#: ``...full list`` (a link to the list article), a stray
 #: letter left by a footnote), and names that only say that nobody knows who (``Unnamed ISIL
 #: leader``, ``Unidentified Arab leaders``, ``Unknown Syrian military unit``).
 PLACEHOLDER = re.compile(
-    r"^(?:unknown|none|n/?a|-+|\?+|[^\W\d_]\.?|full\s+list\W*|"
+    r"^(?:unknown|none|n/?a|-+|\?+|[^\W\d_]\.?|\W*full\s+list\W*|"
     r"see\s+(?:the\s+)?(?:\S+\s+)*?(?:order\s+of\s+battle|below|above|article|list).*|"
     # the head noun is lower case: "Unknown Wagner Group" is a name, "Unknown … group" is not
     r"(?:unknown|unidentified|unnamed|anonymous)\b.*\b(?-i:leaders?|commanders?|officers?|officials?|"

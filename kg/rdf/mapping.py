@@ -360,7 +360,10 @@ class DocumentMapper:
                                   entity_iri(unit.ref, scope=self.scope), parent.value if parent else ""))
         self.add(side, T.deployment, node)
         self.add(node, RDF_TYPE, T.UnitDeployment)
-        self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit, unit.field))
+        entity = self.entity(unit.ref, T.MilitaryUnit, unit.field)
+        self.add(node, T.unit, entity)
+        for alt in unit.alt_names:      # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
+            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
         self.add(node, T.level, int_literal(unit.level))
         if parent is not None:
             self.add(node, T.parentDeployment, parent)
