@@ -281,6 +281,25 @@ def _is_unit_type(link: Link | None) -> bool:
     return link is not None and normalise_space(strip_markup(link.anchor)).casefold() in name_words("unit-type")
 
 
+def _is_designation_after(link: Link | None, text: str) -> bool:
+    """True when ``text`` only says what kind of unit (``Mechanised Brigade``, ``Air Assault
+    Regiment``: ``unit-kind`` words ending in a ``unit-noun``, ``name_words.tsv``) and the
+    link before it is no unit of its own (``[[Iraq|Iraqi]]``): one name, ``12th Iraqi
+    Mechanised Brigade``. After a whole unit (``[[Azov Regiment]] Tank Battalion``) it is
+    another unit.
+
+    >>> _is_designation_after(Link("Iraq", "Iraqi"), "Mechanised Brigade")
+    True
+    >>> _is_designation_after(Link("Azov Regiment"), "Tank Battalion"), _is_designation_after(Link("Iraq"), "Rapid Unit")
+    (False, False)
+    """
+    words = text.casefold().split()
+    anchor = strip_markup(link.anchor).casefold().split() if link is not None else []
+    nouns, kinds = name_words("unit-noun"), name_words("unit-kind")
+    return bool(words and anchor) and words[-1] in nouns and anchor[-1] not in nouns \
+        and all(word in nouns or word in kinds for word in words)
+
+
 #: Words that end a text and go on into the following link (``4th Division of`` + link).
 _CONNECTORS = {"of", "from", "in", "the", "and", "for", "at", "on", "with", "to", "&"}
 _LEAD = re.compile(r"[ \t\u00a0]*(?P<bullets>\*+)?")
@@ -773,7 +792,7 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     else:
                         start(sub)
                 elif previous.kind == "link" and not keyword and (
-                    _CONTINUES.match(part) or len(words) == 1
+                    _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
                 ):
                     current.pieces.append(sub)
                 else:
