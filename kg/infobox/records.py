@@ -134,6 +134,8 @@ class Party:
     group: str | None = None
     period: Period | None = None
     country: EntityRef | None = None
+    #: other names written in parentheses (``Democratic Union Party (PYD)``)
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass

@@ -300,6 +300,42 @@ def _is_designation_after(link: Link | None, text: str) -> bool:
         and all(word in nouns or word in kinds for word in words)
 
 
+_QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]$")
+_ORDINAL_WORD = re.compile(r"^\d+(?:st|nd|rd|th)$")
+#: An abbreviation: ``PYD``, ``TEV-DEM``, ``ISIL``, ``CJTF–OIR``.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-–]{1,9}$")
+
+
+def alt_name(text: str, acronyms: bool = False) -> str | None:
+    """The other name a parenthetical gives an entry, else ``None``: a quoted name
+    (``"Kadyrovites"``), a unit designation (``2nd Army Corps``: ordinal, capitalised words,
+    a ``unit-noun``) and, with ``acronyms`` (parties), an abbreviation (``PYD``). Other
+    parentheticals (``Reserve``, ``alleged by Armenia``) are no names.
+
+    >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("PYD")
+    ('Kadyrovites', '2nd Army Corps', None, None)
+    >>> alt_name("TEV-DEM", acronyms=True), alt_name("alleged by Armenia", acronyms=True)
+    ('TEV-DEM', None)
+    """
+    text = normalise_space(text)
+    if (match := _QUOTED_NAME.match(text)) is not None:
+        return match.group("name").strip()
+    words = text.split()
+    if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
+            and words[-1].casefold() in name_words("unit-noun"):
+        return text
+    if acronyms and _ACRONYM.match(text):
+        return text
+    return None
+
+
+def keep_alt_name(alt: str, field_name: str, source: str, found: list[str], warnings: list[ReadWarning]) -> None:
+    """Add ``alt`` to ``found`` with an ``alt-name`` warning naming the field and the text."""
+    found.append(alt)
+    warnings.append(ReadWarning("alt-name", field_name, source,
+                                f"{alt!r} is another name: an alternative label, not part of the name"))
+
+
 #: Words that end a text and go on into the following link (``4th Division of`` + link).
 _CONNECTORS = {"of", "from", "in", "the", "and", "for", "at", "on", "with", "to", "&"}
 _LEAD = re.compile(r"[ \t\u00a0]*(?P<bullets>\*+)?")

@@ -61,6 +61,8 @@ from kg.infobox.records import EntityRef, Period, Unit
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
+    alt_name,
+    keep_alt_name,
     ScannedField,
     drop_undefined,
     entry_name,
@@ -75,7 +77,7 @@ from kg.infobox.text import (
     tidy_name,
 )
 
-__all__ = ["alt_name", "parse_units", "split_units", "units_in_strength"]
+__all__ = ["parse_units", "split_units", "units_in_strength"]
 
 _UNIT_WORD = r"(?:Brigades?|Battalions?|Regiments?|Divisions?)"
 #: A new unit starts after a unit word: at an ordinal (``… Brigade 17th Brigade``) or at a
@@ -248,27 +250,8 @@ def _is_unit_qualifier(text: str) -> bool:
     return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
 
 
-#: A parenthetical that is another name of the unit: a quoted name (``("Kadyrovites")``) or
-#: a unit designation of its own (``(2nd Army Corps)``: ordinal, capitalised words, unit noun).
-_ALT_NAME = re.compile(
-    r"^(?:[\"“”„«'‘’](?P<quoted>[^\"“”„«»]+?)[\"“”»'‘’]|"
-    rf"(?P<designation>\d+(?:st|nd|rd|th)(?:\s+[A-Z][\w-]*)*\s+(?:{_UNIT_WORD}|Corps|Army)))$"
-)
 #: An alternative name written inside the name: ``BARS-16 ("Kuban") detachment``.
 _INNER_PAREN = re.compile(r"\s*\(([^()]*)\)(?=\s)")
-
-
-def alt_name(text: str) -> str | None:
-    """The other name a parenthetical gives the unit, else ``None``: a quoted name or a unit
-    designation; other parentheticals (``Reserve``, ``SBU``, ``Ukraine``) are not names.
-
-    >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("Special Forces")
-    ('Kadyrovites', '2nd Army Corps', None, None)
-    """
-    match = _ALT_NAME.match(text.strip())
-    if match is None:
-        return None
-    return (match.group("quoted") or match.group("designation")).strip()
 
 
 def _drop_inner_alt_names(name: str, field_name: str, source: str, found: list[str],
@@ -279,15 +262,10 @@ def _drop_inner_alt_names(name: str, field_name: str, source: str, found: list[s
         alt = alt_name(match.group(1))
         if alt is None:
             return match.group(0)
-        _keep_alt_name(alt, field_name, source, found, warnings)
+        keep_alt_name(alt, field_name, source, found, warnings)
         return ""
     return _INNER_PAREN.sub(cut, name)
 
-
-def _keep_alt_name(alt: str, field_name: str, source: str, found: list[str], warnings: list[ReadWarning]) -> None:
-    found.append(alt)
-    warnings.append(ReadWarning("alt-name", field_name, source,
-                                f"{alt!r} is another name of the unit: an alternative label, not part of its name"))
 
 
 def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
@@ -345,7 +323,7 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
                                         f"{text!r} qualifies the unit; not part of its name"))
         elif text and alt_name(text) is not None:
             # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
-            _keep_alt_name(alt_name(text) or text, field_name, source, alts, warnings)
+            keep_alt_name(alt_name(text) or text, field_name, source, alts, warnings)
         elif text:
             kept.append(text)
     for piece in entry.later:

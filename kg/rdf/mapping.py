@@ -328,7 +328,10 @@ class DocumentMapper:
         self.add(node, RDF_TYPE, T.Participation)
         country = (party.country is not None and entity_iri(party.country) == entity_iri(party.ref)) or (
             is_country_title(party.ref.title))
-        self.add(node, T.party, self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field))
+        entity = self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field)
+        self.add(node, T.party, entity)
+        for alt in party.alt_names:     # "(PYD)": another name of the party
+            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
         self.add(node, T.role, T.Supporter if party.role == "supporter" else T.Belligerent)
         if party.group:
             self.add(node, T.group, text_literal(party.group))
