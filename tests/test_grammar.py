@@ -143,3 +143,30 @@ def test_placeholders_are_not_entities(family: str, field: str) -> None:
     assert [r[0] for r in records(family, Field(field, text, []), warnings)] == ["Wagner Group"]
     assert sorted((w.kind, w.field, w.text) for w in warnings) == sorted(
         ("placeholder", field, line) for line in text.splitlines())
+
+
+def test_image_names_are_removed_whole_on_the_corpus() -> None:
+    """Every image-name warning of the corpus names a whole file (never ``'.svg'`` alone: a
+    name cut in two), found as written in its field, and no name keeps half a parenthesis."""
+    import re
+
+    from helpers import ARTICLES
+
+    removed = 0
+    for path in ARTICLES:
+        box = read_document(path).conflict_infobox
+        for name, field in (box.fields.items() if box is not None else []):
+            family = {"combatant": "parties", "units": "units", "commander": "commanders"}.get(name.rstrip("0123456789abcd"))
+            if family is None:
+                continue
+            warnings: list[ReadWarning] = []
+            for record in records(family, field, warnings):
+                assert record[0].count("(") == record[0].count(")"), (path.name, name, record)
+            for warning in warnings:
+                if warning.kind == "image-name":
+                    removed += 1
+                    (file_name,) = re.findall(r"removed image file name ['\"](.*)['\"]$", warning.message)
+                    stem = re.sub(r"^\[\[(?:File|Image):|\|.*$|\]\]$", "", file_name)
+                    assert stem.rsplit(".", 1)[0].strip(), (path.name, name, warning)
+                    assert file_name in field.text, (path.name, name, warning)
+    assert removed > 50
