@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from kg.document import Field, Link, ReadWarning
+from kg.infobox.commanders import parse_commanders
 from kg.infobox.parties import parse_parties
 from kg.infobox.units import parse_units
 from kg.readers import read_document
@@ -25,6 +26,8 @@ CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "fields" / "grammar.yaml")
 def records(family: str, field: Field, warnings: list[ReadWarning]) -> list[list]:
     if family == "parties":
         return [[p.ref.name, p.role, p.group] for p in parse_parties(field, warnings)]
+    if family == "commanders":
+        return [[c.ref.name, c.ref.page] for c in parse_commanders(field, warnings)]
     units = parse_units(field, warnings)
     return [[u.ref.name, units[u.parent].ref.name if u.parent is not None else None, u.group] for u in units]
 
@@ -91,3 +94,79 @@ def test_one_grammar_for_both_readers() -> None:
                    "{{ubl|{{flagicon|Russia}}|'''Supported by:'''|{{flag|Belarus}}}}"):
         parsed = parse_parties(wikitext_field("combatant1", source), [])
         assert [(p.ref.name, p.role) for p in parsed] == [(p.ref.name, p.role) for p in wtf], source
+
+
+@pytest.mark.parametrize(("text", "links", "name"), [
+    # issue 13's own example: "Iraqi" linked inside the name
+    ("12th Iraqi Mechanised Brigade", [Link("Iraq", "Iraqi")], "12th Iraqi Mechanised Brigade"),
+    # the corpus' shapes with a designation of two words after the link (Hostomel, Lyman)
+    ("3rd Spetsnaz Air Assault Regiment", [Link("Spetsnaz")], "3rd Spetsnaz Air Assault Regiment"),
+    ("1st Syrian Armoured Division", [Link("Syria", "Syrian")], "1st Syrian Armoured Division"),
+])
+def test_plain_words_around_a_linked_word_are_one_name(text: str, links: list[Link], name: str) -> None:
+    warnings: list[ReadWarning] = []
+    units = parse_units(Field("units1", text, links), warnings)
+    assert [u.ref.name for u in units] == [name]
+    assert [w.kind for w in warnings] == ["partial-link"]      # the name is more than the anchor
+
+
+def test_a_designation_after_a_whole_unit_link_is_another_unit() -> None:
+    """"[[Azov Regiment]] Rapid Operational Response Unit" (Brovary's shape, linked): the
+    link is a whole unit, so the words after it are not its continuation."""
+    units = parse_units(Field("units2", "Azov Regiment Tank Battalion", [Link("Azov Regiment")]), [])
+    assert [u.ref.name for u in units] == ["Azov Regiment", "Tank Battalion"]
+
+
+@pytest.mark.parametrize("heading", ["Allied militias", "Allied militias:", "Other Syrian rebels:"])
+def test_a_heading_with_or_without_colon_ends_the_block(heading: str) -> None:
+    """Battle of Aleppo's combatant1 shape ("Allied militias:" over Hezbollah), with and
+    without the colon: the heading ends the block above and groups the entries under it."""
+    text = f"Syrian Arab Republic\n{heading}\nHezbollah\nLiwa Fatemiyoun"
+    parties = parse_parties(Field("combatant1", text, [Link("Hezbollah"), Link("Liwa Fatemiyoun")]), [])
+    group = heading.rstrip(":")
+    assert [(p.ref.name, p.group) for p in parties] == [
+        ("Syrian Arab Republic", None), ("Hezbollah", group), ("Liwa Fatemiyoun", group)]
+    units = parse_units(Field("units1", f"Syrian Army\n* 4th Armoured Division\n{heading}\n* National Defence Forces",
+                              [Link("Syrian Army"), Link("National Defence Forces")]), [])
+    assert [(u.ref.name, u.parent, u.group) for u in units] == [
+        ("Syrian Army", None, None), ("4th Armoured Division", 0, None), ("National Defence Forces", None, group)]
+
+
+@pytest.mark.parametrize(("family", "field"), [("units", "units2"), ("parties", "combatant2"),
+                                               ("commanders", "commander2")])
+def test_placeholders_are_not_entities(family: str, field: str) -> None:
+    """``Unknown X`` keeps X (prefix dropped); a stray letter, ``Full list..``, and names
+    that name nobody (``Unidentified …``, ``Unnamed …``) are skipped; each with a
+    ``placeholder`` warning naming the field and the text."""
+    text = "Unknown Wagner Group\nR\nFull list..\nUnidentified militia groups\nUnnamed ISIL commanders"
+    warnings: list[ReadWarning] = []
+    assert [r[0] for r in records(family, Field(field, text, []), warnings)] == ["Wagner Group"]
+    assert sorted((w.kind, w.field, w.text) for w in warnings) == sorted(
+        ("placeholder", field, line) for line in text.splitlines())
+
+
+def test_image_names_are_removed_whole_on_the_corpus() -> None:
+    """Every image-name warning of the corpus names a whole file (never ``'.svg'`` alone: a
+    name cut in two), found as written in its field, and no name keeps half a parenthesis."""
+    import re
+
+    from helpers import ARTICLES
+
+    removed = 0
+    for path in ARTICLES:
+        box = read_document(path).conflict_infobox
+        for name, field in (box.fields.items() if box is not None else []):
+            family = {"combatant": "parties", "units": "units", "commander": "commanders"}.get(name.rstrip("0123456789abcd"))
+            if family is None:
+                continue
+            warnings: list[ReadWarning] = []
+            for record in records(family, field, warnings):
+                assert record[0].count("(") == record[0].count(")"), (path.name, name, record)
+            for warning in warnings:
+                if warning.kind == "image-name":
+                    removed += 1
+                    (file_name,) = re.findall(r"removed image file name ['\"](.*)['\"]$", warning.message)
+                    stem = re.sub(r"^\[\[(?:File|Image):|\|.*$|\]\]$", "", file_name)
+                    assert stem.rsplit(".", 1)[0].strip(), (path.name, name, warning)
+                    assert file_name in field.text, (path.name, name, warning)
+    assert removed > 50

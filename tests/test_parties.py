@@ -43,6 +43,8 @@ def as_dict(party: Party, keys: set[str]) -> dict:
     }
     if "text" in keys:
         record["text"] = party.text
+    if "alt" in keys:
+        record["alt"] = list(party.alt_names)
     if "start" in keys:
         record["start"] = party.period.start.iso() if party.period and party.period.start else None
     return record
@@ -258,3 +260,23 @@ def test_compound_qualifier_keeps_its_words() -> None:
     assert party.period is not None and party.period.start.iso() == "2015-03-03"
     assert party.period.text == "against ISIL only; since 3 Mar. 2015"
     assert party.ref.name == "Kurdistan Region"
+
+
+def test_another_name_of_a_party_is_an_alternative_label(tmp_path) -> None:
+    """Battle of Tell Hamis and Tell Brak: "Democratic Union Party (PYD)" is the party
+    Democratic Union Party (Syria), with "PYD" among its skos:altLabel; no label keeps the
+    parenthetical."""
+    import kg
+    from kg.builder import build
+
+    with kg.open_store(tmp_path / "store") as store:
+        build(store, [CORPUS / "syria" / "battle_of_tell_hamis_and_tell_brak_(2013–2014).md"], progress=False)
+        rows = kg.query(store, """SELECT DISTINCT ?e ?label WHERE { ?p ckg:party ?e . ?e skos:altLabel ?l
+                                  BIND(STR(?l) AS ?label) }""")
+    labels: dict[str, set[str]] = {}
+    for row in rows:
+        labels.setdefault(row["e"], set()).add(row["label"])
+    (pyd,) = [e for e, ls in labels.items() if "Democratic Union Party" in ls]
+    assert "PYD" in labels[pyd]
+    assert not any("(PYD)" in label or "(MFS)" in label for ls in labels.values() for label in ls)
+    assert any({"Syriac Military Council", "MFS"} <= ls for ls in labels.values())

@@ -42,6 +42,8 @@ def as_dict(unit: Unit, keys: set[str]) -> dict:
     }
     if "text" in keys:
         record["text"] = unit.text
+    if "alt" in keys:
+        record["alt"] = list(unit.alt_names)
     return record
 
 
@@ -222,3 +224,49 @@ def test_units_in_strength_reach_the_side() -> None:
     assert [u.ref.name for u in side.units][-3:] == ["11th Armoured Division", "60th Armoured Brigade",
                                                      "76th Armoured Brigade"]
     assert side.strength == []
+
+
+# --- in the graph ---------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def units_store(tmp_path_factory):
+    import kg
+    from kg.builder import build
+
+    path = tmp_path_factory.mktemp("units") / "store"
+    with kg.open_store(path) as store:
+        build(store, [CORPUS / "ukraine" / "battle_of_antonov_airport.md",
+                      CORPUS / "ukraine" / "battle_of_sievierodonetsk_(2022).md",
+                      CORPUS / "caucasus" / "2020_nagorno-karabakh_war.md"], progress=False)
+    return path
+
+
+def test_another_name_of_a_unit_is_an_alternative_label(units_store) -> None:
+    """'141st Motorized Regiment ("Kadyrovites")', "Luhansk People's Militia (2nd Army
+    Corps)": the unit is named without the parenthetical, which is its skos:altLabel."""
+    import kg
+
+    with kg.open_store(units_store, read_only=True) as store:
+        rows = kg.query(store, """SELECT DISTINCT ?name ?alt WHERE { ?d ckg:unit ?e .
+            ?e skos:altLabel ?n , ?a . BIND(STR(?n) AS ?name) BIND(STR(?a) AS ?alt)
+            FILTER(?alt IN ("Kadyrovites", "2nd Army Corps", "1st Army Corps") && ?name != ?alt) }""")
+        names = {r["name"] for r in kg.query(store, """SELECT DISTINCT ?name WHERE { ?d ckg:unit ?e .
+            ?e skos:altLabel ?n BIND(STR(?n) AS ?name) }""")}
+    pairs = {(r["name"], r["alt"]) for r in rows}
+    assert ("141st Motorized Regiment", "Kadyrovites") in pairs
+    assert ("Luhansk People's Militia", "2nd Army Corps") in pairs
+    assert ("Donetsk People's Militia", "1st Army Corps") in pairs
+    assert not any(("(" in name and "Army Corps" in name) or "Kadyrovites\"" in name for name in names)
+
+
+def test_a_country_heading_in_units_is_no_military_unit(units_store) -> None:
+    """2020 Nagorno-Karabakh war, units1/units2: "Azerbaijan", "Armenia", "Artsakh" head
+    the units under them; none is typed ckg:MilitaryUnit."""
+    import kg
+
+    with kg.open_store(units_store, read_only=True) as store:
+        rows = kg.query(store, """SELECT DISTINCT ?name WHERE { ?d ckg:unit ?e . ?e a ckg:MilitaryUnit ;
+            skos:altLabel ?n BIND(STR(?n) AS ?name) }""")
+    names = {r["name"] for r in rows}
+    assert "Azerbaijani Armed Forces" in names and "Armed Forces of Armenia" in names
+    assert not names & {"Azerbaijan", "Armenia", "Artsakh", "Syrian mercenaries"}

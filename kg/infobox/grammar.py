@@ -34,7 +34,9 @@ Scoping rules, the tree's :attr:`EntryNode.heading`:
 * a bullet with only an icon is an ``empty-bullet`` line: it keeps its place in the outline
   so that its ``**`` children are not taken for children of the bullet above;
 * a flag-only line before ``Supported by:`` (``🇮🇶 Supported by: X``) is an entry (the
-  flag) followed by a heading.
+  flag) followed by a heading;
+* plain text that the family's ``split_text`` cuts into several names (unit words, ranks:
+  ``52nd Brigade 17th Brigade``) gives a ``name-split`` warning naming the text.
 
 Limits: the tree is a sequence of lines with their bullet levels, not a nested structure:
 which entry parents which is the units parser's business (forces, country headings).
@@ -118,6 +120,22 @@ class Grammar:
     #: headings and entries, instead of :func:`~kg.infobox.text.group_line` (figures are
     #: cut at their labels, not at links)
     read_line: Callable[[ScannedField, FieldLine], tuple[list[Piece], list[Entry | Heading]]] | None = None
+
+
+def _warned_split(split: Callable[[str], list[str]] | None, field_name: str,
+                  warnings: list[ReadWarning]) -> Callable[[str], list[str]] | None:
+    """``split`` (a family's cut of plain text into names: unit words, ranks) that says when
+    it cut one run of text in several (warning ``name-split``, issue 13 item 9)."""
+    if split is None:
+        return None
+
+    def cut(text: str) -> list[str]:
+        parts = split(text)
+        if len(parts) > 1:
+            warnings.append(ReadWarning("name-split", field_name, text,
+                                        f"plain text cut into {len(parts)} names: " + ", ".join(map(repr, parts))))
+        return parts
+    return cut
 
 
 @dataclass
@@ -304,7 +322,8 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             leading, items = grammar.read_line(scanned, line)
         else:
             leading, items = group_line(scanned, line, comma_splits=grammar.comma_splits,
-                                        split_text=grammar.split_text, joins_link=grammar.joins_link)
+                                        split_text=_warned_split(grammar.split_text, field.name, warnings),
+                                        joins_link=grammar.joins_link)
         if leading:
             if last is not None:
                 last.entry.later.extend(leading)

@@ -21,8 +21,10 @@ order:
   of the same side like any other line; the hierarchy is not kept.
 * **Qualifiers.** Trailing parentheticals (also inside an anchor, or alone on the next
   line) are read with :func:`~kg.infobox.dates.parse_period`; the first period is the
-  party's ``period``. A parenthetical that is not a period (``(alleged by Armenia)``,
-  ``(ISIL)``) stays out of the name and is kept only in ``text``.
+  party's ``period``. A parenthetical that is another name of the party (an abbreviation,
+  ``Democratic Union Party (PYD)``, or a quoted name) is kept in ``alt_names``
+  (``skos:altLabel``; warning ``alt-name``); any other (``(alleged by Armenia)``, a second
+  period) stays out of the name and is kept only in ``text`` (warning ``party-qualifier``).
 * **Flags.** A flag before a name is the party's ``country`` (the page of the link on the
   flag, e.g. ``iraq``, else the country of the emoji via :mod:`kg.infobox.flags`); it is
   never a party of its own. When the name after the flag is that same country
@@ -54,6 +56,9 @@ from kg.infobox.records import EntityRef, Party, Period, Role
 from kg.infobox.grammar import MARKUP_ARTIFACT, PARTY_GRAMMAR, SUPPORT_HEADING, HeadingNode, build_tree
 from kg.infobox.text import (
     Entry,
+    alt_name,
+    keep_alt_name,
+    strip_markup,
     ScannedField,
     drop_undefined,
     entry_name,
@@ -105,6 +110,7 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
     name = drop_unknown_prefix(tidy_name(core), field_name, source, warnings)
     qualifiers = inside + [p.text for p in entry.parens]
     period = _first_period(qualifiers, field_name, source, warnings, year)
+    alts = _other_qualifiers(qualifiers, period, field_name, source, warnings, year)
 
     flag = entry.flag
     country = entry_country(entry)
@@ -117,7 +123,7 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
             return None
         warnings.append(ReadWarning("flag-only", field_name, source,
                                     f"a flag alone: the party is {country.name!r}"))
-        return Party(country, role, field_name, source, group, period, None)
+        return Party(country, role, field_name, source, group, period, None, tuple(alts))
     if skip_entry(name, False, field_name, source, "a party", warnings):
         return None
     ref = entry_ref(scanned, entry, name, warnings)
@@ -127,7 +133,26 @@ def _party(scanned: ScannedField, entry: Entry, role: Role, group: str | None,
         if ref.page is None and country is not None:
             ref = EntityRef(ref.name, country.page)
         country = None
-    return Party(ref, role, field_name, source, group, period, country)
+    return Party(ref, role, field_name, source, group, period, country, tuple(alts))
+
+
+def _other_qualifiers(qualifiers: list[str], period: Period | None, field_name: str, source: str,
+                      warnings: list[ReadWarning], year: int | None = None) -> list[str]:
+    """The parentheticals that are not the party's period: its other names (``(PYD)``,
+    returned, warning ``alt-name``), else notes kept only in ``text`` (``(alleged by
+    Armenia)``, a second period), each with a ``party-qualifier`` warning."""
+    alts: list[str] = []
+    for qualifier in qualifiers:
+        text = strip_markup(drop_undefined(qualifier, field_name, [])).strip()
+        if not text or (period is not None and text == period.text.strip()):
+            continue
+        alt = alt_name(text, acronyms=True)
+        if alt is not None:
+            keep_alt_name(alt, field_name, source, alts, warnings)
+        else:
+            warnings.append(ReadWarning("party-qualifier", field_name, source,
+                                        f"{text!r} qualifies the party; kept in its text, not its name"))
+    return alts
 
 
 def _first_period(qualifiers: list[str], field_name: str, source: str, warnings: list[ReadWarning],

@@ -85,6 +85,8 @@ class Party:
     group: str | None = None
     period: Period | None = None
     country: EntityRef | None = None
+    #: other names written in parentheses (``Democratic Union Party (PYD)``)
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -115,6 +117,8 @@ class Unit:
     period: Period | None = None
     group: str | None = None
     country: EntityRef | None = None
+    #: other names written in parentheses (``141st Motorized Regiment ("Kadyrovites")``)
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -239,11 +239,12 @@ HEADING_WORDS = re.compile(
     r"allied\s+militias|air\s*strikes|air\s+support)$",
     re.IGNORECASE,
 )
-#: Field values that say nothing (``Unknown``, ``See order of battle``, ``Full list..``, a stray
+#: Field values that say nothing (``Unknown``, ``See order of battle``, ``Full list..``,
+#: ``...full list`` (a link to the list article), a stray
 #: letter left by a footnote), and names that only say that nobody knows who (``Unnamed ISIL
 #: leader``, ``Unidentified Arab leaders``, ``Unknown Syrian military unit``).
 PLACEHOLDER = re.compile(
-    r"^(?:unknown|none|n/?a|-+|\?+|[^\W\d_]\.?|full\s+list\W*|"
+    r"^(?:unknown|none|n/?a|-+|\?+|[^\W\d_]\.?|\W*full\s+list\W*|"
     r"see\s+(?:the\s+)?(?:\S+\s+)*?(?:order\s+of\s+battle|below|above|article|list).*|"
     # the head noun is lower case: "Unknown Wagner Group" is a name, "Unknown … group" is not
     r"(?:unknown|unidentified|unnamed|anonymous)\b.*\b(?-i:leaders?|commanders?|officers?|officials?|"
@@ -278,6 +279,61 @@ def name_words(kind: str) -> frozenset[str]:
 def _is_unit_type(link: Link | None) -> bool:
     """A link whose anchor names a kind of unit (``SOBR``), which needs the name before it."""
     return link is not None and normalise_space(strip_markup(link.anchor)).casefold() in name_words("unit-type")
+
+
+def _is_designation_after(link: Link | None, text: str) -> bool:
+    """True when ``text`` only says what kind of unit (``Mechanised Brigade``, ``Air Assault
+    Regiment``: ``unit-kind`` words ending in a ``unit-noun``, ``name_words.tsv``) and the
+    link before it is no unit of its own (``[[Iraq|Iraqi]]``): one name, ``12th Iraqi
+    Mechanised Brigade``. After a whole unit (``[[Azov Regiment]] Tank Battalion``) it is
+    another unit.
+
+    >>> _is_designation_after(Link("Iraq", "Iraqi"), "Mechanised Brigade")
+    True
+    >>> _is_designation_after(Link("Azov Regiment"), "Tank Battalion"), _is_designation_after(Link("Iraq"), "Rapid Unit")
+    (False, False)
+    """
+    words = text.casefold().split()
+    anchor = strip_markup(link.anchor).casefold().split() if link is not None else []
+    nouns, kinds = name_words("unit-noun"), name_words("unit-kind")
+    return bool(words and anchor) and words[-1] in nouns and anchor[-1] not in nouns \
+        and all(word in nouns or word in kinds for word in words)
+
+
+_QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]$")
+_ORDINAL_WORD = re.compile(r"^\d+(?:st|nd|rd|th)$")
+#: An abbreviation: ``PYD``, ``TEV-DEM``, ``ISIL``, ``CJTF–OIR``.
+_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-–]{1,9}$")
+
+
+def alt_name(text: str, acronyms: bool = False) -> str | None:
+    """The other name a parenthetical gives an entry, else ``None``: a quoted name
+    (``"Kadyrovites"``), a unit designation (``2nd Army Corps``: ordinal, capitalised words,
+    a ``unit-noun``) and, with ``acronyms`` (parties), an abbreviation (``PYD``). Other
+    parentheticals (``Reserve``, ``alleged by Armenia``) are no names.
+
+    >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("PYD")
+    ('Kadyrovites', '2nd Army Corps', None, None)
+    >>> alt_name("TEV-DEM", acronyms=True), alt_name("alleged by Armenia", acronyms=True)
+    ('TEV-DEM', None)
+    """
+    text = normalise_space(text)
+    if (match := _QUOTED_NAME.match(text)) is not None:
+        return match.group("name").strip()
+    words = text.split()
+    if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
+            and words[-1].casefold() in name_words("unit-noun"):
+        return text
+    if acronyms and _ACRONYM.match(text):
+        return text
+    return None
+
+
+def keep_alt_name(alt: str, field_name: str, source: str, found: list[str], warnings: list[ReadWarning]) -> None:
+    """Add ``alt`` to ``found`` with an ``alt-name`` warning naming the field and the text."""
+    found.append(alt)
+    warnings.append(ReadWarning("alt-name", field_name, source,
+                                f"{alt!r} is another name: an alternative label, not part of the name"))
 
 
 #: Words that end a text and go on into the following link (``4th Division of`` + link).
@@ -772,7 +828,7 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     else:
                         start(sub)
                 elif previous.kind == "link" and not keyword and (
-                    _CONTINUES.match(part) or len(words) == 1
+                    _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
                 ):
                     current.pieces.append(sub)
                 else:

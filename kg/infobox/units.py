@@ -32,8 +32,10 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
 **Names.** Image file names are removed (``Syrian Marines SSI.png Syrian Marines``,
 ``[[Image:…|15px]]``); a flag before a unit is its ``country``; a parenthetical that is a
 period (``Shabiha (2011–2012)``, ``(since mid-2014)``, or alone on the next line as in
-``(Oct–Dec 2016)``) is the unit's ``period`` and leaves the name; any other parenthetical
-is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
+``(Oct–Dec 2016)``) is the unit's ``period`` and leaves the name; one that is another name
+of the unit (a quoted name, ``("Kadyrovites")``, or a designation, ``(2nd Army Corps)``) is
+kept in ``alt_names`` (``skos:altLabel``) and leaves the name (warning ``alt-name``); any
+other parenthetical is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
 Forces (Airborne) Regiment``, ``Irregular civilian volunteers (militia)``), except one
 alone on a later line, which is kept only in ``text``. The reference is the link whose
 anchor is the name (a name cut by an image template is completed from an unplaced link:
@@ -59,6 +61,8 @@ from kg.infobox.records import EntityRef, Period, Unit
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
+    alt_name,
+    keep_alt_name,
     ScannedField,
     drop_undefined,
     entry_name,
@@ -246,6 +250,24 @@ def _is_unit_qualifier(text: str) -> bool:
     return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
 
 
+#: An alternative name written inside the name: ``BARS-16 ("Kuban") detachment``.
+_INNER_PAREN = re.compile(r"\s*\(([^()]*)\)(?=\s)")
+
+
+def _drop_inner_alt_names(name: str, field_name: str, source: str, found: list[str],
+                          warnings: list[ReadWarning]) -> str:
+    """``BARS-16 ("Kuban") detachment`` -> ``BARS-16 detachment``, ``Kuban`` added to
+    ``found`` (warning ``alt-name``)."""
+    def cut(match: re.Match[str]) -> str:
+        alt = alt_name(match.group(1))
+        if alt is None:
+            return match.group(0)
+        keep_alt_name(alt, field_name, source, found, warnings)
+        return ""
+    return _INNER_PAREN.sub(cut, name)
+
+
+
 def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
     """``Russian Armed Forces`` / ``Support:``: the heading announces the force's units."""
     return previous.level == 0 and len(previous.entries) == 1 and row.heading_only
@@ -284,6 +306,8 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     core = linked_unit_of_part(core, [strip_markup(link.anchor) for link in entry.links], field_name, source,
                                warnings)
 
+    alts: list[str] = []
+    core = _drop_inner_alt_names(core, field_name, source, alts, warnings)
     period: Period | None = None
     kept: list[str] = []
     same_line = [p.text for p in entry.pieces[len(entry.name_pieces):]]
@@ -297,6 +321,9 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
             # which part, who claims, or how far: kept in the unit's text, not its name
             warnings.append(ReadWarning("unit-qualifier", field_name, source,
                                         f"{text!r} qualifies the unit; not part of its name"))
+        elif text and alt_name(text) is not None:
+            # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
+            keep_alt_name(alt_name(text) or text, field_name, source, alts, warnings)
         elif text:
             kept.append(text)
     for piece in entry.later:
@@ -309,7 +336,7 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
     if name != ref.name:
         ref = EntityRef(name, ref.page, ref.fragment)
     return Unit(ref, field_name, source, level=level, parent=None, period=period, group=group,
-                country=country)
+                country=country, alt_names=tuple(alts))
 
 
 #: A name that ends in a unit noun (capitalised: ``11th Armoured Division``, not ``several

@@ -351,7 +351,10 @@ class DocumentMapper:
         self.add(node, RDF_TYPE, T.Participation)
         country = (party.country is not None and entity_iri(party.country) == entity_iri(party.ref)) or (
             is_country_title(party.ref.title))
-        self.add(node, T.party, self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field))
+        entity = self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field)
+        self.add(node, T.party, entity)
+        for alt in party.alt_names:     # "(PYD)": another name of the party
+            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
         self.add(node, T.role, T.Supporter if party.role == "supporter" else T.Belligerent)
         if party.group:
             self.add(node, T.group, text_literal(party.group))
@@ -383,7 +386,10 @@ class DocumentMapper:
                                   entity_iri(unit.ref, scope=self.scope), parent.value if parent else ""))
         self.add(side, T.deployment, node)
         self.add(node, RDF_TYPE, T.UnitDeployment)
-        self.add(node, T.unit, self.entity(unit.ref, T.MilitaryUnit, unit.field))
+        entity = self.entity(unit.ref, T.MilitaryUnit, unit.field)
+        self.add(node, T.unit, entity)
+        for alt in unit.alt_names:      # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
+            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
         self.add(node, T.level, int_literal(unit.level))
         if parent is not None:
             self.add(node, T.parentDeployment, parent)
