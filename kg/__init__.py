@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kg._version import __version__
+
 if TYPE_CHECKING:
     from kg.store import KGStore
 
-__version__ = "0.1.0"
 
 __all__ = ["__version__", "build", "card", "export", "open_store", "parse_file", "query"]
 

@@ -25,12 +25,21 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.document import Document, Mention, ReadWarning
+from kg.distributed import DaskArticles, _LoadedResult, read_shard
+from kg.document import Document, ReadWarning, content_hash
 from kg.identity import document_iri
-from kg.infobox import parse_conflict
+from kg.linking import Linker, link_news
+from kg.pipeline import default_workers, iter_work, process_items
+from kg.process import ProcessedDocument as ProcessedDocument  # re-exported: moved to kg.process
+from kg.process import map_quads as map_quads  # re-exported: moved to kg.process
+from kg.process import process_file as process_file  # re-exported: moved to kg.process
 from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
+from kg.rdf.rules import DERIVED_GRAPH
+from kg.rdf.rules import derive as derive_quads
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
+from kg.resolution import current_resolver, refresh_identity
+from kg.sparql import select
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -110,34 +119,6 @@ class BuildReport:
         return "\n".join(lines)
 
 
-@dataclass
-class ProcessedDocument:
-    doc: Document
-    quads: list[Quad]
-
-
-def process_file(path: str | Path, resolver: dict[str, str] | None = None) -> ProcessedDocument:
-    """Read, parse and map one file; raises :class:`DocumentError` for unreadable input.
-
-    ``resolver`` maps surface keys to canonical IRIs (:func:`kg.resolution.current_resolver`).
-
-    >>> processed = process_file("data/wikipedia/syria/battle_of_hosn.md")
-    >>> processed.doc.title, len(processed.quads) > 50
-    ('Battle of Hosn', True)
-    """
-    doc = read_document(path)
-    record = parse_conflict(doc) if doc.kind == "wikipedia" else None
-    return ProcessedDocument(doc, map_quads(doc, record, resolver))
-
-
-def map_quads(doc: Document, record: Any, resolver: dict[str, str] | None) -> list[Quad]:
-    """The quads of a Wikipedia-like document: infobox records plus body links as mentions."""
-    mentions = [Mention(link.anchor_start, link.anchor_end, doc.body[link.anchor_start:link.anchor_end],
-                        page=link.target, section=link.section)
-                for link in doc.links if not link.external and link.target and link.anchor_end > link.anchor_start]
-    return map_document(doc, record, mentions, resolver=resolver)
-
-
 def ingestion_time() -> str:
     """Now (UTC), or ``$SOURCE_DATE_EPOCH`` for reproducible builds."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -179,9 +160,6 @@ def build(
     paths = list(paths)
     news = [f for f in iter_source_files(paths) if document_kind(f) == "news"]
     stamp = ingestion_time()
-    from kg.pipeline import default_workers, iter_work, process_items
-    from kg.resolution import current_resolver, refresh_identity
-
     resolver = current_resolver(store)
     known = store.document_hashes()
     writer = _BatchWriter(store, stamp, batch_quads)
@@ -195,8 +173,6 @@ def build(
 
     identity_inputs: dict[str, Any] = {}
     if scheduler is not None:
-        from kg.distributed import DaskArticles
-
         cluster = DaskArticles(store, scheduler, shards)
         try:
             cluster.map_and_resolve(todo(), resolver)
@@ -289,8 +265,6 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
     when both its content and that fingerprint are unchanged; every other news document of
     the store whose fingerprint differs is relinked from its source file (:func:`relink_news`),
     so that the graph does not depend on the order in which articles and news were built."""
-    from kg.linking import Linker
-
     if not files and not _news_in_store(store):
         return
     linker = Linker.from_store(store)
@@ -331,8 +305,6 @@ LINKER_FINGERPRINT = NamedNode(T.CKG + "linkerFingerprint")
 
 
 def _link_quads(doc: Document, linker: Any) -> list[Quad]:
-    from kg.linking import link_news
-
     mentions, about = link_news(doc, linker)
     return map_document(doc, None, mentions, about)
 
@@ -344,8 +316,6 @@ def _holds(store: KGStore, iri: str, quads: list[Quad]) -> bool:
 
 def linked_with(store: KGStore, iri: str) -> str | None:
     """The linker fingerprint a news document was last linked with (None: never recorded)."""
-    from kg.sparql import select
-
     rows = select(store, f"SELECT ?f WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
     return str(rows[0]["f"]) if rows else None
 
@@ -358,8 +328,6 @@ def _record_fingerprint(store: KGStore, iri: str, fingerprint: str) -> None:
 def _news_in_store(store: KGStore) -> list[dict[str, Any]]:
     """Every news document of the store: its IRI, source path, content hash and the
     fingerprint it was linked with (None when not recorded)."""
-    from kg.sparql import select
-
     return select(store, f"""SELECT ?d ?path ?hash ?f WHERE {{
         GRAPH ?d {{ ?d ckg:documentKind "news" ; ckg:sourcePath ?path ; ckg:contentHash ?hash }}
         OPTIONAL {{ GRAPH <{BUILD_LOG_GRAPH}> {{ ?d <{LINKER_FINGERPRINT.value}> ?f }} }} }} ORDER BY ?d""")
@@ -386,10 +354,6 @@ def relink_news(store: KGStore, stamp: str | None = None, *, linker: Any = None,
     >>> relink_news(kg.store.open_store(in_memory=True))
     ([], {})
     """
-    from kg.document import content_hash
-    from kg.linking import Linker
-    from kg.resolution import current_resolver
-
     news = [row for row in _news_in_store(store) if row["d"] not in set(skip)]
     if not news:
         return [], {}
@@ -457,9 +421,7 @@ def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
 
 def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
-    from kg.rdf.rules import DERIVED_GRAPH, derive
-
-    quads = derive(store.raw)
+    quads = derive_quads(store.raw)
     store.replace_graph(DERIVED_GRAPH.value, quads)
     return len(quads)
 
@@ -477,6 +439,41 @@ def _progress(files: Iterable[_T], enabled: bool | None, label: str = "building"
     return tqdm(files, desc=label, unit="doc", file=sys.stderr)
 
 
+@dataclass(frozen=True)
+class _ShardItem:
+    path: str
+    iri: str
+
+
+def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -> Any:
+    """``kg load-shards DIR``: load the document graphs of a folder of shards through the
+    builder's writer (each document absent or complete), then refresh identities, relink
+    news and derive, as a build does. ``identity.nq`` is not read: it is recomputed.
+    Returns the :class:`BuildReport`."""
+    started = time.perf_counter()
+    report = BuildReport()
+    stamp = ingestion_time()
+    writer = _BatchWriter(store, stamp, 50_000)  # the one writer, on purpose
+    shards = sorted(Path(shard_dir).glob("part-*.nq"))
+    if not shards:
+        raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
+    for shard in shards:
+        for graph, quads in sorted(read_shard(shard).items()):
+            paths = [q.object.value for q in quads if q.predicate == T.sourcePath
+                     and q.subject == NamedNode(graph) and isinstance(q.object, Literal)]
+            item = _ShardItem(paths[0] if paths else graph, graph)
+            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
+    writer.flush()
+    report.identity = refresh_identity(store)
+    _build_news(store, [], report, True, stamp, False, None)  # relink older news
+    if derive:
+        report.derived_triples = refresh_derived(store)
+    mark_stale(store, False)
+    store.flush()
+    report.seconds = time.perf_counter() - started
+    return report
+
+
 def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) -> list[str]:
     """Remove the documents of these files (or document IRIs) and every entity only they
     introduced; identities and the derived graph are recomputed. Returns the removed IRIs.
@@ -487,8 +484,6 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
     >>> remove(store, ["data/wikipedia/syria/battle_of_hosn.md"]), store.count() == 0
     (['https://w3id.org/conflict-kg/document/syria/battle_of_hosn.md'], True)
     """
-    from kg.resolution import refresh_identity
-
     present = set(store.graphs())
     removed: list[str] = []
     mark_stale(store, True)

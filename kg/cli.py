@@ -218,7 +218,7 @@ def load_shards(obj: Context, folder: str) -> None:
 
     Identities, news links and the derived graph are then refreshed, as in a build.
     """
-    from kg.distributed import load_shards as run_load
+    from kg.builder import load_shards as run_load
 
     try:
         report = run_load(obj.store(), folder)

@@ -48,6 +48,7 @@ import contextlib
 import os
 import tempfile
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -56,10 +57,11 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from kg.pipeline import ItemResult, WorkItem, batched, process_item
+from kg.pipeline import ItemResult, WorkItem, batched, iter_work, process_item
+from kg.resolution import Resolution, Surface, current_resolver, identity_quads, load_aliases, load_surfaces, resolve
+from kg.store import open_store
 
 if TYPE_CHECKING:
-    from kg.resolution import Resolution, Surface
     from kg.store import KGStore
 
 #: Items per partition (one task, one shard). Small enough to spread a few hundred
@@ -105,9 +107,6 @@ def surfaces_of(nquads: bytes) -> list[Surface]:
     >>> len(surfaces) > 5, surfaces[0].graph.endswith("battle_of_hosn.md")
     (True, True)
     """
-    from kg.resolution import load_surfaces
-    from kg.store import open_store
-
     store = open_store(in_memory=True)
     if nquads:
         store.raw.load(nquads, format=NQ)
@@ -240,7 +239,7 @@ class DaskArticles:
         self.store = store
         self._own_client = isinstance(client, str)
         if isinstance(client, str):
-            from distributed import Client
+            from distributed import Client  # optional heavy dependency: imported only for a cluster build
 
             client = Client(client, timeout="30s")
         self.client = client
@@ -265,11 +264,7 @@ class DaskArticles:
     def map_and_resolve(self, items: Iterable[WorkItem], resolver: dict[str, str],
                         aliases: dict[str, str] | None = None) -> None:
         """Steps 1-3: map on the workers, resolve here once, write the final shards."""
-        import time
-
-        from distributed import wait
-
-        from kg.resolution import load_aliases, load_surfaces, resolve
+        from distributed import wait  # optional heavy dependency: imported only for a cluster build
 
         # a list: scatter() reads a dict as {key: data}
         started = time.perf_counter()
@@ -312,8 +307,6 @@ class DaskArticles:
 
     def write_identity_shard(self) -> Path:
         """The identity graph as ``identity.nq`` (for a folder of shards loaded elsewhere)."""
-        from kg.resolution import identity_quads
-
         assert self.resolution is not None, "map_and_resolve first"
         described = {self.resolution.canonical[s.key] for s in self.surfaces if "title" in s.fields}
         path = self.shard_dir / "identity.nq"
@@ -341,9 +334,6 @@ def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, s
     """``kg build --scheduler ADDRESS --no-load``: the final shards of the articles under
     ``paths`` (those whose content hash the store does not hold already) and ``identity.nq``,
     resolved against the store's documents. Returns the folder and the partitions."""
-    from kg.pipeline import iter_work
-    from kg.resolution import current_resolver
-
     known = store.document_hashes() if skip_unchanged else {}
     items = (item for item in iter_work(list(paths)) if known.get(item.iri) != item.content_hash)
     cluster = DaskArticles(store, scheduler, shard_dir)
@@ -353,44 +343,3 @@ def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, s
         cluster.close()
     cluster.write_identity_shard()
     return cluster.shard_dir, cluster.partitions
-
-
-@dataclass(frozen=True)
-class _ShardItem:
-    path: str
-    iri: str
-
-
-def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -> Any:
-    """``kg load-shards DIR``: load the document graphs of a folder of shards through the
-    builder's writer (each document absent or complete), then refresh identities, relink
-    news and derive, as a build does. ``identity.nq`` is not read: it is recomputed.
-    Returns the :class:`kg.builder.BuildReport`."""
-    import time
-
-    from kg import builder
-    from kg.rdf import terms as T
-    from kg.resolution import refresh_identity
-
-    started = time.perf_counter()
-    report = builder.BuildReport()
-    stamp = builder.ingestion_time()
-    writer = builder._BatchWriter(store, stamp, 50_000)  # the one writer, on purpose
-    shards = sorted(Path(shard_dir).glob("part-*.nq"))
-    if not shards:
-        raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
-    for shard in shards:
-        for graph, quads in sorted(read_shard(shard).items()):
-            paths = [q.object.value for q in quads if q.predicate == T.sourcePath
-                     and q.subject == pyoxigraph.NamedNode(graph) and isinstance(q.object, pyoxigraph.Literal)]
-            item = _ShardItem(paths[0] if paths else graph, graph)
-            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
-    writer.flush()
-    report.identity = refresh_identity(store)
-    builder._build_news(store, [], report, True, stamp, False, None)  # relink older news
-    if derive:
-        report.derived_triples = builder.refresh_derived(store)
-    builder.mark_stale(store, False)
-    store.flush()
-    report.seconds = time.perf_counter() - started
-    return report

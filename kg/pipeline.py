@@ -19,15 +19,13 @@ import os
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-import pyoxigraph
-
-from kg.document import ReadWarning
-from kg.identity import document_iri
-from kg.readers import DocumentError, iter_source_files
+from kg.process import ItemResult, WorkItem, _init_worker, process_item
+from kg.readers import document_kind, iter_source_files
+from kg.readers.dump import DumpStats, is_dump_path, iter_dump_pages
+from kg.readers.wikitext import has_conflict_infobox
 
 _T = TypeVar("_T")
 
@@ -52,47 +50,12 @@ def batched(items: Iterable[_T], size: int) -> Iterator[list[_T]]:
 WINDOW_PER_WORKER = 8
 
 
-@dataclass(frozen=True)
-class WorkItem:
-    """A file, or one page of a dump (``text`` set, ``path`` = ``dump::title``)."""
-
-    path: str
-    content_hash: str
-    text: str | None = None
-    title: str | None = None
-    extra: tuple[tuple[str, str], ...] = ()
-
-    @property
-    def iri(self) -> str:
-        return document_iri(self.path)
-
-
-@dataclass
-class ItemResult:
-    """What a worker sends back: the graph as N-Quads, or why there is none."""
-
-    item: WorkItem
-    status: str  # processed | quarantined | failed | skipped
-    nquads: bytes = b""
-    title: str | None = None
-    reason: str | None = None
-    code: str | None = None
-    warnings: list[ReadWarning] = field(default_factory=list)
-
-    def quads(self) -> list[pyoxigraph.Quad]:
-        return list(pyoxigraph.parse(self.nquads, format=pyoxigraph.RdfFormat.N_QUADS)) if self.nquads else []
-
-
 def _file_hash(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def iter_work(paths: Iterable[str | Path], dump_stats: dict[str, object] | None = None) -> Iterator[WorkItem]:
     """Work items for the non-news files under ``paths`` (dumps expanded page by page)."""
-    from kg.readers import document_kind
-    from kg.readers.dump import DumpStats, is_dump_path, iter_dump_pages
-    from kg.readers.wikitext import has_conflict_infobox
-
     for path in iter_source_files(list(paths)):
         if document_kind(path) == "news":
             continue
@@ -124,47 +87,6 @@ def iter_work(paths: Iterable[str | Path], dump_stats: dict[str, object] | None 
             except OSError as exc:
                 digest = f"unreadable:{exc}"
             yield WorkItem(str(path), digest)
-
-
-# --- workers -------------------------------------------------------------------------
-_RESOLVER: dict[str, str] = {}
-
-
-def _init_worker(resolver: dict[str, str]) -> None:
-    global _RESOLVER  # noqa: PLW0603 - set once per worker process by the pool initializer
-    _RESOLVER = resolver
-
-
-def process_item(item: WorkItem, resolver: dict[str, str] | None = None) -> ItemResult:
-    """Read, parse and map one item; never raises (errors become the result's status)."""
-    from kg.builder import map_quads, process_file
-    from kg.infobox import parse_conflict
-
-    resolver = _RESOLVER if resolver is None else resolver
-    try:
-        if item.text is None:
-            processed = process_file(item.path, resolver)
-            doc, quads = processed.doc, processed.quads
-        else:
-            from kg.readers.wikitext import document_from_wikitext
-
-            doc = document_from_wikitext(item.text, item.path, item.title or item.path, item.content_hash)
-            doc.extra.update(dict(item.extra))
-            if doc.conflict_infobox is None:
-                return ItemResult(item, "skipped", title=doc.title, reason="no conflict infobox",
-                                  code="no-conflict-infobox")
-            quads = map_quads(doc, parse_conflict(doc), resolver)
-    except DocumentError as exc:
-        return ItemResult(item, "quarantined", reason=str(exc), code=exc.code)
-    except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
-        import traceback
-
-        where = traceback.extract_tb(exc.__traceback__)[-1]
-        return ItemResult(item, "failed", code="internal",
-                          reason=f"{item.path}: internal error {type(exc).__name__}: {exc} "
-                                 f"(at {Path(where.filename).name}:{where.lineno}); please report it")
-    data = (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"") if quads else b""
-    return ItemResult(item, "processed", data, doc.title, warnings=doc.warnings)
 
 
 def process_items(items: Iterable[WorkItem], resolver: dict[str, str], workers: int = 1) -> Iterator[ItemResult]:

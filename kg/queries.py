@@ -56,6 +56,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg._version import __version__
 from kg.errors import KGError
 from kg.rdf import terms
 from kg.sparql import sparql_string
@@ -907,6 +908,4 @@ def _exception_text(exc: BaseException) -> str:
 
 
 def _version() -> str:
-    import kg
-
-    return kg.__version__
+    return __version__

@@ -28,7 +28,6 @@ labels, the merged spellings, and the evidence for every merge, ambiguity and ty
 
 from __future__ import annotations
 
-import csv
 import os
 import re
 from collections import Counter, defaultdict
@@ -38,7 +37,13 @@ from typing import TYPE_CHECKING, Any
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg.document import content_hash
 from kg.identity import node_iri, normalise_title, resource_iri
+from kg.names import GENERIC_WORDS as GENERIC_WORDS  # re-exported: moved to kg.names
+from kg.names import default_aliases_path as default_aliases_path  # re-exported: moved to kg.names
+from kg.names import is_generic, load_aliases, title_fold
+from kg.names import name_key as _key
+from kg.process import process_file
 from kg.rdf import terms as T
 from kg.sparql import select
 
@@ -50,53 +55,6 @@ RDF_TYPE = NamedNode(T.RDF + "type")
 RDFS_LABEL = NamedNode(T.RDFS + "label")
 SKOS_ALT = NamedNode(T.SKOS + "altLabel")
 IDENTITY_GRAPH = T.IDENTITY_GRAPH.value
-
-_ORDINAL = re.compile(r"^\d+(?:st|nd|rd|th)?$")
-GENERIC_WORDS = frozenset("""
-the of and for in a an & army armed forces force corps division divisions brigade brigades
-battalion battalions regiment regiments company companies platoon squad group groups unit units
-special operations operation national guard guards republican presidential defence defense
-security service services intelligence military police navy naval air airborne land ground
-marine marines infantry mechanized mechanised armoured armored tank tanks artillery rifle
-motorized motorised motor mountain border territorial reserve reserves volunteer volunteers
-militia militias local popular mobilization mobilisation command headquarters staff general
-aerospace fleet district front detachment team tactical assault sniper engineer engineers
-signal signals rangers commando commandos paratroopers fighters rebels government troops
-soldiers civilians people protection committee committees council unknown others other
-battalion-tactical army-corps coast coastal aviation missile missiles rocket rockets
-""".split())
-
-
-def is_generic(name: str) -> bool:
-    """True when every word of a name is a generic military word or an ordinal.
-
-    >>> is_generic("Special Forces"), is_generic("1st Corps"), is_generic("Tiger Forces")
-    (True, True, False)
-    """
-    words = [w.strip(".,()'’\"").casefold() for w in name.split()]
-    words = [w for w in words if w]
-    return bool(words) and all(w in GENERIC_WORDS or _ORDINAL.match(w) for w in words)
-
-
-def _key(text: str) -> str:
-    return normalise_title(text).casefold()
-
-
-_DASHES = re.compile(r"\s*[\u2010-\u2015\u2212-]\s*")
-_SHORT_YEAR_RANGE = re.compile(r"\b(\d{2})(\d{2})–(\d{2})\b(?!\d)")
-
-
-def title_fold(title: str) -> str:
-    """A title as compared for rule 1: case aside, every dash an unspaced en dash, and a
-    year range written out (``2014–15`` -> ``2014–2015``).
-
-    >>> title_fold("Battle of X (2014–15)") == title_fold("battle of x (2014 - 2015)")
-    True
-    >>> title_fold("Syria-Turkey border") == title_fold("Syria–Turkey border")
-    True
-    """
-    text = _DASHES.sub("–", normalise_title(title)).casefold()
-    return _SHORT_YEAR_RANGE.sub(lambda m: f"{m[1]}{m[2]}–{m[1]}{m[3]}" if m[3] > m[2] else m[0], text)
 
 
 def side_of(field_name: str) -> int | None:
@@ -177,39 +135,6 @@ class _UnionFind:
             if rb < ra:
                 ra, rb = rb, ra
             self.parent[rb] = ra
-
-
-# --- curated aliases -----------------------------------------------------------------
-def default_aliases_path() -> Path | None:
-    env = os.environ.get("KG_ALIASES")
-    if env:
-        return Path(env)
-    candidate = Path(__file__).resolve().parents[1] / "data" / "aliases.tsv"
-    return candidate if candidate.exists() else None
-
-
-def load_aliases(path: str | Path | None = None) -> dict[str, str]:
-    """Read ``alias<TAB>target page[<TAB>note]`` rows (``#`` comments, blank lines ignored)
-    into ``{casefolded normalised alias: target title}``.
-
-    >>> import tempfile, os
-    >>> f = tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False); _ = f.write("# c\\nIRGC\\tIslamic Revolutionary Guard Corps\\n"); f.close()
-    >>> load_aliases(f.name)
-    {'irgc': 'Islamic Revolutionary Guard Corps'}
-    >>> os.unlink(f.name)
-    """
-    path = Path(path) if path is not None else default_aliases_path()
-    if path is None or not path.exists():
-        return {}
-    aliases: dict[str, str] = {}
-    with open(path, encoding="utf-8", newline="") as handle:
-        for number, row in enumerate(csv.reader(handle, delimiter="\t"), 1):
-            if not row or not row[0].strip() or row[0].lstrip().startswith("#"):
-                continue
-            if len(row) < 2 or not row[1].strip():
-                raise ValueError(f"{path}:{number}: expected 'alias<TAB>target page', got {row!r}")
-            aliases[_key(row[0])] = normalise_title(row[1])
-    return aliases
 
 
 # --- reading surfaces ----------------------------------------------------------------
@@ -516,9 +441,6 @@ def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None, *,
 def _reprocess(store: KGStore, graph: str, canonical: dict[str, str]) -> bool:
     """Re-map a document from its source file when its identities split (after a removal).
     Returns False (and leaves the graph as it is) when the file is gone or changed."""
-    from kg.builder import process_file
-    from kg.document import content_hash
-
     rows = select(store, f"SELECT ?path ?hash WHERE {{ GRAPH <{graph}> {{ <{graph}> ckg:sourcePath ?path ; ckg:contentHash ?hash }} }}")
     if not rows:
         return False

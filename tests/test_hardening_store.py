@@ -35,6 +35,7 @@ import pytest
 import rdflib
 
 import kg.builder
+import kg.process
 import kg.exporter
 from conftest import CORPUS, ROOT
 from kg.builder import BUILD_LOG_GRAPH, build
@@ -460,7 +461,7 @@ def test_8_reingesting_documents_with_blank_nodes_does_not_duplicate_them(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Should the mapper ever mint blank nodes, re-ingestion must still not pile them up
     (INSERT DATA gives blank nodes fresh labels, so a graph is never merged, only replaced)."""
-    real = kg.builder.map_quads
+    real = kg.process.map_quads
 
     def with_blank_nodes(doc, record, resolver):
         quads = real(doc, record, resolver)
@@ -469,7 +470,7 @@ def test_8_reingesting_documents_with_blank_nodes_does_not_duplicate_them(
         return quads + [ox.Quad(graph, terms.warning, warning, graph),
                         ox.Quad(warning, terms.warningKind, ox.Literal("synthetic"), graph)]
 
-    monkeypatch.setattr(kg.builder, "map_quads", with_blank_nodes)
+    monkeypatch.setattr(kg.process, "map_quads", with_blank_nodes)  # the per-document mapper
     with open_store(tmp_path / "store") as store:
         paths = [CORPUS / name for name in SMALL]
         build(store, paths, progress=False)

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-import kg
+from kg._version import __version__
 from kg.document import Document, Mention
 from kg.identity import (
     dbpedia_iri,
@@ -43,7 +43,7 @@ from kg.infobox.records import (
 )
 from kg.rdf import terms as T
 from kg.infobox.flags import is_country_title
-from kg.resolution import is_generic
+from kg.names import is_generic
 
 RDF_TYPE = NamedNode(T.RDF + "type")
 RDFS_LABEL = NamedNode(T.RDFS + "label")
@@ -203,7 +203,7 @@ class DocumentMapper:
         self.add(g, DCT_TITLE, text_literal(doc.title))
         self.add(g, T.sourcePath, text_literal(doc.path))
         self.add(g, T.contentHash, text_literal(doc.content_hash))
-        self.add(g, T.toolVersion, text_literal(kg.__version__))
+        self.add(g, T.toolVersion, text_literal(__version__))
         self.add(g, T.documentKind, text_literal(doc.kind))
         if doc.kind == "wikipedia":
             self.add(g, PROV_DERIVED, NamedNode(wikipedia_url(doc.title)))
