@@ -29,7 +29,7 @@ from kg.distributed import DaskArticles, _LoadedResult, read_shard
 from kg.document import Document, ReadWarning, content_hash
 from kg.identity import document_iri
 from kg.linking import Linker, link_news
-from kg.pipeline import default_workers, iter_work, process_items
+from kg.pipeline import LocalArticles, default_workers, iter_work
 from kg.process import ProcessedDocument as ProcessedDocument  # re-exported: moved to kg.process
 from kg.process import map_quads as map_quads  # re-exported: moved to kg.process
 from kg.process import process_file as process_file  # re-exported: moved to kg.process
@@ -171,23 +171,29 @@ def build(
                 continue
             yield item
 
-    identity_inputs: dict[str, Any] = {}
+    # Identities are resolved before anything is written (new documents go in renamed to
+    # their canonical IRIs), on a Dask cluster or in the local process pool.
+    articles: DaskArticles | LocalArticles
     if scheduler is not None:
-        cluster = DaskArticles(store, scheduler, shards)
+        articles = DaskArticles(store, scheduler, shards)
         try:
-            cluster.map_and_resolve(todo(), resolver)
+            articles.map_and_resolve(todo(), resolver)
         finally:
-            cluster.close()
-        results: Iterable[Any] = cluster.results()
-        identity_inputs = cluster.identity_inputs()
+            articles.close()
     else:
-        results = process_items(todo(), resolver, workers or default_workers())
-    for result in _progress(results, progress, "articles"):
-        outcome = writer.write(result)
-        report.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    writer.flush()
+        articles = LocalArticles(store, workers or default_workers())
+        articles.map_and_resolve(_progress(todo(), progress, "mapping"), resolver)
+    try:
+        for result in _progress(articles.results(), progress, "writing"):
+            outcome = writer.write(result)
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        writer.flush()
+    finally:
+        if isinstance(articles, LocalArticles):
+            articles.close()
+    identity_inputs = articles.identity_inputs()
     # A build killed between storing documents and refreshing identities leaves the marker
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)

@@ -31,9 +31,12 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import pyoxigraph
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -45,7 +48,7 @@ from kg.names import is_generic, load_aliases, title_fold
 from kg.names import name_key as _key
 from kg.process import process_file
 from kg.rdf import terms as T
-from kg.sparql import select
+from kg.sparql import python_value, select
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -149,6 +152,49 @@ def load_surfaces(store: KGStore) -> list[Surface]:
     return [Surface(r["g"], r["key"], r["name"], r["page"], r["resolved"],
                     tuple(sorted((r["types"] or "").split())), tuple(sorted((r["fields"] or "").split())))
             for r in rows]
+
+
+def surfaces_from_quads(quads: Iterable[Quad]) -> list[Surface]:
+    """The surface forms of document graphs given as quads: what :func:`load_surfaces` reads
+    back once they are stored (same records, same order), without a store or a query, so
+    that a build can resolve identities before it writes.
+
+    >>> from kg.process import process_file
+    >>> quads = process_file("data/wikipedia/syria/battle_of_hosn.md").quads
+    >>> surfaces = surfaces_from_quads(quads)
+    >>> len(surfaces) > 5, surfaces[0].graph.endswith("battle_of_hosn.md")
+    (True, True)
+    """
+    nodes: dict[tuple[str, str], dict[str, Any]] = {}
+    attached: set[tuple[str, str]] = set()
+    for quad in quads:
+        graph = quad.graph_name
+        if not isinstance(graph, NamedNode) or not isinstance(quad.subject, NamedNode):
+            continue
+        p = quad.predicate
+        if p == T.surface:
+            if quad.subject == graph and isinstance(quad.object, NamedNode):
+                attached.add((graph.value, quad.object.value))
+            continue
+        field = _SURFACE_FIELDS.get(p.value)
+        if field is None:
+            continue
+        node = nodes.setdefault((graph.value, quad.subject.value), {"types": set(), "fields": set()})
+        value = python_value(quad.object) if not field.startswith("*") else str(python_value(quad.object))
+        if field.startswith("*"):
+            node[field[1:]].add(value)
+        else:
+            node[field] = value
+    surfaces = {Surface(graph, n["key"], n["name"], n.get("page"), n["resolved"], tuple(sorted(n["types"])),
+                        tuple(sorted(n["fields"])))
+                for (graph, subject), n in nodes.items()
+                if (graph, subject) in attached and {"key", "name", "resolved"} <= n.keys()}
+    return sorted(surfaces, key=lambda s: (s.graph, s.key, s.name, s.page or "", s.resolved, s.types, s.fields))
+
+
+#: Surface-form predicates -> Surface field (``*``: several values, a set).
+_SURFACE_FIELDS = {T.surfaceKey.value: "key", T.surfaceName.value: "name", T.surfacePage.value: "page",
+                   T.resolvesTo.value: "resolved", T.typeEvidence.value: "*types", T.sourceField.value: "*fields"}
 
 
 # --- resolution ----------------------------------------------------------------------
@@ -379,6 +425,49 @@ def current_resolver(store: KGStore) -> dict[str, str]:
     """Surface key -> canonical IRI as the identity graph says now (for new documents)."""
     rows = select(store, f"""SELECT ?c ?key WHERE {{ GRAPH <{IDENTITY_GRAPH}> {{ ?c ckg:mergedFrom ?key }} }}""")
     return {r["key"]: r["c"] for r in rows}
+
+
+# --- resolving before writing ---------------------------------------------------
+def renames_for(surfaces: Iterable[Surface], canonical: dict[str, str]) -> tuple[dict[str, dict[str, str]], set[str]]:
+    """Per graph, the renames a refresh would apply (``{graph: {old: new}}``), and the
+    graphs whose identities split (one old IRI, several canonical ones), which a refresh
+    re-reads from their source files instead (same rule as
+    :func:`kg.resolution.refresh_identity`)."""
+    mapping: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for s in surfaces:
+        mapping[s.graph][s.resolved].add(canonical[s.key])
+    renames: dict[str, dict[str, str]] = {}
+    split: set[str] = set()
+    for graph, targets in sorted(mapping.items()):
+        if any(len(t) > 1 for t in targets.values()):
+            split.add(graph)
+            continue
+        rename = {old: next(iter(t)) for old, t in targets.items() if t != {old}}
+        if rename:
+            renames[graph] = rename
+    return renames, split
+
+
+def rename_quads(quads: Iterable[pyoxigraph.Quad], renames: dict[str, dict[str, str]]) -> Iterator[pyoxigraph.Quad]:
+    """Quads with ``{graph: {old IRI: new IRI}}`` applied to subjects and objects (as
+    :meth:`kg.store.KGStore.rename_terms` does in a store).
+
+    >>> from pyoxigraph import NamedNode, Quad
+    >>> a, b, p, g = (NamedNode(f"https://e.org/{x}") for x in "abpg")
+    >>> [str(q.object) for q in rename_quads([Quad(a, p, a, g)], {g.value: {a.value: b.value}})]
+    ['<https://e.org/b>']
+    """
+    for quad in quads:
+        rename = renames.get(quad.graph_name.value) if isinstance(quad.graph_name, pyoxigraph.NamedNode) else None
+        if not rename:
+            yield quad
+            continue
+        s, o = quad.subject, quad.object
+        if isinstance(s, pyoxigraph.NamedNode) and s.value in rename:
+            s = pyoxigraph.NamedNode(rename[s.value])
+        if isinstance(o, pyoxigraph.NamedNode) and o.value in rename:
+            o = pyoxigraph.NamedNode(rename[o.value])
+        yield pyoxigraph.Quad(s, quad.predicate, o, quad.graph_name)
 
 
 @dataclass
