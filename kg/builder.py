@@ -37,6 +37,7 @@ from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
 from kg.rdf.rules import DERIVED_GRAPH
 from kg.rdf.rules import derive as derive_quads
+from kg.rdf.rules import rederive
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
 from kg.resolution import current_resolver, refresh_identity
 from kg.sparql import select
@@ -163,6 +164,7 @@ def build(
     stamp = ingestion_time()
     resolver = current_resolver(store)
     known = store.document_hashes()
+    stale_before = is_stale(store)
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
@@ -198,12 +200,20 @@ def build(
     # A build killed between storing documents and refreshing identities leaves the marker
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)
+    scope = _DeriveScope.of(store, report, writer, stale_before) if derive and articles_changed else None
     if articles_changed:
         report.identity = refresh_identity(store, **identity_inputs)
+        if report.identity.reprocessed_documents:
+            scope = None  # a document re-read after a split: derive everything
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
-        report.derived_triples = refresh_derived(store)
+        if scope is not None and not any(o.status == "stored" and document_kind(o.path) == "news"
+                                         for o in report.outcomes):
+            scope.after_identity(store)
+            report.derived_triples = scope.rederive(store)
+        else:
+            report.derived_triples = refresh_derived(store)
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
@@ -222,6 +232,7 @@ class _BatchWriter:
         self.existing = set(store.graphs())
         self.pending: list[Quad] = []
         self.pending_graphs: list[str] = []
+        self.replaced = 0
         self.marked = False
         self.unflushed = 0
 
@@ -237,6 +248,7 @@ class _BatchWriter:
             self.marked = True
         log = NamedNode(BUILD_LOG_GRAPH)
         if item.iri in self.existing:
+            self.replaced += 1
             self.flush()
             self.store.replace_graph(item.iri, quads)
             record_ingestion(self.store, item.iri, self.stamp)
@@ -430,6 +442,53 @@ def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
     log = NamedNode(BUILD_LOG_GRAPH)
     store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
+
+
+#: Incremental derivation pays off for a few new articles; beyond this share of the
+#: store's documents (or this many IRIs to rederive) the rules run over the whole store.
+INCREMENTAL_SHARE = 0.1
+INCREMENTAL_MAX_IRIS = 20_000
+
+
+@dataclass
+class _DeriveScope:
+    """What a build changed, for :func:`kg.rdf.rules.rederive`: the IRIs of its new article
+    graphs and of the entities whose identity-graph facts changed (old and new canonical
+    IRIs of a merge among them), and the conflicts whose parties those are (their
+    ``dbo:combatant`` is a label). Only for builds that add new articles to a store that has
+    a derived graph; anything else (a replaced or removed document, a stored news document,
+    a build killed before) derives everything."""
+
+    new_graphs: list[str]
+    identity_before: set[Quad]
+    iris: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, store: KGStore, report: BuildReport, writer: _BatchWriter, stale_before: bool) -> _DeriveScope | None:
+        stored = [o.iri for o in report.outcomes if o.status == "stored"]
+        documents = sum(1 for g in writer.existing if g.startswith(T.DOCUMENT))
+        if (stale_before or writer.replaced or not stored or len(stored) > INCREMENTAL_SHARE * documents
+                or not store.count(DERIVED_GRAPH.value)):
+            return None
+        return cls(stored, set(store.quads(T.IDENTITY_GRAPH.value)))
+
+    def after_identity(self, store: KGStore) -> None:
+        for graph in self.new_graphs:
+            for quad in store.quads(graph):
+                self.iris.update(t.value for t in (quad.subject, quad.object) if isinstance(t, NamedNode))
+        changed = self.identity_before ^ set(store.quads(T.IDENTITY_GRAPH.value))
+        entities = {q.subject.value for q in changed if isinstance(q.subject, NamedNode)}
+        self.iris |= entities
+        if entities:
+            rows = select(store, "SELECT DISTINCT ?c WHERE { VALUES ?p { %s } ?c ckg:side/ckg:participation/ckg:party ?p }"
+                          % " ".join(f"<{iri}>" for iri in sorted(entities)))
+            self.iris.update(row["c"] for row in rows)
+
+    def rederive(self, store: KGStore) -> int:
+        if len(self.iris) > INCREMENTAL_MAX_IRIS:
+            return refresh_derived(store)
+        rederive(store.raw, self.iris)
+        return store.count(DERIVED_GRAPH.value)
 
 
 def refresh_derived(store: KGStore) -> int:
