@@ -33,7 +33,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -698,7 +698,12 @@ def benchmark_sizes(args: argparse.Namespace) -> str:
     def log(*a: object) -> None:
         print(*a, file=sys.stderr, flush=True)
 
-    runs = [measure_size(size.strip(), args, log) for size in args.sizes.split(",") if size.strip()]
+    runs = []
+    base = Path(args.work or Path(tempfile.gettempdir()) / "conflict-kg-bench")
+    for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
+        runs.append(measure_size(size, args, log))
+        # the raw figures of each size as soon as measured (a long run stopped later keeps them)
+        (base / f"run-{size}.json").write_text(json.dumps(asdict(runs[-1])), encoding="utf-8")
     text = render_sizes(runs, args, time.perf_counter() - started)
     if args.profile_articles and not args.skip_profile:
         text += profile_section(runs, args, log)
@@ -767,6 +772,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile-top", type=int, default=30)
     parser.add_argument("--skip-profile", action="store_true")
     parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--from-json", help="render saved run-<size>.json files (comma-separated) instead of measuring")
     parser.add_argument("--results", default=str(HERE.parent / "RESULTS.md"))
     parser.add_argument("--no-write", action="store_true", help="print only; do not write RESULTS.md")
     parser.add_argument("--scheduler", choices=["local-cluster"],
@@ -789,7 +795,14 @@ def main(argv: list[str] | None = None) -> int:
         args.corpus = str(Path(args.corpus_root) / f"corpus{args.articles}")
         print(benchmark_dask(args))  # RESULTS.md is the full benchmark's: not written here
         return 0
-    text = benchmark_sizes(args)
+    if args.from_json:
+        runs = [SizeRun(**json.loads(Path(f).read_text(encoding="utf-8"))) for f in args.from_json.split(",")]
+        for run in runs:  # JSON object keys are strings
+            run.builds = {int(k): v for k, v in run.builds.items()}
+            run.dask = {int(k): v for k, v in run.dask.items()}
+        text = render_sizes(runs, args, 0.0)
+    else:
+        text = benchmark_sizes(args)
     print(text)
     if not args.no_write:
         Path(args.results).write_text(text, encoding="utf-8")
