@@ -164,8 +164,8 @@ class LocalArticles:
     >>> store = open_store(in_memory=True)
     >>> run = LocalArticles(store)
     >>> run.map_and_resolve(iter_work(["data/wikipedia/syria/battle_of_hosn.md"]), {})
-    >>> [r.status for r in run.results()], run.renamed_documents
-    (['processed'], 0)
+    >>> [r.status for r in run.results()], run.renamed_documents  # written already renamed
+    (['processed'], 1)
     """
 
     def __init__(self, store: KGStore, workers: int = 1) -> None:
