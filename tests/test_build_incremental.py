@@ -12,7 +12,8 @@ from conftest import CORPUS
 from kg.builder import build, refresh_derived
 from kg.process import process_file
 from kg.rdf.rules import DERIVED_GRAPH, derive, rederive
-from kg.resolution import load_surfaces, surfaces_from_quads
+from kg.resolution import Surface, load_surfaces, surfaces_from_quads
+from kg.sparql import select
 from kg.store import open_store
 
 #: Added last, to a store holding the rest of the corpus: articles that share parties,
@@ -24,13 +25,26 @@ SOME = ["syria/battle_of_aleppo_(2012–2016).md", "ukraine/2022_snake_island_ca
         "caucasus/2020_nagorno-karabakh_war.md", "caucasus/2016_nagorno-karabakh_conflict.md"]
 
 
-def test_surfaces_read_from_quads_are_those_a_store_gives_back() -> None:
+#: The surface forms of a store as one query: the oracle for the readers that assemble them.
+SURFACES_QUERY = """SELECT ?g ?key ?name ?page ?resolved
+        (GROUP_CONCAT(DISTINCT STR(?type); separator=" ") AS ?types)
+        (GROUP_CONCAT(DISTINCT ?field; separator=" ") AS ?fields) WHERE {
+    GRAPH ?g { ?g ckg:surface ?s . ?s ckg:surfaceKey ?key ; ckg:surfaceName ?name ; ckg:resolvesTo ?resolved .
+               OPTIONAL { ?s ckg:surfacePage ?page } OPTIONAL { ?s ckg:typeEvidence ?type }
+               OPTIONAL { ?s ckg:sourceField ?field } } }
+    GROUP BY ?g ?key ?name ?page ?resolved ORDER BY ?g ?key ?name"""
+
+
+def test_surfaces_read_from_quads_or_the_store_are_those_the_query_gives() -> None:
     quads = [q for name in SOME for q in process_file(CORPUS / name, {}).quads]
     store = open_store(in_memory=True)
     store.add_quads(quads)
-    from_store = load_surfaces(store)
-    assert len(from_store) > 100
-    assert set(surfaces_from_quads(quads)) == set(from_store)
+    expected = [Surface(r["g"], r["key"], r["name"], r["page"], r["resolved"], tuple(sorted((r["types"] or "").split())),
+                        tuple(sorted((r["fields"] or "").split()))) for r in select(store, SURFACES_QUERY)]
+    assert len(expected) > 100
+    assert len(set(expected)) == len(expected)
+    assert set(surfaces_from_quads(quads)) == set(expected)
+    assert set(load_surfaces(store)) == set(expected)
 
 
 @pytest.fixture(scope="module")
