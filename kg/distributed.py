@@ -19,9 +19,10 @@ The default build reads, parses and maps articles in a local process pool
    document graphs are written with resolved identities and nothing is renamed afterwards.
 
 The client then loads the shards through the builder's one writer
-(:class:`kg.builder._BatchWriter`): the same stale marker, ingestion stamps and one
-transaction per batch of whole documents, so a build killed while loading leaves each
-document absent or complete (pyoxigraph's ``bulk_load`` is not atomic, so it is not used).
+(:class:`kg.builder._BatchWriter`): the same stale marker, ingestion stamps and bulk loads
+of whole documents behind a recovery marker (:meth:`kg.store.KGStore.add_graphs_bulk`), so
+a build killed while loading leaves each document absent or complete once the store is
+opened again.
 The identity graph is then written from the same resolution (no second ``resolve`` over
 the store), news are linked and the derived graph computed, locally, as in any build.
 ``kg build --no-load`` stops after step 3 and also writes ``identity.nq`` (the identity

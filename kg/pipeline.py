@@ -9,7 +9,7 @@
   size of a dump), and yields results **in submission order**: the graph is the same for
   any number of workers.
 * Workers return N-Quads bytes (pyoxigraph terms do not pickle); the writer parses them in
-  Rust and batches brand-new document graphs into one transaction per batch.
+  Rust and bulk-loads brand-new document graphs in batches behind a recovery marker.
 * :class:`LocalArticles` resolves identities before anything is written: the mapped
   documents are spooled (N-Quads in a temporary file) while their surface forms are
   collected, then :func:`kg.resolution.resolve` runs once over them and the store's other

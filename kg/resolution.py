@@ -20,8 +20,9 @@ resolved to). From those alone, :func:`resolve` computes identities for the whol
 
 The canonical IRI of a group is chosen by a function of the whole evidence (curated target,
 the title of an article, the spelling used most), so building article by article gives the
-same graph as building all at once. :func:`refresh_identity` rewrites the document graphs
-whose references changed (merges are rewritten in place; a split, after a removal, re-reads
+same graph as building all at once. A build resolves the identities of its new documents
+before writing them (:class:`kg.pipeline.LocalArticles`, :class:`kg.distributed.DaskArticles`);
+:func:`refresh_identity` then rewrites the older document graphs whose references changed (merges are rewritten in place; a split, after a removal, re-reads
 the affected source files) and replaces the identity graph, which holds the canonical
 labels, the merged spellings, and the evidence for every merge, ambiguity and type conflict.
 """
