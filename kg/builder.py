@@ -214,7 +214,10 @@ def build(
             report.derived_triples = scope.rederive(store)
         else:
             report.derived_triples = refresh_derived(store)
-    mark_stale(store, False)
+    if derive or not report.count("stored"):
+        # without derive the derived graph misses this build's documents: the store stays
+        # stale, so that the next build derives everything (not only what it touches)
+        mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
     return report

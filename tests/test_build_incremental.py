@@ -91,3 +91,13 @@ def test_rederive_repairs_exactly_the_quads_about_the_given_iris(tmp_path: Path)
         store.raw.extend(full - touching)
         assert rederive(store.raw, {aleppo}) == (0, len(touching))
         assert set(store.quads(DERIVED_GRAPH.value)) == full
+
+
+def test_a_build_without_derivation_leaves_the_next_one_deriving_everything(tmp_path: Path) -> None:
+    names = ["caucasus/2020_nagorno-karabakh_war.md", "caucasus/2016_nagorno-karabakh_conflict.md"]
+    rest = [p for p in sorted(CORPUS.rglob("*.md")) if p.relative_to(CORPUS).as_posix() not in names][:40]
+    with open_store(tmp_path / "store") as store:
+        build(store, rest, progress=False)
+        build(store, [CORPUS / names[0]], progress=False, derive=False)
+        build(store, [CORPUS / names[1]], progress=False)
+        assert set(store.quads(DERIVED_GRAPH.value)) == set(derive(store.raw))
