@@ -458,7 +458,7 @@ def task_interactive(store: str, bare: str, runs: int, slow: float, document: st
             out[label] = {"kind": kind, "error": f"{type(exc).__name__}: {exc}"[:200]}
     targets = dict(CARD_TARGETS, document=document)
     for kind, target in targets.items():
-        label = f"card {kind} ({Path(target).name if kind == 'document' else target})"
+        label = f"card {kind} ({'first file of the build' if kind == 'document' else target})"
         try:
             kg_t, value = _timings(lambda target=target: card(kgstore, target), runs, slow)
             out[label] = {"kind": "card", "kg": kg_t, "bare": [], "rows": len(json.dumps(value, default=str))}
