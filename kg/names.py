@@ -1,6 +1,30 @@
 """Names and aliases: which names are generic, how titles and names compare, and the
-curated alias table. A leaf module (it imports only :mod:`kg.identity`), shared by the
-mapping (generic names are scoped to their conflict), identity resolution and news linking.
+curated alias table. A leaf module (it imports only :mod:`kg.identity` and :mod:`kg.errors`),
+shared by the mapping (generic names are scoped to their conflict), identity resolution and
+news linking.
+
+**Generic names.** One list, ``generic_words.tsv`` beside this module, and one test,
+:func:`is_generic`, which the mapping, identity resolution and news linking all call. A name
+is generic when, stop words aside, every word is a generic word or a number or ordinal
+(``Special Forces``, ``Ministry of Interior``, ``State Border Guard``, ``1st Corps``,
+``76th Armoured Brigade``: a number names a unit only within one army), or when the whole
+name is listed (``Coalition``, ``the opposition``, ``Popular Committees``). Words that make
+names are not generic: ``People's Protection Units``, ``Popular Mobilization Forces``,
+``National Coalition``, ``Army of Revolutionaries``, ``Free Officers Movement`` are names.
+
+What a generic name does:
+
+- *mapping*: a generic unlinked name (no page) gets an IRI scoped to the conflict its document
+  describes (:func:`kg.identity.local_iri`), so it merges with nothing in another conflict;
+- *identity resolution*: hence no rule (name equal to a page title, anchor) merges it;
+- *news linking*: a generic label or alias is not a name to look for in text, with one
+  exception: a numbered page's own full title that no other page-backed entity carries as a
+  label still links (``76th Guards Air Assault Division``). A generic name is a problem when
+  it is unlinked and ambiguous, not when it is one page's own title; but only the number
+  makes the title specific enough. ``Internal Security Forces`` is the title of Lebanon's
+  page, yet a SANA article uses it of Syria's (the one false positive the general exception
+  gave on the linking gold), and a bare ``79th Air Assault Brigade`` whose page is titled
+  ``… (Ukraine)`` is ambiguous by Wikipedia's own disambiguation.
 """
 
 from __future__ import annotations
