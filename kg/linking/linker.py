@@ -289,8 +289,8 @@ class Linker:
     def generic_reason(self, alias: str, info: EntityInfo | None = None) -> str | None:
         """Why an alias is not a name (``None`` when it is one).
 
-        A generic name (:func:`kg.names.is_generic`) is one unless it is the page title of
-        ``info`` and no other page-backed entity has it as a label (see :meth:`_own_title`).
+        A generic name (:func:`kg.names.is_generic`, the test identity resolution uses) is not
+        a name, unless it is the numbered page title of ``info`` (see :meth:`_own_title`).
 
         >>> linker = Linker({})
         >>> linker.generic_reason("rebels"), linker.generic_reason("Special Forces"), linker.generic_reason("the Regime")
