@@ -19,9 +19,10 @@ How a text is linked (:meth:`Linker.link`):
    occurrence of a capitalised name is not a name (``turkey``).
 3. **Longest match first, no overlaps**; matches inside boilerplate (the reader's
    ``excluded_spans``) are dropped.
-4. **Names that are words** never become aliases: lower-case anchors, a stoplist of generic
-   terms (``army``, ``government``, ``rebels``, ``forces``, ``city``, ``state``,
-   ``president``, ``special forces`` …), phrases made of generic words only, sentence-case
+4. **Names that are words** never become aliases: generic names (:func:`kg.names.is_generic`,
+   the test identity resolution uses too: ``army``, ``the regime``, ``Special Forces``,
+   ``76th Armoured Brigade``), except a numbered page's own title that no other page-backed
+   entity carries (``76th Guards Air Assault Division``), lower-case anchors, sentence-case
    titles of concepts (``Barrel bomb``), demonyms (``Syrian``) and, for entities that are
    not places, single words that are common in English (word frequencies from ``wordfreq``
    when installed, else a small built-in list).
@@ -82,8 +83,6 @@ from kg.linking.words import BUILTIN_ALIASES as BUILTIN_ALIASES
 from kg.linking.words import DEMONYMS as DEMONYMS
 from kg.linking.words import DESCRIPTIVE_STARTS as DESCRIPTIVE_STARTS
 from kg.linking.words import FACILITY_WORDS as FACILITY_WORDS
-from kg.linking.words import GENERIC_PHRASES as GENERIC_PHRASES
-from kg.linking.words import GENERIC_WORDS as GENERIC_WORDS
 from kg.linking.words import LEADER_FOLLOWERS as LEADER_FOLLOWERS
 from kg.linking.words import LEADER_ROLE as LEADER_ROLE
 from kg.linking.words import LEADER_TITLES as LEADER_TITLES
@@ -92,6 +91,7 @@ from kg.linking.words import MILITARY_TITLES as MILITARY_TITLES
 from kg.linking.words import PARTICLES as PARTICLES
 from kg.linking.words import PERSON_TITLES as PERSON_TITLES
 from kg.linking.words import PLACE_NOUNS as PLACE_NOUNS
+from kg.names import GENERIC_WORDS as GENERIC_WORDS
 from kg.linking.words import is_common_word as is_common_word
 from kg.linking.words import word_frequency as word_frequency
 

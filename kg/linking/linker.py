@@ -48,8 +48,6 @@ from kg.linking.words import (
     BUILTIN_ALIASES,
     DEMONYMS,
     DESCRIPTIVE_STARTS,
-    GENERIC_PHRASES,
-    GENERIC_WORDS,
     LEADER_ROLE,
     MILITARY_ROLE,
     PARTICLES,
@@ -58,6 +56,8 @@ from kg.linking.words import (
     is_common_word,
     word_frequency,
 )
+from kg.identity import resource_iri
+from kg.names import GENERIC_WORDS, is_generic, is_numbered
 from kg.rdf import terms as T
 from kg.sparql import select
 
@@ -84,6 +84,12 @@ class Linker:
         self._entries: dict[str, list[_Entry]] = defaultdict(list)
         self.dropped: dict[str, str] = {}  # alias -> why it is not a name (for inspection)
         self._inherit_only: set[str] = set()  # short names that are also common words
+        # how many page-backed entities carry each label (a generic title is kept when one does)
+        self._page_labels: dict[str, int] = defaultdict(int)
+        for info in entities.values():
+            if not info.unlinked:
+                for label in {fold_label(x) for x in info.labels}:
+                    self._page_labels[label] += 1
         self._place_conflicts: dict[str, int] = defaultdict(int)
         self._participant_conflicts: dict[str, int] = defaultdict(int)
         for conflict in self.conflicts.values():
@@ -283,21 +289,23 @@ class Linker:
     def generic_reason(self, alias: str, info: EntityInfo | None = None) -> str | None:
         """Why an alias is not a name (``None`` when it is one).
 
+        A generic name (:func:`kg.names.is_generic`, the test identity resolution uses) is not
+        a name, unless it is the numbered page title of ``info`` (see :meth:`_own_title`).
+
         >>> linker = Linker({})
-        >>> linker.generic_reason("rebels"), linker.generic_reason("Special Forces")
-        ('lower case', 'generic words only')
+        >>> linker.generic_reason("rebels"), linker.generic_reason("Special Forces"), linker.generic_reason("the Regime")
+        ('generic name', 'generic name', 'generic name')
         >>> linker.generic_reason("Barrel bomb"), linker.generic_reason("Free Syrian Army") is None
         ('sentence-case concept', True)
         """
         text = alias.strip()
+        if is_generic(text) and not self._own_title(text, info):
+            return "generic name"
         letters = [c for c in text if c.isalpha()]
         if len(letters) < 2:
             return "too short"
         if not any(c.isupper() for c in letters):
             return "lower case"
-        key = fold_label(text)
-        if key in GENERIC_PHRASES or key.removeprefix("the ") in GENERIC_PHRASES:
-            return "generic term"
         words = [w.lower() for w in _tokens(fold(text).replace(".", " "))]
         raw_words = _tokens(text)
         if not words:
@@ -309,8 +317,6 @@ class Linker:
                 return None
             if word in DEMONYMS:
                 return "demonym"
-            if word in GENERIC_WORDS:
-                return "generic term"
             if info is not None and info.labels and text not in info.labels and _is_demonym_of(text, info):
                 return "demonym"
             if info is not None and info.is_place:
@@ -319,8 +325,8 @@ class Linker:
                 return "common word"
             return None
         content = [w for w in words if w not in PARTICLES and w not in {"of", "the", "and", "for", "in", "on", "to", "a"}]
-        if not content or all(w in GENERIC_WORDS or w.isdigit() for w in content):
-            return "generic words only"
+        if not content:
+            return "particles only"
         if words[0] in DESCRIPTIVE_STARTS and not acronym:
             return "description"
         if raw_words and all(w[:1].islower() for w in raw_words[1:] if w[:1].isalpha() and w.lower() not in PARTICLES) \
@@ -333,6 +339,25 @@ class Linker:
                     all(w in GENERIC_WORDS or is_common_word(w, 3.0) for w in content[1:]):
                 return "descriptive anchor"
         return None
+
+    def _own_title(self, text: str, info: EntityInfo | None) -> bool:
+        """Whether ``text`` is the full page title of ``info``, numbered, of several words,
+        and the label of no other page-backed entity (``76th Guards Air Assault Division``):
+        the one case where a generic name still links (see :mod:`kg.names`).
+
+        >>> linker = Linker({})
+        >>> linker._own_title("1st Tank Brigade", EntityInfo(T.RESOURCE + "1st_Tank_Brigade", {"1st Tank Brigade"}))
+        True
+        >>> linker._own_title("1st Tank Brigade", EntityInfo(T.NAME + "1st_Tank_Brigade", {"1st Tank Brigade"}))
+        False
+        >>> linker._own_title("Internal Security Forces",
+        ...                   EntityInfo(T.RESOURCE + "Internal_Security_Forces", {"Internal Security Forces"}))
+        False
+        """
+        if info is None or info.unlinked or len(_tokens(text)) < 2 or not is_numbered(text) \
+                or info.iri != resource_iri(text):
+            return False
+        return self._page_labels.get(fold_label(text), 0) <= 1
 
     # -- matching -------------------------------------------------------------------------
     def _raw_matches(self, text: str, folded: str) -> list[_Match]:

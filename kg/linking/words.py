@@ -1,6 +1,9 @@
 """The word lists of linking (``kg/linking/data/*.txt``, ``*.tsv``: data files, one entry a
 line, ``#`` comments) and English word frequencies.
 
+The generic words are not here: :mod:`kg.names` holds the one list (``kg/generic_words.tsv``)
+and the one test, :func:`kg.names.is_generic`, that linking shares with identity resolution.
+
 >>> "forces" in GENERIC_WORDS, "syrian" in DEMONYMS, BUILTIN_ALIASES["U.N."]
 (True, True, ('United Nations', 'UN'))
 """
@@ -10,6 +13,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from importlib import resources
+
+from kg.names import GENERIC_WORDS
 
 
 def _data_lines(name: str) -> list[str]:
@@ -27,11 +32,6 @@ def word_list(name: str) -> frozenset[str]:
     return frozenset(_data_lines(name))
 
 
-#: Whole labels (folded) that are never names.
-GENERIC_PHRASES = word_list("generic_phrases.txt")
-#: Words that make a name generic when a label is made of nothing else (``Special Forces``,
-#: ``Local police``, ``Foreign fighters``, ``General Staff``).
-GENERIC_WORDS = word_list("generic_words.txt")
 #: Words at the start of a label that mark a description, not a name (``Local Arab tribes``,
 #: ``Various anti-government fighters``, ``Unknown Syrian military unit``).
 DESCRIPTIVE_STARTS = word_list("descriptive_starts.txt")
