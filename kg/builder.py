@@ -31,6 +31,7 @@ from kg.infobox import parse_conflict
 from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
+from kg.view import refresh_view
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -184,6 +185,7 @@ def build(
 
     resolver = current_resolver(store)
     known = store.document_hashes()
+    was_stale = is_stale(store)  # an earlier build stopped half-way: redo the whole view
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
@@ -221,6 +223,7 @@ def build(
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
         report.derived_triples = refresh_derived(store)
+        refresh_view(store, documents=None if was_stale else _changed_documents(report))
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
@@ -455,6 +458,13 @@ def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
     store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
 
 
+def _changed_documents(report: BuildReport) -> list[str]:
+    """Documents stored by a build, or rewritten by its identity refresh."""
+    identity = report.identity
+    rewritten = [*identity.rewritten_documents, *identity.reprocessed_documents] if identity is not None else []
+    return [o.iri for o in report.outcomes if o.status == "stored"] + rewritten
+
+
 def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
     from kg.rdf.rules import DERIVED_GRAPH, derive
@@ -502,10 +512,12 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
         removed.append(iri)
     remaining = [g for g in store.graphs() if g.startswith(T.DOCUMENT)]
     if remaining:
-        refresh_identity(store)
+        identity = refresh_identity(store)
         relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
             refresh_derived(store)
+            # the removed documents' conflicts are found stale (kg.view.stale)
+            refresh_view(store, documents=[*identity.rewritten_documents, *identity.reprocessed_documents])
         mark_stale(store, False)
     else:
         for graph in store.graphs():

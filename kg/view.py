@@ -1,0 +1,313 @@
+"""The query view: one deduplicated description per conflict, in its own named graph.
+
+The document graphs stay the record of provenance: every fact in the graph of the document
+it was read from. Several documents may describe one conflict (revisions of an article, a
+copy of it), and a query joining across all of them multiplies its rows by the number of
+copies and grows with the whole store. Like Wikidata's "truthy" triples beside its full
+statements, the view (:data:`VIEW_GRAPH`) keeps, per conflict:
+
+* the description of ONE document, the one it follows (:func:`follow`): the most recently
+  ingested, then the richest (most facts about its sides), then the smallest IRI. The
+  conflict says which: ``c ckg:viewFollows doc``, and ``c ckg:viewSource doc`` for every
+  document describing it when the view was made;
+* the conflict's own facts (dates, place, result, ``ckg:partOf`` …; not its labels, which
+  stay in the document and identity graphs), its sides, and under each side one
+  participation per party, one command per person and one deployment per unit (an entry
+  the article lists twice becomes one node with both entries' qualifiers, named by the
+  first entry's IRI);
+* each strength and casualty figure once, with ``prov:wasDerivedFrom`` every document graph
+  that gives the same figure (same side, measure, text, kind, date and numbers).
+
+The view restates facts of the document graphs with their IRIs, so the derived rules read
+the same relations whether or not it exists; :func:`refresh_view` keeps it up to date,
+conflict by conflict.
+
+Example:
+    >>> import kg.store
+    >>> from kg.builder import build
+    >>> store = kg.store.open_store(in_memory=True)
+    >>> _ = build(store, ["data/wikipedia/syria/battle_of_hosn.md"], progress=False)
+    >>> followed(store)  # doctest: +NORMALIZE_WHITESPACE
+    {'https://w3id.org/conflict-kg/resource/Battle_of_Hosn':
+     'https://w3id.org/conflict-kg/document/syria/battle_of_hosn.md'}
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pyoxigraph as ox
+
+from kg.rdf import terms as T
+
+if TYPE_CHECKING:
+    from kg.store import KGStore
+
+#: The named graph of the view.
+VIEW_GRAPH: ox.NamedNode = T.VIEW_GRAPH
+PROV_DERIVED = ox.NamedNode(T.PROV + "wasDerivedFrom")
+_GENERATED = ox.NamedNode(T.PROV + "generatedAtTime")
+_BUILD_LOG = ox.NamedNode(T.GRAPH + "builds")  # kg.builder.BUILD_LOG_GRAPH (no import cycle)
+#: The conflict's names stay where they are: labels are looked up by IRI, never joined over.
+_NAMES = {T.RDFS + "label", T.SKOS + "altLabel", T.SKOS + "hiddenLabel"}
+#: side -> n-ary node link, and the property that makes two entries one (per side).
+_ONE_PER: dict[str, str] = {T.participation.value: T.party.value, T.command.value: T.commander.value,
+                            T.deployment.value: T.unit.value}
+_FIGURES = {T.strength.value, T.casualties.value}
+#: What makes two figures the same figure (besides side and measure).
+_FIGURE_KEY = [T.sourceText.value, T.casualtyKind.value, T.asOf.value, T.startDate.value, T.endDate.value,
+               T.value.value, T.minValue.value, T.maxValue.value]
+
+Index = dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document describing a conflict, with what :func:`follow` ranks it by."""
+
+    document: str
+    ingested: str  # xsd:dateTime of its last ingestion ("" when not recorded)
+    richness: int  # facts about the conflict's sides in its graph
+
+
+def follow(sources: Iterable[Source]) -> Source:
+    """The document the view follows: the latest ingested, then the richest, then the
+    smallest IRI (a build ingests all its documents at the same time).
+
+    >>> old = Source("doc:a", "2026-01-01T00:00:00Z", 90)
+    >>> follow([old, Source("doc:b", "2026-01-02T00:00:00Z", 5)]).document
+    'doc:b'
+    >>> follow([Source("doc:c", old.ingested, 90), old]).document
+    'doc:a'
+    """
+    by_iri = sorted(sources, key=lambda s: s.document)
+    # sorted() is stable also with reverse=True: equal keys keep the IRI order
+    return sorted(by_iri, key=lambda s: (s.ingested, s.richness), reverse=True)[0]
+
+
+def _index(quads: Iterable[ox.Quad]) -> Index:
+    by_subject: Index = defaultdict(list)
+    for quad in quads:
+        by_subject[quad.subject].append(quad)  # type: ignore[index]
+    return by_subject
+
+
+def _owned(term: object) -> bool:
+    """Whether a node belongs to the description it hangs from (an n-ary node, not an entity)."""
+    return isinstance(term, ox.BlankNode) or (isinstance(term, ox.NamedNode) and term.value.startswith(T.NODE))
+
+
+def _subtree(root: ox.NamedNode, by_subject: Index) -> list[ox.NamedNode | ox.BlankNode]:
+    """The conflict and every n-ary node reachable from it, in a stable order."""
+    seen: set[object] = {root}
+    order: list[ox.NamedNode | ox.BlankNode] = [root]
+    stack: list[ox.NamedNode | ox.BlankNode] = [root]
+    while stack:
+        node = stack.pop()
+        for quad in by_subject.get(node, ()):
+            obj = quad.object
+            if _owned(obj) and obj not in seen:
+                seen.add(obj)
+                order.append(obj)  # type: ignore[arg-type]
+                stack.append(obj)  # type: ignore[arg-type]
+    return order
+
+
+def _first(by_subject: Index, node: object, predicate: str) -> str | None:
+    values = sorted(q.object.value for q in by_subject.get(node, ()) if q.predicate.value == predicate)  # type: ignore[call-overload]
+    return values[0] if values else None
+
+
+def _order(by_subject: Index, node: ox.NamedNode | ox.BlankNode) -> tuple[int, str]:
+    order = _first(by_subject, node, T.order.value)
+    return (int(order) if order is not None and order.lstrip("-").isdigit() else 1 << 30, str(node))
+
+
+def _figures(conflict: ox.NamedNode, by_subject: Index) -> dict[ox.NamedNode | ox.BlankNode, tuple[str | None, ...]]:
+    """Every figure of the conflict in one document's graph -> its key (side number, measure
+    and the values of :data:`_FIGURE_KEY`)."""
+    out: dict[ox.NamedNode | ox.BlankNode, tuple[str | None, ...]] = {}
+    holders: list[tuple[object, str]] = [(conflict, "0")]
+    for quad in by_subject.get(conflict, ()):
+        if quad.predicate == T.side:
+            holders.append((quad.object, _first(by_subject, quad.object, T.sideNumber.value) or "?"))
+    for holder, number in holders:
+        for quad in by_subject.get(holder, ()):  # type: ignore[call-overload]
+            if quad.predicate.value in _FIGURES:
+                node = quad.object
+                out[node] = (number, quad.predicate.value, *(_first(by_subject, node, p) for p in _FIGURE_KEY))
+    return out
+
+
+def _renames(conflict: ox.NamedNode, by_subject: Index) -> dict[object, object]:
+    """Duplicate entry -> the entry that stands for it: per side, one participation per
+    party, one command per person, one deployment per unit; one figure per key."""
+    groups: dict[tuple[object, ...], list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
+    for quad in by_subject.get(conflict, ()):
+        if quad.predicate != T.side:
+            continue
+        side = quad.object
+        for link in by_subject.get(side, ()):  # type: ignore[call-overload]
+            key_predicate = _ONE_PER.get(link.predicate.value)
+            if key_predicate is None:
+                continue
+            key = _first(by_subject, link.object, key_predicate)
+            if key is not None:
+                groups[(side, link.predicate.value, key)].append(link.object)
+    for node, key in _figures(conflict, by_subject).items():
+        groups[("figure", *key)].append(node)
+    renames: dict[object, object] = {}
+    for members in groups.values():
+        if len(members) > 1:
+            ordered = sorted(set(members), key=lambda n: _order(by_subject, n))
+            renames.update({member: ordered[0] for member in ordered[1:]})
+    return renames
+
+
+def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], ingested: dict[str, str] | None = None) -> list[ox.Quad]:
+    """The view of one conflict from the documents describing it (document IRI -> the quads
+    of its graph about the conflict, or all of them): what :func:`refresh_view` writes for
+    it. Pure."""
+    c = ox.NamedNode(conflict)
+    indexes = {doc: _index(quads) for doc, quads in sources.items()}
+    ranked = [Source(doc, (ingested or {}).get(doc, ""), _richness(c, index)) for doc, index in indexes.items()]
+    chosen = follow(ranked).document
+    by_subject = indexes[chosen]
+    renames = _renames(c, by_subject)
+    out: list[ox.Quad] = []
+    seen: set[ox.Quad] = set()
+
+    def emit(s: object, p: ox.NamedNode, o: object) -> None:
+        quad = ox.Quad(s, p, o, VIEW_GRAPH)  # type: ignore[arg-type]
+        if quad not in seen:
+            seen.add(quad)
+            out.append(quad)
+
+    emit(c, T.viewFollows, ox.NamedNode(chosen))
+    for doc in sorted(sources):
+        emit(c, T.viewSource, ox.NamedNode(doc))
+    for node in _subtree(c, by_subject):
+        for quad in by_subject[node]:
+            if node == c and quad.predicate.value in _NAMES:
+                continue
+            subject, obj = renames.get(node, node), renames.get(quad.object, quad.object)
+            if subject == obj and _owned(obj):
+                continue  # a unit listed under itself: no self-loop in the view
+            emit(subject, quad.predicate, obj)
+    keys = {doc: set(_figures(c, index).values()) for doc, index in indexes.items()}
+    for node, key in _figures(c, by_subject).items():
+        for doc in sorted(d for d, have in keys.items() if key in have):
+            emit(renames.get(node, node), PROV_DERIVED, ox.NamedNode(doc))
+    return out
+
+
+def _richness(conflict: ox.NamedNode, by_subject: Index) -> int:
+    return sum(len(by_subject.get(q.object, ())) for q in by_subject.get(conflict, ()) if q.predicate == T.side)  # type: ignore[call-overload]
+
+
+# --- the store ---------------------------------------------------------------------------
+
+def descriptions(store: KGStore) -> dict[str, set[str]]:
+    """Conflict IRI -> the documents whose graph says they describe it."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for quad in store.raw.quads_for_pattern(None, T.describes, None, None):
+        if quad.graph_name == quad.subject and isinstance(quad.object, ox.NamedNode):
+            out[quad.object.value].add(quad.subject.value)  # type: ignore[union-attr]
+    return dict(out)
+
+
+def _viewed(store: KGStore) -> dict[str, set[str]]:
+    """Conflict IRI -> the documents the view was made from (``ckg:viewSource``)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for quad in store.raw.quads_for_pattern(None, T.viewSource, None, VIEW_GRAPH):
+        out[quad.subject.value].add(quad.object.value)  # type: ignore[union-attr]
+    return dict(out)
+
+
+def followed(store: KGStore) -> dict[str, str]:
+    """Conflict IRI -> the document the view follows for it."""
+    return {q.subject.value: q.object.value  # type: ignore[union-attr]
+            for q in store.raw.quads_for_pattern(None, T.viewFollows, None, VIEW_GRAPH)}
+
+
+def _ingested(store: KGStore) -> dict[str, str]:
+    return {q.subject.value: q.object.value  # type: ignore[union-attr]
+            for q in store.raw.quads_for_pattern(None, _GENERATED, None, _BUILD_LOG)}
+
+
+def _description(store: KGStore, conflict: str, graph: ox.NamedNode) -> list[ox.Quad]:
+    """The quads of ``graph`` about the conflict and the n-ary nodes reachable from it: one
+    index look-up per node, never a scan of the graph (a document graph is mostly mentions)."""
+    raw = store.raw
+    by_subject: Index = {}
+    stack: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(conflict)]
+    while stack:
+        node = stack.pop()
+        if node in by_subject:
+            continue
+        by_subject[node] = list(raw.quads_for_pattern(node, None, None, graph))
+        stack.extend(q.object for q in by_subject[node] if _owned(q.object) and q.object not in by_subject)  # type: ignore[misc]
+    return [q for quads in by_subject.values() for q in quads]
+
+
+def _sources(store: KGStore, conflict: str, documents: Iterable[str]) -> dict[str, list[ox.Quad]]:
+    return {d: _description(store, conflict, ox.NamedNode(d)) for d in documents}
+
+
+def stale(store: KGStore) -> set[str]:
+    """Conflicts whose view was made from other documents than those describing them now
+    (a document added, removed, or describing another conflict)."""
+    now, then = descriptions(store), _viewed(store)
+    return {c for c in set(now) | set(then) if now.get(c, set()) != then.get(c, set())}
+
+
+def refresh_view(store: KGStore, conflicts: Iterable[str] | None = None, *,
+                 documents: Iterable[str] | None = None) -> int:
+    """Bring the view up to date; returns the number of conflicts recomputed.
+
+    With neither ``conflicts`` nor ``documents``, the whole view is rebuilt. Otherwise only
+    these conflicts are, plus those the ``documents`` (added, changed, or rewritten by
+    identity resolution) describe, plus the :func:`stale` ones (a removed document's).
+    """
+    if conflicts is None and documents is None:
+        now = descriptions(store)
+        ingested = _ingested(store)
+        quads: list[ox.Quad] = []
+        for conflict in sorted(now):
+            quads.extend(view_quads(conflict, _sources(store, conflict, now[conflict]), ingested))
+        if store.raw.contains_named_graph(VIEW_GRAPH):
+            store.replace_graph(VIEW_GRAPH.value, quads)
+        else:
+            # a first view: the bulk loader is ~3x faster and not atomic, which is safe here
+            # because a build stopped before the end makes the next one redo the whole view
+            store.add_quads(quads, bulk=True)
+        return len(now)
+    todo = set(conflicts or ()) | stale(store)
+    docs = set(documents or ())
+    now = descriptions(store)
+    todo |= {c for c, described_by in now.items() if described_by & docs}
+    if not todo:
+        return 0
+    ingested = _ingested(store)
+    old: set[ox.Quad] = set()
+    new: set[ox.Quad] = set()
+    for conflict in sorted(todo):
+        old.update(_description(store, conflict, VIEW_GRAPH))
+        if conflict in now:
+            new.update(view_quads(conflict, _sources(store, conflict, now[conflict]), ingested))
+    _apply(store, old - new, new - old)
+    return len(todo)
+
+
+def _apply(store: KGStore, delete: set[ox.Quad], insert: set[ox.Quad]) -> None:
+    """Remove and add quads of the view in ONE update (one transaction)."""
+    from kg.store import _data_op
+
+    ops = [_data_op(verb, VIEW_GRAPH, sorted(quads, key=str)) for verb, quads in (("DELETE", delete), ("INSERT", insert))
+           if quads]
+    if ops:
+        store.update(" ;\n".join(ops))
+
