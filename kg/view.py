@@ -11,12 +11,13 @@ statements, the view (:data:`VIEW_GRAPH`) keeps, per conflict:
   conflict says which: ``c ckg:viewFollows doc``, and ``c ckg:viewSource doc`` for every
   document describing it when the view was made;
 * the conflict's own facts (dates, place, result, ``ckg:partOf`` …; not its labels, which
-  stay in the document and identity graphs), its sides, and under each side one
-  participation per party, one command per person and one deployment per unit (an entry
-  the article lists twice becomes one node with both entries' qualifiers, named by the
-  first entry's IRI);
+  stay in the document and identity graphs) and its sides; under each side one
+  participation per party, one command per person, one deployment per unit: an entry that
+  says the same as an earlier one (same party and role, period, group …; only its place in
+  the field differs) is left out. Entries that say different things about one party stay
+  (an article listing a country both as belligerent and as supporter says two things);
 * each strength and casualty figure once, with ``prov:wasDerivedFrom`` every document graph
-  that gives the same figure (same side, measure, text, kind, date and numbers).
+  that gives the same figure (same side, measure, text and reading of it).
 
 The view restates facts of the document graphs with their IRIs, so the derived rules read
 the same relations whether or not it exists; :func:`refresh_view` keeps it up to date,
@@ -37,7 +38,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
@@ -53,15 +54,19 @@ _GENERATED = ox.NamedNode(T.PROV + "generatedAtTime")
 _BUILD_LOG = ox.NamedNode(T.GRAPH + "builds")  # kg.builder.BUILD_LOG_GRAPH (no import cycle)
 #: The conflict's names stay where they are: labels are looked up by IRI, never joined over.
 _NAMES = {T.RDFS + "label", T.SKOS + "altLabel", T.SKOS + "hiddenLabel"}
-#: side -> n-ary node link, and the property that makes two entries one (per side).
-_ONE_PER: dict[str, str] = {T.participation.value: T.party.value, T.command.value: T.commander.value,
-                            T.deployment.value: T.unit.value}
+#: The links from a side (or, for totals, the conflict) to its entries.
+_ENTRIES = {T.participation.value, T.command.value, T.deployment.value}
 _FIGURES = {T.strength.value, T.casualties.value}
-#: What makes two figures the same figure (besides side and measure).
-_FIGURE_KEY = [T.sourceText.value, T.casualtyKind.value, T.asOf.value, T.startDate.value, T.endDate.value,
-               T.value.value, T.minValue.value, T.maxValue.value]
+#: Where an entry was written, not what it says: two entries differing only here are one.
+#: A figure's text is what it says (two revisions giving the same line give the same figure).
+_WHERE = {T.order.value, T.sourceField.value, T.sourceText.value}
+_FIGURE_WHERE = {T.order.value, T.sourceField.value}
+#: Links to another entry of the same document, compared by what that entry names.
+_POINTERS = {T.parentDeployment.value: T.unit.value, T.partOfEstimate.value: T.sourceText.value}
 
-Index = dict[ox.NamedNode | ox.BlankNode, list[ox.Quad]]
+#: A term of a quad (pyoxigraph's unions are too wide for what a graph here holds).
+Node = Any
+Index = dict[Node, list[ox.Quad]]
 
 
 @dataclass(frozen=True)
@@ -91,7 +96,7 @@ def follow(sources: Iterable[Source]) -> Source:
 def _index(quads: Iterable[ox.Quad]) -> Index:
     by_subject: Index = defaultdict(list)
     for quad in quads:
-        by_subject[quad.subject].append(quad)  # type: ignore[index]
+        by_subject[quad.subject].append(quad)
     return by_subject
 
 
@@ -100,71 +105,85 @@ def _owned(term: object) -> bool:
     return isinstance(term, ox.BlankNode) or (isinstance(term, ox.NamedNode) and term.value.startswith(T.NODE))
 
 
-def _subtree(root: ox.NamedNode, by_subject: Index) -> list[ox.NamedNode | ox.BlankNode]:
+def _subtree(root: ox.NamedNode, by_subject: Index) -> list[Node]:
     """The conflict and every n-ary node reachable from it, in a stable order."""
     seen: set[object] = {root}
-    order: list[ox.NamedNode | ox.BlankNode] = [root]
-    stack: list[ox.NamedNode | ox.BlankNode] = [root]
+    order: list[Node] = [root]
+    stack: list[Node] = [root]
     while stack:
         node = stack.pop()
         for quad in by_subject.get(node, ()):
             obj = quad.object
             if _owned(obj) and obj not in seen:
                 seen.add(obj)
-                order.append(obj)  # type: ignore[arg-type]
-                stack.append(obj)  # type: ignore[arg-type]
+                order.append(obj)
+                stack.append(obj)
     return order
 
 
+def _text(term: Node) -> str:
+    return term.value if isinstance(term, ox.NamedNode | ox.Literal) else str(term)
+
+
 def _first(by_subject: Index, node: object, predicate: str) -> str | None:
-    values = sorted(q.object.value for q in by_subject.get(node, ()) if q.predicate.value == predicate)  # type: ignore[call-overload]
+    values = sorted(_text(q.object) for q in by_subject.get(node, ()) if q.predicate.value == predicate)
     return values[0] if values else None
 
 
-def _order(by_subject: Index, node: ox.NamedNode | ox.BlankNode) -> tuple[int, str]:
+def _order(by_subject: Index, node: object) -> tuple[int, str]:
     order = _first(by_subject, node, T.order.value)
     return (int(order) if order is not None and order.lstrip("-").isdigit() else 1 << 30, str(node))
 
 
-def _figures(conflict: ox.NamedNode, by_subject: Index) -> dict[ox.NamedNode | ox.BlankNode, tuple[str | None, ...]]:
-    """Every figure of the conflict in one document's graph -> its key (side number, measure
-    and the values of :data:`_FIGURE_KEY`)."""
-    out: dict[ox.NamedNode | ox.BlankNode, tuple[str | None, ...]] = {}
+Key = tuple[object, ...]
+
+
+def _what(by_subject: Index, node: object, where: set[str]) -> frozenset[tuple[str, str]]:
+    """What an entry says: its properties but those saying where it was written (``where``),
+    a link to another entry replaced by what that entry names (:data:`_POINTERS`)."""
+    out: set[tuple[str, str]] = set()
+    for quad in by_subject.get(node, ()):
+        predicate = quad.predicate.value
+        if predicate in where:
+            continue
+        pointer = _POINTERS.get(predicate)
+        value = _first(by_subject, quad.object, pointer) if pointer else str(quad.object)
+        out.add((predicate, value or ""))
+    return frozenset(out)
+
+
+def _entries(conflict: ox.NamedNode, by_subject: Index) -> dict[object, Key]:
+    """Every entry of the conflict in one document's graph (participations, commands and
+    deployments of its sides, figures of its sides and totals) -> what makes it the same
+    entry as another: side number, link, and what it says (:func:`_what`)."""
+    out: dict[object, Key] = {}
     holders: list[tuple[object, str]] = [(conflict, "0")]
     for quad in by_subject.get(conflict, ()):
         if quad.predicate == T.side:
             holders.append((quad.object, _first(by_subject, quad.object, T.sideNumber.value) or "?"))
     for holder, number in holders:
-        for quad in by_subject.get(holder, ()):  # type: ignore[call-overload]
-            if quad.predicate.value in _FIGURES:
-                node = quad.object
-                out[node] = (number, quad.predicate.value, *(_first(by_subject, node, p) for p in _FIGURE_KEY))
+        for quad in by_subject.get(holder, ()):
+            link = quad.predicate.value
+            if link in _FIGURES or (link in _ENTRIES and holder != conflict):
+                where = _FIGURE_WHERE if link in _FIGURES else _WHERE
+                out[quad.object] = (number, link, _what(by_subject, quad.object, where))
     return out
 
 
-def _renames(conflict: ox.NamedNode, by_subject: Index) -> dict[object, object]:
-    """Duplicate entry -> the entry that stands for it: per side, one participation per
-    party, one command per person, one deployment per unit; one figure per key."""
-    groups: dict[tuple[object, ...], list[ox.NamedNode | ox.BlankNode]] = defaultdict(list)
-    for quad in by_subject.get(conflict, ()):
-        if quad.predicate != T.side:
-            continue
-        side = quad.object
-        for link in by_subject.get(side, ()):  # type: ignore[call-overload]
-            key_predicate = _ONE_PER.get(link.predicate.value)
-            if key_predicate is None:
-                continue
-            key = _first(by_subject, link.object, key_predicate)
-            if key is not None:
-                groups[(side, link.predicate.value, key)].append(link.object)
-    for node, key in _figures(conflict, by_subject).items():
-        groups[("figure", *key)].append(node)
-    renames: dict[object, object] = {}
+def _duplicates(entries: dict[object, Key], by_subject: Index) -> dict[object, object]:
+    """Entry -> the first entry (in source order) that says the same, for every later one."""
+    groups: dict[Key, list[object]] = defaultdict(list)
+    for node, key in entries.items():
+        groups[key].append(node)
+    out: dict[object, object] = {}
     for members in groups.values():
-        if len(members) > 1:
-            ordered = sorted(set(members), key=lambda n: _order(by_subject, n))
-            renames.update({member: ordered[0] for member in ordered[1:]})
-    return renames
+        ordered = sorted(members, key=lambda n: _order(by_subject, n))
+        out.update({member: ordered[0] for member in ordered[1:]})
+    return out
+
+
+def _figure(key: Key) -> bool:
+    return key[1] in _FIGURES
 
 
 def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], ingested: dict[str, str] | None = None) -> list[ox.Quad]:
@@ -176,12 +195,13 @@ def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], ingested: dict[
     ranked = [Source(doc, (ingested or {}).get(doc, ""), _richness(c, index)) for doc, index in indexes.items()]
     chosen = follow(ranked).document
     by_subject = indexes[chosen]
-    renames = _renames(c, by_subject)
+    entries = _entries(c, by_subject)
+    duplicates = _duplicates(entries, by_subject)
     out: list[ox.Quad] = []
     seen: set[ox.Quad] = set()
 
-    def emit(s: object, p: ox.NamedNode, o: object) -> None:
-        quad = ox.Quad(s, p, o, VIEW_GRAPH)  # type: ignore[arg-type]
+    def emit(s: Node, p: ox.NamedNode, o: Node) -> None:
+        quad = ox.Quad(s, p, o, VIEW_GRAPH)
         if quad not in seen:
             seen.add(quad)
             out.append(quad)
@@ -190,22 +210,22 @@ def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], ingested: dict[
     for doc in sorted(sources):
         emit(c, T.viewSource, ox.NamedNode(doc))
     for node in _subtree(c, by_subject):
+        if node in duplicates:
+            continue
         for quad in by_subject[node]:
             if node == c and quad.predicate.value in _NAMES:
                 continue
-            subject, obj = renames.get(node, node), renames.get(quad.object, quad.object)
-            if subject == obj and _owned(obj):
-                continue  # a unit listed under itself: no self-loop in the view
-            emit(subject, quad.predicate, obj)
-    keys = {doc: set(_figures(c, index).values()) for doc, index in indexes.items()}
-    for node, key in _figures(c, by_subject).items():
-        for doc in sorted(d for d, have in keys.items() if key in have):
-            emit(renames.get(node, node), PROV_DERIVED, ox.NamedNode(doc))
+            emit(node, quad.predicate, duplicates.get(quad.object, quad.object))
+    given = {doc: {key for key in _entries(c, index).values() if _figure(key)} for doc, index in indexes.items()}
+    for node, key in entries.items():
+        if _figure(key) and node not in duplicates:
+            for doc in sorted(d for d, keys in given.items() if key in keys):
+                emit(node, PROV_DERIVED, ox.NamedNode(doc))
     return out
 
 
 def _richness(conflict: ox.NamedNode, by_subject: Index) -> int:
-    return sum(len(by_subject.get(q.object, ())) for q in by_subject.get(conflict, ()) if q.predicate == T.side)  # type: ignore[call-overload]
+    return sum(len(by_subject.get(q.object, ())) for q in by_subject.get(conflict, ()) if q.predicate == T.side)
 
 
 # --- the store ---------------------------------------------------------------------------
@@ -215,7 +235,7 @@ def descriptions(store: KGStore) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for quad in store.raw.quads_for_pattern(None, T.describes, None, None):
         if quad.graph_name == quad.subject and isinstance(quad.object, ox.NamedNode):
-            out[quad.object.value].add(quad.subject.value)  # type: ignore[union-attr]
+            out[_text(quad.object)].add(_text(quad.subject))
     return dict(out)
 
 
@@ -223,18 +243,18 @@ def _viewed(store: KGStore) -> dict[str, set[str]]:
     """Conflict IRI -> the documents the view was made from (``ckg:viewSource``)."""
     out: dict[str, set[str]] = defaultdict(set)
     for quad in store.raw.quads_for_pattern(None, T.viewSource, None, VIEW_GRAPH):
-        out[quad.subject.value].add(quad.object.value)  # type: ignore[union-attr]
+        out[_text(quad.subject)].add(_text(quad.object))
     return dict(out)
 
 
 def followed(store: KGStore) -> dict[str, str]:
     """Conflict IRI -> the document the view follows for it."""
-    return {q.subject.value: q.object.value  # type: ignore[union-attr]
+    return {_text(q.subject): _text(q.object)
             for q in store.raw.quads_for_pattern(None, T.viewFollows, None, VIEW_GRAPH)}
 
 
 def _ingested(store: KGStore) -> dict[str, str]:
-    return {q.subject.value: q.object.value  # type: ignore[union-attr]
+    return {_text(q.subject): _text(q.object)
             for q in store.raw.quads_for_pattern(None, _GENERATED, None, _BUILD_LOG)}
 
 
@@ -243,13 +263,13 @@ def _description(store: KGStore, conflict: str, graph: ox.NamedNode) -> list[ox.
     index look-up per node, never a scan of the graph (a document graph is mostly mentions)."""
     raw = store.raw
     by_subject: Index = {}
-    stack: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(conflict)]
+    stack: list[Node] = [ox.NamedNode(conflict)]
     while stack:
         node = stack.pop()
         if node in by_subject:
             continue
         by_subject[node] = list(raw.quads_for_pattern(node, None, None, graph))
-        stack.extend(q.object for q in by_subject[node] if _owned(q.object) and q.object not in by_subject)  # type: ignore[misc]
+        stack.extend(q.object for q in by_subject[node] if _owned(q.object) and q.object not in by_subject)
     return [q for quads in by_subject.values() for q in quads]
 
 
