@@ -222,8 +222,10 @@ def build(
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
-        report.derived_triples = refresh_derived(store)
+        # the view first: the rules read the union of all graphs, the view included, and a
+        # view still naming entities that identity resolution just renamed would feed them
         refresh_view(store, documents=None if was_stale else _changed_documents(report))
+        report.derived_triples = refresh_derived(store)
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
@@ -515,9 +517,9 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
         identity = refresh_identity(store)
         relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
-            refresh_derived(store)
-            # the removed documents' conflicts are found stale (kg.view.stale)
+            # the view first (see build); the removed documents' conflicts are found stale
             refresh_view(store, documents=[*identity.rewritten_documents, *identity.reprocessed_documents])
+            refresh_derived(store)
         mark_stale(store, False)
     else:
         for graph in store.graphs():

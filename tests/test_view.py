@@ -240,3 +240,18 @@ def test_a_conflict_described_by_several_documents_is_read_from_the_one_it_follo
     assert follows in parties
     assert {row["party"] for row in war_sides.rows} == parties[follows]
     assert set.union(*parties.values()) != parties[follows]  # the union would say more
+
+
+def test_the_derived_graph_never_reads_a_stale_view(tmp_path):
+    """A later build merges ``United_states`` (the Aleppo article links the page "united
+    states") into ``United_States`` (the 2016 revision of the war links [[United States]]).
+    The rules read the union of all graphs, the view included: refreshed after them, the view
+    still named ``United_states`` and the derived graph kept alliances with it."""
+    store = open_store(tmp_path / "store")
+    assert build(store, [DATA / "wikipedia" / "syria" / "battle_of_aleppo_(2012–2016).md"], progress=False).failed == []
+    assert build(store, [OLD_REVISION], progress=False).failed == []
+    assert T.RESOURCE + "United_states" not in {r["x"] for r in select(store, f"""SELECT DISTINCT ?x WHERE {{
+        GRAPH <{VIEW_GRAPH.value}> {{ ?p ckg:party ?x }} }}""")}
+    stale = select(store, f"""SELECT ?a WHERE {{ GRAPH <{T.DERIVED_GRAPH.value}> {{ ?a ckg:alliedWith <{T.RESOURCE}United_states> }} }}""")
+    assert stale == []
+    assert set(store.quads(T.DERIVED_GRAPH.value)) == set(derive(store.raw))
