@@ -41,6 +41,7 @@ from kg.rdf.rules import rederive
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
 from kg.resolution import current_resolver, refresh_identity
 from kg.sparql import select
+from kg.view import refresh_view
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -164,7 +165,7 @@ def build(
     stamp = ingestion_time()
     resolver = current_resolver(store)
     known = store.document_hashes()
-    stale_before = is_stale(store)
+    stale_before = is_stale(store)  # an earlier build stopped half-way: redo the whole view
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
@@ -208,6 +209,9 @@ def build(
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
+        # the view first: the rules read the union of all graphs, the view included, and a
+        # view still naming entities that identity resolution just renamed would feed them
+        refresh_view(store, documents=None if stale_before else _changed_documents(report))
         if scope is not None and not any(o.status == "stored" and document_kind(o.path) == "news"
                                          for o in report.outcomes):
             scope.after_identity(store)
@@ -494,6 +498,13 @@ class _DeriveScope:
         return store.count(DERIVED_GRAPH.value)
 
 
+def _changed_documents(report: BuildReport) -> list[str]:
+    """Documents stored by a build, or rewritten by its identity refresh."""
+    identity = report.identity
+    rewritten = [*identity.rewritten_documents, *identity.reprocessed_documents] if identity is not None else []
+    return [o.iri for o in report.outcomes if o.status == "stored"] + rewritten
+
+
 def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
     quads = derive_quads(store.raw)
@@ -572,9 +583,11 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
         removed.append(iri)
     remaining = [g for g in store.graphs() if g.startswith(T.DOCUMENT)]
     if remaining:
-        refresh_identity(store)
+        identity = refresh_identity(store)
         relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
+            # the view first (see build); the removed documents' conflicts are found stale
+            refresh_view(store, documents=[*identity.rewritten_documents, *identity.reprocessed_documents])
             refresh_derived(store)
         mark_stale(store, False)
     else:
