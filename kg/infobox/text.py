@@ -306,6 +306,15 @@ _ORDINAL_WORD = re.compile(r"^\d+(?:st|nd|rd|th)$")
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-–]{1,9}$")
 
 
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words: how it is abbreviated.
+
+    >>> initials("Syrian Social Nationalist Party"), initials("Army of Conquest"), initials("Free Syrian Army")
+    ('SSNP', 'AC', 'FSA')
+    """
+    return "".join(word[0] for word in re.split(r"[\s-]+", name) if word[:1].isupper())
+
+
 def alt_name(text: str, acronyms: bool = False) -> str | None:
     """The other name a parenthetical gives an entry, else ``None``: a quoted name
     (``"Kadyrovites"``), a unit designation (``2nd Army Corps``: ordinal, capitalised words,
