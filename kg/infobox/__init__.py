@@ -106,7 +106,7 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         for field in families.get("combatant", []):
             side.parties.extend(parse_parties(field, warnings, year))
         for field in families.get("commander", []):
-            side.commanders.extend(parse_commanders(field, warnings))
+            side.commanders.extend(parse_commanders(field, warnings, doc.body))
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings, side.parties))
         for field in families.get("strength", []):
