@@ -11,6 +11,7 @@ import doctest
 import pytest
 from helpers import (
     ARTICLES,
+    CORPUS,
     SAMPLE_CLEAN,
     corpus_field,
     field_of,
@@ -52,7 +53,8 @@ def expected_dict(expected: dict) -> dict:
 @pytest.mark.parametrize("case", load_cases("commanders.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
-    commanders = parse_commanders(field_of(case), warnings)
+    body = read_document(CORPUS / f"{case['article']}.md").body if case.get("body_from_article") else ""
+    commanders = parse_commanders(field_of(case), warnings, body)
     expected = [expected_dict(e) for e in case["expected"] or []]
     actual = [as_dict(c, set(e)) for c, e in zip(commanders, expected)] + [
         as_dict(c, set()) for c in commanders[len(expected):]
@@ -202,3 +204,22 @@ def check_name(name: str, label: str) -> None:
 
 def test_doctests() -> None:
     assert doctest.testmod(kg.infobox.commanders).failed == 0
+
+
+def test_names_run_together_are_kept_without_the_body() -> None:
+    """Darayya's commander2 read without its article: no body names the parts apart, so the
+    run is one name, as written (nothing guessed)."""
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(Field("commander2", "Mohamed Zawahiri Islam Aloush Abu Ali"), warnings)
+    assert [c.ref.name for c in commanders] == ["Mohamed Zawahiri Islam Aloush Abu Ali"] and warnings == []
+
+
+def test_a_guessed_split_reaches_the_side() -> None:
+    """parse_conflict gives the commanders parser the article body."""
+    from kg.infobox import parse_conflict
+
+    doc = read_document(CORPUS / "syria" / "battle_of_darayya_(november_2012–february_2013).md")
+    record = parse_conflict(doc)
+    assert [c.ref.name for c in record.sides[1].commanders] == ["Mohamed Zawahiri", "Islam Aloush", "Abu Ali"]
+    assert [(w.field, w.text) for w in doc.warnings if w.kind == "guessed-split"] == [
+        ("commander2", "Mohamed Zawahiri Islam Aloush Abu Ali")]

@@ -7,6 +7,7 @@ hand from the text. Plus the cases the corpus has no instance of, written in its
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ import yaml
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.commanders import parse_commanders
 from kg.infobox.parties import parse_parties
+from kg.infobox.records import Party
 from kg.infobox.units import parse_units
 from kg.readers import read_document
 from kg.readers.wikitext import wikitext_field
@@ -23,21 +25,30 @@ ROOT = Path(__file__).resolve().parents[1]
 CASES = yaml.safe_load((ROOT / "tests" / "fixtures" / "fields" / "grammar.yaml").read_text(encoding="utf-8"))
 
 
-def records(family: str, field: Field, warnings: list[ReadWarning]) -> list[list]:
+def records(family: str, field: Field, warnings: list[ReadWarning], parties: list[Party] | None = None) -> list[list]:
     if family == "parties":
         return [[p.ref.name, p.role, p.group] for p in parse_parties(field, warnings)]
     if family == "commanders":
         return [[c.ref.name, c.ref.page] for c in parse_commanders(field, warnings)]
-    units = parse_units(field, warnings)
+    units = parse_units(field, warnings, parties or [])
     return [[u.ref.name, units[u.parent].ref.name if u.parent is not None else None, u.group] for u in units]
+
+
+def side_parties(fields: dict[str, Field], field_name: str) -> list[Party]:
+    """The parties of the side a field belongs to (``units2`` -> ``combatant2``, ``2a``…),
+    as :func:`kg.infobox.parse_conflict` gives them to the units parser."""
+    number = re.sub(r"^\D+(\d+)\D*$", r"\1", field_name)
+    return [party for name in sorted(fields) if re.fullmatch(rf"combatant{number}[a-d]?", name)
+            for party in parse_parties(fields[name], [])]
 
 
 @pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
 def test_grammar_case(case: dict) -> None:
-    field = read_document(ROOT / "data" / case["source"]).conflict_infobox.fields[case["field"]]
+    fields = read_document(ROOT / "data" / case["source"]).conflict_infobox.fields
+    field = fields[case["field"]]
     assert field.text == case["text"]
     warnings: list[ReadWarning] = []
-    assert records(case["family"], field, warnings) == case["expected"]
+    assert records(case["family"], field, warnings, side_parties(fields, case["field"])) == case["expected"]
     assert sorted(w.kind for w in warnings) == sorted(case["warnings"])
     for warning in warnings:        # every warning names the field and the text
         assert warning.field == case["field"] and warning.text
@@ -130,6 +141,22 @@ def test_a_heading_with_or_without_colon_ends_the_block(heading: str) -> None:
                               [Link("Syrian Army"), Link("National Defence Forces")]), [])
     assert [(u.ref.name, u.parent, u.group) for u in units] == [
         ("Syrian Army", None, None), ("4th Armoured Division", 0, None), ("National Defence Forces", None, group)]
+
+
+def test_a_linked_country_over_bulleted_units_is_a_heading() -> None:
+    """The 2020 Nagorno-Karabakh war's country heading ("Azerbaijan" over its forces), with
+    the country linked and its units bulleted, as the party headings of Azaz and al-Rai
+    are: no unit (never a MilitaryUnit), the country of the units under it, and its scope
+    ends at the next top-level line."""
+    text = "Azerbaijan\n* Azerbaijani Land Forces\n* Azerbaijani Air Forces\nSyrian mercenaries"
+    links = [Link("Azerbaijan"), Link("Azerbaijani Land Forces"), Link("Azerbaijani Air Forces")]
+    warnings: list[ReadWarning] = []
+    units = parse_units(Field("units1", text, links), warnings)
+    assert [(u.ref.name, u.parent, u.group, u.country.page if u.country else None) for u in units] == [
+        ("Azerbaijani Land Forces", None, "Azerbaijan", "Azerbaijan"),
+        ("Azerbaijani Air Forces", None, "Azerbaijan", "Azerbaijan"),
+        ("Syrian mercenaries", None, None, None)]
+    assert [(w.kind, w.field, w.text) for w in warnings] == [("unit-heading", "units1", "Azerbaijan")]
 
 
 @pytest.mark.parametrize(("family", "field"), [("units", "units2"), ("parties", "combatant2"),

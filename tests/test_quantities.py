@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ARTICLES, date_repr, field_of, load_cases
+from helpers import ARTICLES, CORPUS, date_repr, field_of, load_cases
 
 from kg.document import Field
-from kg.infobox.quantities import casualty_kind, civilian_status, parse_quantities, read_amount
+from kg.infobox.quantities import casualty_kind, civilian_status, loss_verbs, parse_quantities, read_amount
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.readers import read_document
 
@@ -245,7 +245,8 @@ def test_corpus_quantities():
                 if name.startswith("casualties"):
                     assert quantity.kind is not None
             assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
-                                  "bad-range", "sub-count", "heading-ended", "open-range", "counted-names", "claimed-range"}
+                                  "bad-range", "sub-count", "heading-ended", "open-range", "counted-names", "claimed-range",
+                                  "figure-split"}
                            for w in warnings)
     assert total > 500
 
@@ -319,3 +320,39 @@ def test_claim_headings_nest_in_the_phase_until_a_blank_line_ends_it(text, expec
     """Real lines (battle_of_zabadani_(2012), northeastern_ukraine_campaign) under phase
     headings: the heading a claim heading starts under is its outer one in the field tree."""
     assert [(q.phase, q.claimant.text if q.claimant else None) for q in parse(text)] == expected
+
+
+# ---- items run together; things lost without a numeral ------------------------------------
+
+def test_loss_verbs_give_their_casualty_kind() -> None:
+    """The loss verbs of figure_words.tsv read as the kind the table gives them."""
+    verbs = loss_verbs()
+    assert {"sunk", "scuttled", "shot down", "damaged", "seized"} <= set(verbs)
+    assert all(casualty_kind(f"Frigate {verb}") == kind for verb, kind in verbs.items())
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("Frigate scuttled", 1),                   # Battle of Mykolaiv, on a line of its own
+    ("Su-25 downed", 1),                       # Battle of Hadrut
+    ("Antonov An-225 Mriya destroyed", 1),     # Kyiv offensive (2022)
+    ("A patrol boat sunk", 1),
+    ("Equipment lost", None),                  # a noun that counts no single thing
+    ("Aircraft destroyed", None),              # plural as well as singular
+    ("tanks destroyed", None),
+    ("Su-25s downed", None),
+])
+def test_a_singular_noun_and_a_loss_verb_count_one(text: str, value: int | None) -> None:
+    [quantity] = parse(text, "casualties2")
+    assert (quantity.value, quantity.kind) == (value, "destroyed")
+
+
+def test_words_after_a_complete_figure_that_count_nothing_stay_its_description() -> None:
+    """2022 Snake Island campaign, casualties2: "6 boats sunk Ukrainian Counterattacks" (a
+    bold phase heading run into the line): the capitalised words after the complete figure
+    count no thing lost, so no item is cut off and no figure invented."""
+    field = read_document(CORPUS / "ukraine" / "2022_snake_island_campaign.md").conflict_infobox.fields["casualties2"]
+    warnings: list = []
+    quantities = parse_quantities(field, warnings, "casualties")
+    boats = [q for q in quantities if q.description and q.description.startswith("boats sunk")]
+    assert [(q.value, q.kind) for q in boats] == [(6, "destroyed")]
+    assert "figure-split" not in {w.kind for w in warnings}

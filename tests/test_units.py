@@ -22,7 +22,8 @@ from helpers import (
 import kg.infobox.text
 import kg.infobox.units
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.records import Unit
+from kg.infobox.parties import parse_parties
+from kg.infobox.records import Party, Unit
 from kg.infobox.text import is_flag
 from kg.infobox.units import parse_units, split_units, units_in_strength
 from kg.readers import read_document
@@ -56,7 +57,7 @@ def expected_dict(expected: dict) -> dict:
 @pytest.mark.parametrize("case", load_cases("units.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
-    units = parse_units(field_of(case), warnings)
+    units = parse_units(field_of(case), warnings, side_parties(case))
     expected = [expected_dict(e) for e in case["expected"] or []]
     actual = [as_dict(u, set(e)) for u, e in zip(units, expected)] + [
         as_dict(u, set()) for u in units[len(expected):]
@@ -70,11 +71,21 @@ def test_fixtures_cover_enough_articles() -> None:
     assert len({case["article"] for case in CASES}) >= 5
 
 
+def side_parties(case: dict) -> list[Party]:
+    """The parties of the case's side, from the ``combatant`` field copied with it (the
+    units parser reads a line naming the side's only party, and an abbreviation standing
+    for a party, against them)."""
+    combatant = case.get("combatant")
+    return parse_parties(field_of(combatant), []) if combatant else []
+
+
 @pytest.mark.parametrize("case", load_cases("units.yaml"))
 def test_fixture_text_is_the_corpus_text(case: dict) -> None:
-    field = corpus_field(case)
-    assert field.text == case["text"]
-    assert [(link.page, link.text) for link in field.links] == [(link["page"], link.get("text")) for link in case["links"] or []]
+    for copied in [case] + ([{"article": case["article"], **case["combatant"]}] if case.get("combatant") else []):
+        field = corpus_field(copied)
+        assert field.text == copied["text"]
+        assert [(link.page, link.text) for link in field.links] == [
+            (link["page"], link.get("text")) for link in copied["links"] or []]
 
 
 def check_forest(units: list[Unit], label: str) -> None:

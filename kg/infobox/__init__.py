@@ -29,6 +29,7 @@ from kg.infobox.fields import (
 from kg.infobox.parties import parse_parties
 from kg.infobox.quantities import parse_quantities
 from kg.infobox.records import ConflictRecord, EntityRef, Side
+from kg.infobox.text import initials
 from kg.infobox.units import parse_units, units_in_strength
 
 _SIDE_FIELD = re.compile(r"^(combatant|commander|units|strength|casualties)(\d+)([a-d]?)$")
@@ -105,9 +106,9 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         for field in families.get("combatant", []):
             side.parties.extend(parse_parties(field, warnings, year))
         for field in families.get("commander", []):
-            side.commanders.extend(parse_commanders(field, warnings))
+            side.commanders.extend(parse_commanders(field, warnings, doc.body))
         for field in families.get("units", []):
-            _extend_units(side, parse_units(field, warnings))
+            _extend_units(side, parse_units(field, warnings, side.parties))
         for field in families.get("strength", []):
             # "11th Armoured Division" / "* 60th Armoured Brigade" in strength2: units, not figures
             units, field = units_in_strength(field, warnings)
@@ -146,15 +147,6 @@ def _extend_quantities(target: list, quantities: list) -> None:
 _NAME_WORD = re.compile(r"^(?:[A-Z0-9][\w'’.-]*|al-\w[\w'-]*|ad-\w+|as-\w+|ash-\w+)$")
 
 
-def _acronym(name: str) -> str:
-    """``National Defence Forces`` -> ``NDF`` (capitalised words only).
-
-    >>> _acronym("Syrian Social Nationalist Party"), _acronym("Army of Conquest")
-    ('SSNP', 'AC')
-    """
-    return "".join(word[0] for word in re.split(r"[\s-]+", name) if word[:1].isupper())
-
-
 def subject_phrase(description: str) -> str:
     """The leading run of name-like words of a quantity description.
 
@@ -177,7 +169,7 @@ def link_quantity_subjects(side: Side) -> None:
     candidates: dict[str, EntityRef] = {}
     prefixes: dict[str, set[EntityRef]] = {}
     for ref in [p.ref for p in side.parties] + [u.ref for u in side.units]:
-        for key in {ref.name, ref.title, _acronym(ref.name)}:
+        for key in {ref.name, ref.title, initials(ref.name)}:
             if len(key) >= 2:
                 candidates.setdefault(key.casefold(), ref)
         words = ref.name.split()

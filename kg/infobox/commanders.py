@@ -27,6 +27,10 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   where Sewsen is *not* KIA and the entries after are) has ``kia``; so has any entry with a
   ``†`` or a ``(KIA)`` parenthetical. wtf_wikipedia drops ``{{KIA}}`` templates, so a
   commander whose KIA mark was only a template is not recognised.
+* **Names run together.** Unlinked names on one line whose line breaks wtf_wikipedia lost
+  (``Mohamed Zawahiri Islam Aloush Abu Ali``) are cut where the article's body names the
+  parts apart (:func:`split_by_mentions`; warning ``guessed-split`` naming the field and
+  the text); a run the body does not name apart is kept as written.
 * **Flags and debris.** A flag before a name is the ``country`` (link page, else
   :mod:`kg.infobox.flags`); a flag alone is no commander (warning ``flag-only``). Image
   names (``Al-Liwaa.svg Taufik Shiabuddin``) and ``undefined`` are removed with warnings.
@@ -41,6 +45,8 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from itertools import pairwise
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
@@ -64,7 +70,7 @@ from kg.infobox.text import (
     tidy_name,
 )
 
-__all__ = ["parse_commanders", "strip_rank", "split_at_ranks"]
+__all__ = ["parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
 
 _RANK_ABBREVIATION = r"(?:Lt|Lieut|Col|Gen|Maj|Brig|Capt|Cpt|Cmdr|Cdr|Sgt|Adm|Cpl|Pvt|Lt\.\s?Col|Lt\.\s?Gen)\."
 _RANK_WORD = r"(?:Lieutenant|Colonel|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
@@ -127,15 +133,74 @@ def split_at_ranks(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def parse_commanders(field: Field, warnings: list[ReadWarning]) -> list[Commander]:
-    """The commanders of one ``commanderN`` field, in source order (see the module doc)."""
+def parse_commanders(field: Field, warnings: list[ReadWarning], body: str = "") -> list[Commander]:
+    """The commanders of one ``commanderN`` field, in source order (see the module doc).
+    ``body`` is the article's text: a run of unlinked names is cut where the body names
+    its parts apart (:func:`split_by_mentions`)."""
     tree = build_tree(field, warnings, COMMANDER_GRAMMAR)
     commanders: list[Commander] = []
     for node in tree.entries():
         commander = _commander(tree.scanned, node, warnings)
-        if commander is not None:
+        if commander is None:
+            continue
+        parts = None
+        if body and commander.ref.page is None and commander.role is None and commander.period is None \
+                and commander.country is None:
+            parts = split_by_mentions(commander.ref.name, body)
+        if parts is None:
             commanders.append(commander)
+            continue
+        warnings.append(ReadWarning("guessed-split", field.name, commander.text,
+                                    f"{commander.ref.name!r} cut into {len(parts)} names that the article names "
+                                    f"apart: " + ", ".join(map(repr, parts)) + " (a guess: line breaks lost)"))
+        commanders.extend(replace(commander, ref=EntityRef(part)) for part in parts)
     return commanders
+
+
+#: A name that goes on before or after a mention: a capitalised word next to it.
+_NAME_BEFORE = re.compile(r"[A-Z][\w'’-]*\s+$")
+_NAME_AFTER = re.compile(r"^\s+[A-Z]")
+
+
+def _named_apart(phrase: str, body: str) -> bool:
+    """The body names ``phrase`` on its own: as whole words, with no capitalised word right
+    before or after it (``commander Abu Ali was killed``, not ``Abu Ali Salhab``)."""
+    for match in re.finditer(rf"(?<![\w'’-]){re.escape(phrase)}(?![\w'’-])", body):
+        if not _NAME_BEFORE.search(body[max(0, match.start() - 40):match.start()]) \
+                and not _NAME_AFTER.match(body[match.end():match.end() + 3]):
+            return True
+    return False
+
+
+def split_by_mentions(name: str, body: str) -> list[str] | None:
+    """Unlinked names run together on one line (wtf_wikipedia lost the line breaks), cut
+    where the article's body names the parts apart: at least two runs of two or more words
+    that the body names on their own, and whatever lies around them (two words or more
+    each: a name) as further names. ``None`` when the body names the whole, or fewer than
+    two of its parts, or a part left would be a single word.
+
+    >>> body = "The army arrested Mohamed Zawahiri, a brother. The rebel commander Abu Ali was killed."
+    >>> split_by_mentions("Mohamed Zawahiri Islam Aloush Abu Ali", body)
+    ['Mohamed Zawahiri', 'Islam Aloush', 'Abu Ali']
+    >>> split_by_mentions("Abu Ali Salhab", body) is None, split_by_mentions("Mohamed Zawahiri Abu Ali", "") is None
+    (True, True)
+    """
+    words = name.split()
+    if len(words) < 4 or _named_apart(name, body):
+        return None
+    spans = [(start, end) for length in range(len(words) - 1, 1, -1) for start in range(len(words) - length + 1)
+             if _named_apart(" ".join(words[start:(end := start + length)]), body)]
+    chosen: list[tuple[int, int]] = []
+    for start, end in spans:                    # longest first, then leftmost
+        if all(end <= a or start >= b for a, b in chosen):
+            chosen.append((start, end))
+    if len(chosen) < 2:
+        return None
+    cuts = sorted({0, len(words), *(point for span in chosen for point in span)})
+    parts = [words[a:b] for a, b in pairwise(cuts)]
+    if any(len(part) < 2 for part in parts):
+        return None
+    return [" ".join(part) for part in parts]
 
 
 def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: EntryNode) -> bool:

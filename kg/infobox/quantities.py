@@ -40,6 +40,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field as dataclass_field, replace
 from functools import partial
+from pathlib import Path
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
@@ -47,7 +48,17 @@ from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_sou
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
-from kg.infobox.text import FLAG, Entry, FieldLine, Heading, Piece, ScannedField, drop_undefined, strip_markup
+from kg.infobox.text import (
+    FLAG,
+    Entry,
+    FieldLine,
+    Heading,
+    Piece,
+    ScannedField,
+    drop_undefined,
+    strip_markup,
+    word_rows,
+)
 from kg.time import MONTH_PATTERN
 
 __all__ = ["parse_quantities", "casualty_kind", "civilian_status", "period_of", "read_amount"]
@@ -125,6 +136,26 @@ _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)
                    re.IGNORECASE | re.DOTALL)
 _BR = re.compile(r"<(?:br|hr)\s*/?>", re.IGNORECASE)
 
+_FIGURE_WORDS_FILE = Path(__file__).with_name("figure_words.tsv")
+
+
+def loss_verbs() -> dict[str, str]:
+    """What can happen to a thing lost (``figure_words.tsv``, ``loss-verb``): verb ->
+    casualty kind.
+
+    >>> loss_verbs()["scuttled"], loss_verbs()["seized"]
+    ('destroyed', 'captured')
+    """
+    return {row[0]: row[1] for row in word_rows(_FIGURE_WORDS_FILE, "loss-verb")}
+
+
+def _alternatives(words: Sequence[str]) -> str:
+    """A regex alternation of words (longest first; a space matches any spacing)."""
+    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+
+
+_LOSS_OF = {kind: [verb for verb, of in loss_verbs().items() if of == kind] for kind in set(loss_verbs().values())}
+
 # Casualty kinds, looked for in this order (the first family found wins, several -> casualties).
 _KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
     ("deaths", re.compile(r"\b(?:overall|total)\s+deaths?\b", re.IGNORECASE)),
@@ -137,9 +168,8 @@ _KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
         r"hostages?|surrendered|seized)\b", re.IGNORECASE)),
     ("missing", re.compile(r"\b(?:missing|MIA)\b", re.IGNORECASE)),
     ("displaced", re.compile(r"\b(?:displaced|refugees?|evacuated|fled|IDPs?)\b", re.IGNORECASE)),
-    ("destroyed", re.compile(
-        r"\b(?:destroyed|shot down|downed|sunk|scuttled|lost)\b", re.IGNORECASE)),
-    ("damaged", re.compile(r"\b(?:damaged)\b", re.IGNORECASE)),
+    ("destroyed", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['destroyed'])})\b", re.IGNORECASE)),
+    ("damaged", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['damaged'])})\b", re.IGNORECASE)),
     ("deserted", re.compile(r"\b(?:deserted|defected|defectors?)\b", re.IGNORECASE)),
     ("casualties", re.compile(r"\bcasualt(?:y|ies)\b", re.IGNORECASE)),
 ]
@@ -151,6 +181,11 @@ _COMBATANT = re.compile(
     r"paratroopers|pilots?|crew(?: members)?|generals?|commanders?)\b",
     re.IGNORECASE,
 )
+
+
+#: A fighter that is an aircraft (``Su-27 fighter``, ``fighter jets``), not a person.
+_AIRCRAFT = re.compile(r"\b[A-Z][A-Za-z]*-?\d[\w-]*\s+fighters?\b|\bfighter[- ](?:jets?|aircraft|planes?|bombers?)\b",
+                       re.IGNORECASE)
 
 
 def casualty_kind(text: str) -> str | None:
@@ -186,7 +221,10 @@ def civilian_status(text: str) -> bool | None:
 
     >>> civilian_status("civilians killed"), civilian_status("SAA soldiers"), civilian_status("soldiers and civilians")
     (True, False, None)
+    >>> civilian_status("Su-27 fighter shot down"), civilian_status("fighter jets downed")
+    (None, None)
     """
+    text = _AIRCRAFT.sub(" ", text)
     civilian = bool(_CIVILIAN.search(text))
     combatant = bool(_COMBATANT.search(text))
     if civilian and not combatant:
@@ -414,6 +452,10 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
     return info
 
 
+#: What joins a figure to the next one, closing its words (``, ``, ``and``, ``including``).
+_SEPARATOR = re.compile(r"(?:\s*(?:,|;|\band\b|\bor\b|&)\s*)+(?:including\s*)?$", re.IGNORECASE)
+
+
 def _find_entries(text: str) -> list[_Entry]:
     """Cut a line (parentheticals removed) at its anchors."""
     anchors: list[_Entry] = []
@@ -496,7 +538,7 @@ def _find_entries(text: str) -> list[_Entry]:
     for index, entry in enumerate(merged):
         next_start = merged[index + 1].prefix_start if index + 1 < len(merged) else len(text)
         words = text[entry.end:next_start]
-        separator = re.search(r"(?:\s*(?:,|;|\band\b|\bor\b|&)\s*)+(?:including\s*)?$", words, re.IGNORECASE)
+        separator = _SEPARATOR.search(words)
         if separator:
             entry.joined_by = separator.group(0).strip()
             if re.search(r"including", entry.joined_by, re.IGNORECASE) and index + 1 < len(merged):
@@ -544,11 +586,14 @@ def _clean_words(words: str) -> str:
     return words.strip(" ,;:.")
 
 
-_LOST_ONLY = re.compile(r"^(?!.*\b(?:destroyed|shot down|downed|sunk|scuttled)\b).*\blost\b", re.IGNORECASE)
+_LOST_ONLY = re.compile(
+    rf"^(?!.*\b(?:{_alternatives([v for v in _LOSS_OF['destroyed'] if v != 'lost'])})\b).*\blost\b", re.IGNORECASE)
 _VAGUE_IN_WORDS = re.compile(rf"(?<![\w-])(?:{_VAGUE_WORDS})(?![\w-])", re.IGNORECASE)
-#: Words that say what happened to things (``sunk``, ``damaged``) closing a line with no numeral.
-_THING_LOSS = re.compile(r"\s+(?:sunk|scuttled|damaged|destroyed|shot down|downed|lost|captured|seized)$",
-                         re.IGNORECASE)
+#: Words that say what happened to things (``sunk``, ``damaged``: ``loss-verb`` in
+#: ``figure_words.tsv``) closing a line with no numeral.
+_THING_LOSS = re.compile(rf"\s+(?:{_alternatives(list(loss_verbs()))})$", re.IGNORECASE)
+#: One thing named by a noun phrase: an article or ``one`` at most, then up to four words.
+_ONE_THING = re.compile(r"(?i)(?:(?:a|an|one|the)\s+)?[^\W\d][\w-]*(?:\s+[\w-]+){0,3}")
 #: A designation standing alone (``Su-25``, ``Mi-8``, ``T-72``): one of it.
 _DESIGNATION = re.compile(r"[A-Z][A-Za-z]*-?\d[\w-]*(?<!s)")
 _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(?:\s+(?:hundred|thousand|dozen))?\s*",
@@ -568,15 +613,32 @@ def _named_count(words: str, field: Field) -> int | None:
     if verb is None:
         return None
     subject = words[: verb.start()].strip(" ,;")
-    if re.fullmatch(r"(?i)(?:a|an)\s+[^\W\d][\w-]*(?:\s+[\w-]+){0,3}", subject) and not subject.lower().endswith("s"):
-        return 1
-    if _DESIGNATION.fullmatch(subject):
+    if _DESIGNATION.fullmatch(subject) or _one_thing(subject):
         return 1
     names = {" ".join(str(n).split()).strip("'\"") for n in (field.formatting or {}).get("italic") or []}
     parts = [p.strip(" \"'“”") for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", subject) if p.strip()]
     if parts and all(part in names for part in parts):
         return len(parts)
     return None
+
+
+def _one_thing(subject: str) -> bool:
+    """A singular noun phrase (``A patrol boat``, ``Frigate``, ``Su-27 fighter``, ``Antonov
+    An-225 Mriya``): one thing. Not a plural (``tanks``, ``Su-25s``), a list (``X and Y``) or
+    a noun that counts no single thing (``equipment``, ``aircraft``: ``no-count-noun`` in
+    ``figure_words.tsv``).
+
+    >>> _one_thing("Frigate"), _one_thing("A patrol boat"), _one_thing("tanks"), _one_thing("Military equipment")
+    (True, True, False, False)
+    """
+    if not _ONE_THING.fullmatch(subject):
+        return False
+    words = subject.casefold().split()
+    head = words[-1]
+    if head.endswith("s") and not head.endswith("ss"):
+        return False
+    no_count = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "no-count-noun")}
+    return head not in no_count and not {"and", "or", "&"} & set(words) and not _VAGUE_IN_WORDS.search(subject)
 
 
 def period_of(text: str, year: int | None = None) -> Period | None:
@@ -940,6 +1002,8 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
     cleaned, parens = _remove_parentheticals(text)
     entries = _split_claimed_ranges(cleaned, _find_entries(cleaned), parens, field.links,
                                     lambda message: warnings.append(ReadWarning("claimed-range", field.name, shown, message)))
+    if casualties:
+        entries = _split_run_together(cleaned, entries, field, shown, warnings)
     leading = cleaned[: entries[0].prefix_start] if entries else cleaned
     leading_words = _clean_words(leading)
     if entries:
@@ -1064,6 +1128,53 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 quantity.kind = "casualties"      # people "lost": not equipment
         quantities = _with_sub_counts(entries, quantities, field, shown, warnings, year)
     return quantities
+
+
+def _complete_figure_end(words: str) -> int | None:
+    """Where a figure is complete, a casualty kind read (``wounded``), and a capitalised word
+    follows it: the offset after the kind word, else ``None``.
+
+    >>> _complete_figure_end(" wounded Frigate  scuttled"), _complete_figure_end(" soldiers killed")
+    (8, None)
+    """
+    ends = sorted(match.end() for _, pattern in _KIND_WORDS for match in pattern.finditer(words))
+    for end in ends:
+        if re.match(r"\s+[A-Z]", words[end:]):
+            return end
+    return None
+
+
+def _split_run_together(text: str, entries: list[_Entry], field: Field, shown: str,
+                        warnings: list[ReadWarning]) -> list[_Entry]:
+    """Two items run together because the reader lost a line break: after a complete figure
+    (number and kind: ``93+ wounded``), a capitalised word starts a new item. The words from
+    there are an item of their own when they count a thing lost without a numeral
+    (``Frigate scuttled``: one, :func:`_named_count`); warnings ``figure-split`` and
+    ``counted-names``. Other words after the figure stay its description."""
+    result: list[_Entry] = []
+    for index, entry in enumerate(entries):
+        result.append(entry)
+        next_start = entries[index + 1].prefix_start if index + 1 < len(entries) else len(text)
+        segment = text[entry.end:next_start]
+        cut = _complete_figure_end(segment)
+        if cut is None:
+            continue
+        rest = segment[cut:]
+        tail = _clean_words(_SEPARATOR.sub("", rest) if entry.joined_by else rest)
+        count = _named_count(tail, field)
+        if count is None:
+            continue
+        start = entry.end + cut + len(rest) - len(rest.lstrip())
+        head = text[entry.prefix_start:entry.end + cut].strip()
+        result.append(_Entry(start=start, end=start, prefix_start=start, value=count, words=tail,
+                             joined_by=entry.joined_by))
+        entry.words, entry.joined_by = _clean_words(segment[:cut]), ""
+        warnings.append(ReadWarning("figure-split", field.name, shown,
+                                    f"{tail!r} after the complete figure {head!r} starts a new item (a lost line "
+                                    f"break) in {shown!r}"))
+        warnings.append(ReadWarning("counted-names", field.name, shown,
+                                    f"no numeral: {count} counted from the names in {tail!r}"))
+    return result
 
 
 def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[int, str]],

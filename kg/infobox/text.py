@@ -261,19 +261,29 @@ _NAME_WORDS_FILE = Path(__file__).with_name("name_words.tsv")
 
 
 @cache
+def word_rows(path: Path, kind: str) -> tuple[tuple[str, ...], ...]:
+    """The rows of one kind in a word list (``kind<TAB>word[<TAB>…]``, ``#`` comments), each
+    without its kind, the word casefolded.
+
+    >>> ("elements",) in word_rows(_NAME_WORDS_FILE, "unit-part")
+    True
+    """
+    rows: list[tuple[str, ...]] = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            row_kind, word, *rest = line.split("\t")
+            if row_kind == kind:
+                rows.append((normalise_space(word).casefold(), *rest))
+    return tuple(rows)
+
+
 def name_words(kind: str) -> frozenset[str]:
     """The casefolded words of one kind in ``name_words.tsv`` (``unit-type``, ``unit-part``).
 
     >>> "sobr" in name_words("unit-type"), "elements" in name_words("unit-part")
     (True, True)
     """
-    words: set[str] = set()
-    for line in _NAME_WORDS_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            row_kind, word = line.split("\t")[:2]
-            if row_kind == kind:
-                words.add(normalise_space(word).casefold())
-    return frozenset(words)
+    return frozenset(row[0] for row in word_rows(_NAME_WORDS_FILE, kind))
 
 
 def _is_unit_type(link: Link | None) -> bool:
@@ -304,6 +314,15 @@ _QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?
 _ORDINAL_WORD = re.compile(r"^\d+(?:st|nd|rd|th)$")
 #: An abbreviation: ``PYD``, ``TEV-DEM``, ``ISIL``, ``CJTF–OIR``.
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-–]{1,9}$")
+
+
+def initials(name: str) -> str:
+    """The initials of a name's capitalised words: how it is abbreviated.
+
+    >>> initials("Syrian Social Nationalist Party"), initials("Army of Conquest"), initials("Free Syrian Army")
+    ('SSNP', 'AC', 'FSA')
+    """
+    return "".join(word[0] for word in re.split(r"[\s-]+", name) if word[:1].isupper())
 
 
 def alt_name(text: str, acronyms: bool = False) -> str | None:

@@ -16,10 +16,15 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
    Forces`` / ``Support:``. The force is a root; the plain lines after it are its children
    (level 1) and their bullets go one level deeper (``*`` at 2, ``**`` at 3), up to the
    next force.
-   **Country and group headings.** A plain unlinked line over units that is a country's
-   name or entirely bold (``Azerbaijan`` / ``Syrian mercenaries`` in a flattened list) is
-   no unit: it sets ``group`` (and, for a country, ``country``) on the units under it,
-   parents none of them, and gives a ``unit-heading`` warning.
+   **Country and group headings.** A top-level line over units that is a country's name
+   (linked or not), a plain line entirely in bold (``Azerbaijan`` / ``Syrian mercenaries``
+   in a flattened list), or the side's only belligerent party (``combatantN``, by name or
+   page) with units bulleted under it (``Free Syrian Army`` / ``* Northern Storm
+   Brigade``) is no unit: it sets ``group`` (and, for a country, ``country``) on the units
+   under it, parents none of them, and gives a ``unit-heading`` warning. Over bulleted
+   units its scope ends at the next top-level line. A party that is one of several on its
+   side (``Jaysh al-Islam`` / ``*17th Brigade``) says which of them the units belong to: it
+   stays a unit, their parent.
 3. Headings are never units and never parents: ``Units involved``, ``Supported by``,
    ``Support:``, any text ending with ``:``; a heading that does not announce a force's
    list ends the block above it (nothing after it is a child of a unit before it). A heading other than ``Units involved`` sets
@@ -33,8 +38,13 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
 ``[[Image:…|15px]]``); a flag before a unit is its ``country``; a parenthetical that is a
 period (``Shabiha (2011–2012)``, ``(since mid-2014)``, or alone on the next line as in
 ``(Oct–Dec 2016)``) is the unit's ``period`` and leaves the name; one that is another name
-of the unit (a quoted name, ``("Kadyrovites")``, or a designation, ``(2nd Army Corps)``) is
-kept in ``alt_names`` (``skos:altLabel``) and leaves the name (warning ``alt-name``); any
+of the unit (a quoted name, ``("Kadyrovites")``, a designation, ``(2nd Army Corps)``, or
+an abbreviation, ``Special Security Forces (HAT)``, as for parties) is kept in
+``alt_names`` (``skos:altLabel``) and leaves the name (warning ``alt-name``). An
+abbreviation that stands for a party of the side (its initials or other name:
+``Farouq Brigades (FSA)``) says whose unit it is: a ``unit-qualifier``, kept in ``text``;
+one inside a link's anchor (``[[Alpha Group (Ukraine)|Alpha Group (SBU)]]``) says which, as
+a title's disambiguator does, and stays in the name. Any
 other parenthetical is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
 Forces (Airborne) Regiment``, ``Irregular civilian volunteers (militia)``), except one
 alone on a later line, which is kept only in ``text``. The reference is the link whose
@@ -53,11 +63,13 @@ bullets (a unit whose name was only an icon) with ``empty-entry``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from collections.abc import Sequence
 
 from kg.document import Field, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import country_title, entry_country
-from kg.infobox.records import EntityRef, Period, Unit
+from kg.infobox.records import EntityRef, Party, Period, Unit
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
@@ -69,11 +81,14 @@ from kg.infobox.text import (
     locate_links,
     name_words,
     entry_ref,
+    initials,
+    split_page,
     entry_source,
     drop_unknown_prefix,
     skip_entry,
     split_trailing_parentheticals,
     strip_markup,
+    names_page,
     tidy_name,
 )
 
@@ -111,9 +126,13 @@ def split_units(text: str) -> list[str]:
 UNIT_GRAMMAR = Grammar("unit", split_text=split_units, empty_bullets=True, linked_heading_is_entry=True)
 
 
-def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
-    """The units of one ``unitsN`` field as a forest (see the module doc for the rule)."""
+def parse_units(field: Field, warnings: list[ReadWarning], parties: Sequence[Party] = ()) -> list[Unit]:
+    """The units of one ``unitsN`` field as a forest (see the module doc for the rule).
+    ``parties`` are the parties of the same side (``combatantN``): a line that names the
+    side's only belligerent over units bulleted under it is a group heading, and an
+    abbreviation in parentheses that stands for one of them is no other name of a unit."""
     tree = build_tree(field, warnings, UNIT_GRAMMAR)
+    side = _SideNames.of(parties)
     scanned = tree.scanned
     rows = tree.item_lines()
     bold = {strip_markup(text) for text in field.bold}
@@ -122,8 +141,12 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
     in_force = False
     group: str | None = None
     group_country: EntityRef | None = None
+    heads_bullets = False           # the group heading above heads the bulleted lines under it
     for number, row in enumerate(rows):
         following = rows[number + 1] if number + 1 < len(rows) else None
+        if heads_bullets and row.level == 0:
+            # "Local ad hoc militias" after "Free Syrian Army" / "* …": out of its scope
+            group, group_country, heads_bullets = None, None, False
         if row.kind == "empty-bullet":
             # The units under an icon-only bullet have no parent we know of.
             level = row.level + (1 if in_force else 0)
@@ -141,14 +164,16 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
                 or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
             )
         )
-        heading = _country_heading(row, entries, following, bold, scanned)
+        heading = _group_heading(row, entries, following, bold, scanned, side)
         if heading is not None:
-            # "Azerbaijan" (bold) over its units: a country or group heading heads the units
-            # under it; it is not a unit and parents nothing
+            # "Azerbaijan" (bold) over its units, or the side's only party ("Free Syrian
+            # Army" over its brigades): a country or group heading heads the units under
+            # it; it is not a unit and parents nothing
             text, country = heading
             warnings.append(ReadWarning("unit-heading", field.name, text,
                                         f"{text!r} heads the units under it; not a unit"))
             group, group_country, in_force = text, country, False
+            heads_bullets = following is not None and following.level > 0
             stack.clear()
             continue
         for node in row.nodes:
@@ -167,7 +192,7 @@ def parse_units(field: Field, warnings: list[ReadWarning]) -> list[Unit]:
                 group = None
             else:
                 level = row.level + (1 if in_force else 0)
-            unit = _unit(scanned, node.entry, level, group, warnings)
+            unit = _unit(scanned, node.entry, level, group, warnings, side)
             if unit is None:
                 continue
             if unit.country is None and group_country is not None:
@@ -273,24 +298,70 @@ def _is_force_list(previous: TreeLine, row: TreeLine) -> bool:
     return previous.level == 0 and len(previous.entries) == 1 and row.heading_only
 
 
-def _country_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine | None, bold: set[str],
-                     scanned: ScannedField) -> tuple[str, EntityRef | None] | None:
-    """A plain, unlinked line over units that is a country's name (``Azerbaijan``) or all
-    bold (``Syrian mercenaries``): ``(text, country)``. A force written with its list
-    heading (``Syrian Armed Forces`` / ``Units involved``) is a unit, not this."""
+@dataclass(frozen=True)
+class _SideNames:
+    """What the side's parties are called: the only belligerent's names (its name and its
+    page; empty when the side has several), and the abbreviations of every party (its
+    initials, its other names: ``FSA``, ``PYD``)."""
+
+    sole: frozenset[str] = frozenset()
+    abbreviations: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, parties: Sequence[Party]) -> _SideNames:
+        belligerents = {party.ref.title.casefold(): party for party in parties if party.role == "belligerent"}
+        sole: set[str] = set()
+        if len(belligerents) == 1:
+            ref = next(iter(belligerents.values())).ref
+            sole = {ref.name.casefold(), ref.title.casefold()}
+        abbreviations = {alt for party in parties for alt in party.alt_names}
+        abbreviations |= {initials(party.ref.name) for party in parties} | {initials(party.ref.title) for party in parties}
+        return cls(frozenset(sole), frozenset(a for a in abbreviations if len(a) >= 2))
+
+
+def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine | None, bold: set[str],
+                   scanned: ScannedField, side: _SideNames) -> tuple[str, EntityRef | None] | None:
+    """A line over units that is no unit: ``(text, country)``. Three forms, none with a
+    parenthetical, none a force written with its list heading (``Syrian Armed Forces`` /
+    ``Units involved``: a unit):
+
+    * a country's name (``Azerbaijan``, linked or not): a country is never a unit;
+    * a plain line in bold (``Syrian mercenaries``);
+    * the side's only belligerent party, by name or page, with units bulleted under it
+      (``Free Syrian Army`` / ``* Northern Storm Brigade`` when ``combatant1`` is the Free
+      Syrian Army alone): the line says whose units follow, which the side already says.
+      A party that is one of several (``Jaysh al-Islam`` / ``*17th Brigade``) says which
+      of them the units belong to: it stays a unit, their parent.
+    """
     if row.level != 0 or len(entries) != 1 or row.width != 1 or following is None:
         return None
-    if following.heading_only or entries[0].links or entries[0].parens:
+    entry = entries[0]
+    if following.heading_only or entry.parens:
         return None
-    text = tidy_name(entries[0].text)
-    title = country_title(text)
-    if title is None and strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
+    text = tidy_name(entry.text)
+    pages = [split_page(link.page)[0] for link in entry.links]
+    if len(pages) > 1 or (pages and not names_page(text, pages[0])):
         return None
-    return text, (EntityRef(title, title) if title is not None else None)
+    title = country_title(pages[0] if pages else text)
+    if title is not None:
+        return text, EntityRef(title, title)
+    names = {text.casefold(), *(page.casefold() for page in pages)}
+    if following.level > 0 and names & side.sole:
+        return text, None
+    if pages or strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
+        return None
+    return text, None
+
+
+def _in_anchor(text: str, entry: Entry) -> bool:
+    """A parenthetical written inside a link's anchor (``[[Alpha Group (Ukraine)|Alpha Group
+    (SBU)]]``) does what a title's disambiguator does, says which one (whose): it is no
+    other name of the unit, even when it is an abbreviation."""
+    return any(f"({text})" in strip_markup(link.anchor) for link in entry.links)
 
 
 def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
-          warnings: list[ReadWarning]) -> Unit | None:
+          warnings: list[ReadWarning], side: _SideNames = _SideNames()) -> Unit | None:
     field_name = scanned.name
     source = entry_source(scanned, entry)
     raw = entry_name(scanned, entry)
@@ -316,14 +387,16 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
         as_period = parse_period(text) if text else None
         if as_period is not None and period is None:
             period = as_period
-        elif text and as_period is None and _is_unit_qualifier(text):
+        elif text and as_period is None and (_is_unit_qualifier(text) or text in side.abbreviations):
             # "BARS-16 (Kuban detachment)", "(per SOHR)", "(not directly fighting)": says
-            # which part, who claims, or how far: kept in the unit's text, not its name
+            # which part, who claims, or how far; "Farouq Brigades (FSA)": whose unit it
+            # is (a party of the side): kept in the unit's text, not its name
             warnings.append(ReadWarning("unit-qualifier", field_name, source,
                                         f"{text!r} qualifies the unit; not part of its name"))
-        elif text and alt_name(text) is not None:
-            # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
-            keep_alt_name(alt_name(text) or text, field_name, source, alts, warnings)
+        elif text and alt_name(text, acronyms=not _in_anchor(text, entry)) is not None:
+            # "(2nd Army Corps)", '("Kadyrovites")', "Special Security Forces (HAT)":
+            # another name of the unit, as for parties
+            keep_alt_name(alt_name(text, acronyms=True) or text, field_name, source, alts, warnings)
         elif text:
             kept.append(text)
     for piece in entry.later:
