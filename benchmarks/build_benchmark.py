@@ -57,6 +57,7 @@ def task_build(source: str, workers: int, store: str) -> dict[str, Any]:
 
     import kg.builder
     import kg.resolution
+    import kg.surface_index
     from kg.store import open_store
 
     phases: dict[str, float] = {"identity": 0.0, "derived": 0.0}
@@ -71,7 +72,7 @@ def task_build(source: str, workers: int, store: str) -> dict[str, Any]:
         return wrapper
 
     # the builder's own references (it imports these names at module level)
-    kg.builder.refresh_identity = timed("identity", kg.resolution.refresh_identity)  # type: ignore[attr-defined]
+    kg.builder.refresh_identity = timed("identity", kg.surface_index.refresh_identity_indexed)  # type: ignore[attr-defined]
     kg.builder.refresh_derived = timed("derived", kg.builder.refresh_derived)
     shutil.rmtree(store, ignore_errors=True)
     kgstore = open_store(store)
@@ -246,6 +247,7 @@ def task_profile(files: list[str], store: str, out: str, top: int) -> dict[str, 
         "  surfaces of the store (load_surfaces)": ("resolution.py", "load_surfaces"),
         "  resolution (resolve)": ("resolution.py", "resolve"),
         "identity refresh (refresh_identity)": ("resolution.py", "refresh_identity"),
+        "  surface index (SurfaceIndex.rebuild)": ("surface_index.py", "rebuild"),
         "  rename older documents (KGStore.rename_terms)": ("store.py", "rename_terms"),
         "derived graph (refresh_derived)": ("builder.py", "refresh_derived"),
     }

@@ -39,7 +39,9 @@ from kg.rdf.rules import DERIVED_GRAPH
 from kg.rdf.rules import derive as derive_quads
 from kg.rdf.rules import rederive
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
-from kg.resolution import current_resolver, refresh_identity
+from kg.resolution import current_resolver
+from kg.surface_index import invalidate as invalidate_surface_index
+from kg.surface_index import refresh_identity_indexed as refresh_identity
 from kg.sparql import select
 from kg.view import refresh_view
 
@@ -201,7 +203,8 @@ def build(
     # A build killed between storing documents and refreshing identities leaves the marker
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)
-    scope = _DeriveScope.of(store, report, writer, stale_before) if derive and articles_changed else None
+    scope = (_DeriveScope.of(store, report, writer, stale_before, snapshot="incremental" not in identity_inputs)
+             if derive and articles_changed else None)
     if articles_changed:
         report.identity = refresh_identity(store, **identity_inputs)
         if report.identity.reprocessed_documents:
@@ -214,7 +217,7 @@ def build(
         refresh_view(store, documents=None if stale_before else _changed_documents(report))
         if scope is not None and not any(o.status == "stored" and document_kind(o.path) == "news"
                                          for o in report.outcomes):
-            scope.after_identity(store)
+            scope.after_identity(store, report.identity.changed_entities if report.identity else None)
             report.derived_triples = scope.rederive(store)
         else:
             report.derived_triples = refresh_derived(store)
@@ -438,6 +441,7 @@ def is_stale(store: KGStore) -> bool:
 
 def mark_stale(store: KGStore, stale: bool) -> None:
     if stale:
+        invalidate_surface_index(store)  # documents are about to change: the index no longer holds
         store.add_quads([Quad(NamedNode(BUILD_LOG_GRAPH), STALE, Literal("true", datatype=NamedNode(T.XSD + "boolean")),
                               NamedNode(BUILD_LOG_GRAPH))])
     else:
@@ -467,24 +471,29 @@ class _DeriveScope:
     a build killed before) derives everything."""
 
     new_graphs: list[str]
-    identity_before: set[Quad]
+    identity_before: set[Quad] | None  # None: the identity refresh reports what it changed
     iris: set[str] = field(default_factory=set)
 
     @classmethod
-    def of(cls, store: KGStore, report: BuildReport, writer: _BatchWriter, stale_before: bool) -> _DeriveScope | None:
+    def of(cls, store: KGStore, report: BuildReport, writer: _BatchWriter, stale_before: bool,
+           snapshot: bool = True) -> _DeriveScope | None:
         stored = [o.iri for o in report.outcomes if o.status == "stored"]
         documents = sum(1 for g in writer.existing if g.startswith(T.DOCUMENT))
         if (stale_before or writer.replaced or not stored or len(stored) > INCREMENTAL_SHARE * documents
                 or not store.count(DERIVED_GRAPH.value)):
             return None
-        return cls(stored, set(store.quads(T.IDENTITY_GRAPH.value)))
+        return cls(stored, set(store.quads(T.IDENTITY_GRAPH.value)) if snapshot else None)
 
-    def after_identity(self, store: KGStore) -> None:
+    def after_identity(self, store: KGStore, changed_entities: set[str] | None = None) -> None:
         for graph in self.new_graphs:
             for quad in store.quads(graph):
                 self.iris.update(t.value for t in (quad.subject, quad.object) if isinstance(t, NamedNode))
-        changed = self.identity_before ^ set(store.quads(T.IDENTITY_GRAPH.value))
-        entities = {q.subject.value for q in changed if isinstance(q.subject, NamedNode)}
+        if self.identity_before is None and changed_entities is not None:
+            entities = set(changed_entities)
+        else:
+            before = self.identity_before if self.identity_before is not None else set()
+            changed = before ^ set(store.quads(T.IDENTITY_GRAPH.value))
+            entities = {q.subject.value for q in changed if isinstance(q.subject, NamedNode)}
         self.iris |= entities
         if entities:
             rows = select(store, "SELECT DISTINCT ?c WHERE { VALUES ?p { %s } ?c ckg:side/ckg:participation/ckg:party ?p }"

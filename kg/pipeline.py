@@ -37,6 +37,7 @@ from kg.readers import document_kind, iter_source_files
 from kg.readers.dump import DumpStats, is_dump_path, iter_dump_revisions
 from kg.readers.wikitext import has_conflict_infobox
 from kg.resolution import load_aliases, load_surfaces, rename_quads, renames_for, resolve, surfaces_from_quads
+from kg.surface_index import IncrementalIdentity
 
 if TYPE_CHECKING:
     from kg.resolution import Resolution, Surface
@@ -172,6 +173,8 @@ class LocalArticles:
         self.surfaces: list[Surface] = []
         self.split: set[str] = set()
         self.renames: dict[str, dict[str, str]] = {}
+        #: Identities resolved over what the new documents touch only (a valid surface index).
+        self.incremental: IncrementalIdentity | None = None
         self._spool: Any = None
         self._entries: list[tuple[ItemResult, int, int]] = []
 
@@ -196,8 +199,14 @@ class LocalArticles:
         replaced = {r.item.iri for r, _, _ in self._entries if r.status == "processed"}
         if not replaced:
             return
+        aliases = load_aliases() if aliases is None else aliases
+        self.incremental = IncrementalIdentity.prepare(self.store, new_surfaces, replaced, aliases)
+        if self.incremental is not None:
+            self.resolution = self.incremental.resolution
+            self.renames = self.incremental.new_renames
+            return
         kept = [s for s in load_surfaces(self.store) if s.graph not in replaced]
-        self.resolution = resolve(kept + new_surfaces, load_aliases() if aliases is None else aliases)
+        self.resolution = resolve(kept + new_surfaces, aliases)
         canonical = self.resolution.canonical
         self.renames, self.split = renames_for(new_surfaces, canonical)
         # the store's surfaces once these documents are in: what refresh_identity would read
@@ -217,7 +226,9 @@ class LocalArticles:
             yield LoadedResult(result.item, "processed", data, result.title, warnings=result.warnings)
 
     def identity_inputs(self) -> dict[str, Any]:
-        """Keyword arguments for :func:`kg.resolution.refresh_identity` after the write."""
+        """Keyword arguments for :func:`kg.surface_index.refresh_identity_indexed` after the write."""
+        if self.incremental is not None:
+            return {"incremental": self.incremental}
         return {"surfaces": self.surfaces, "resolution": self.resolution} if self.resolution is not None else {}
 
     def close(self) -> None:

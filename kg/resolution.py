@@ -32,7 +32,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,9 +219,14 @@ _TYPE_PRIORITY = [T.Country.value, T.MilitaryConflict.value, T.Person.value, T.A
                   T.MilitaryUnit.value, T.Place.value]
 
 
-def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> Resolution:
+def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None, *,
+            spelled_elsewhere: Collection[str] = ()) -> Resolution:
     """Compute identities from surface forms (pure: the same input gives the same output,
-    whatever its order, and whatever the store's IRIs were before)."""
+    whatever its order, and whatever the store's IRIs were before).
+
+    ``spelled_elsewhere``: names written by surfaces of the store that are not given (a
+    page's title spelled somewhere ranks it as its group's IRI), so that the groups of a
+    closed subset of the surfaces (:mod:`kg.surface_index`) come out as over the whole store."""
     aliases = aliases or {}
     # an article's own title (field "title") outranks other spellings; read from the surface
     # keys, never from resolved IRIs, which a previous refresh may have renamed
@@ -316,7 +321,7 @@ def resolve(surfaces: list[Surface], aliases: dict[str, str] | None = None) -> R
             key in curated_targets,
             key in described,
             key.startswith(T.RESOURCE) and not key.startswith((T.NAME, T.RESOURCE + "local/")),
-            spelled.get(title, 0) > 0,
+            spelled.get(title, 0) > 0 or title in spelled_elsewhere,
             len(docs_per_key.get(key, ())),
             # English titles keep minor words lower-case ('for', 'of'), other words capitalised
             -sum(1 for w in words if w in _MINOR_WORDS_CAPITALISED),
@@ -488,6 +493,11 @@ class IdentityReport:
     type_conflicts: int = 0
     rewritten_documents: list[str] = field(default_factory=list)
     reprocessed_documents: list[str] = field(default_factory=list)
+    #: The renames applied to older documents (``{graph: {old IRI: new IRI}}``).
+    renames: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Subjects of identity-graph quads that changed, when the refresh knows them (None: not
+    #: computed; compare the identity graph before and after).
+    changed_entities: set[str] | None = None
 
 
 def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None, *,
@@ -521,7 +531,14 @@ def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None, *,
                 report.reprocessed_documents.append(graph)
     # merges are exact renames: all documents in one transaction, only the quads that change
     store.rename_terms(renames)
+    report.renames = renames
     store.replace_graph(IDENTITY_GRAPH, identity_quads(resolution, described))
+    count_groups(report, resolution)
+    return report
+
+
+def count_groups(report: IdentityReport, resolution: Resolution) -> None:
+    """Fill the report's counts of entities, merges, ambiguous names … from a resolution."""
     groups = resolution.groups()
     report.entities = len(groups)
     report.merged_groups = sum(1 for keys in groups.values() if len(keys) > 1)
@@ -530,7 +547,6 @@ def refresh_identity(store: KGStore, aliases: dict[str, str] | None = None, *,
     report.unlinked = sum(1 for c in groups if c.startswith(T.NAME))
     report.local = sum(1 for c in groups if c.startswith(T.RESOURCE + "local/"))
     report.type_conflicts = len(resolution.type_conflicts)
-    return report
 
 
 def _reprocess(store: KGStore, graph: str, canonical: dict[str, str]) -> bool:
