@@ -17,6 +17,7 @@ from helpers import DATA
 
 from kg.builder import build, remove
 from kg.cards import card
+from kg.history import latest_revision
 from kg.identity import document_iri
 from kg.queries import load_queries, render, run_local
 from kg.rdf import terms as T
@@ -29,8 +30,11 @@ ROOT = Path(__file__).resolve().parents[1]
 UNION_QUERIES = ROOT / "tests" / "fixtures" / "union-queries"
 WAR = T.RESOURCE + "American_Revolutionary_War"
 #: The 2016 revision (gensim test data) and the infobox of a 2019-2020 revision.
-OLD_REVISION = DATA / "wikitext" / "American_Revolutionary_War__gensim_testdata_rev717770601.wiki"
-NEW_REVISION = DATA / "wikitext" / "American_Revolutionary_War__infobox_only_wikiline_spec.wiki"
+DATED_OLD_REVISION = DATA / "wikitext" / "American_Revolutionary_War__gensim_testdata_rev717770601.wiki"
+DATED_NEW_REVISION = DATA / "wikitext" / "American_Revolutionary_War__infobox_only_wikiline_spec.wiki"
+# Most tests here state revision times themselves, so they read undated copies (same folder
+# name, so the same document IRIs): data/wikitext/wikitext_sources.tsv dates the originals.
+OLD_REVISION, NEW_REVISION = DATED_OLD_REVISION, DATED_NEW_REVISION
 HOSN = DATA / "wikipedia" / "syria" / "battle_of_hosn.md"
 PROV_DERIVED = T.PROV + "wasDerivedFrom"
 
@@ -50,6 +54,21 @@ def _figures(store: KGStore) -> dict[str, set[str]]:
     for row in rows:
         out.setdefault(row["text"], set()).update([row["d"]] if row["d"] else [])
     return out
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _undated_revisions(tmp_path_factory: pytest.TempPathFactory) -> None:
+    global OLD_REVISION, NEW_REVISION
+    folder = tmp_path_factory.mktemp("undated") / "wikitext"
+    folder.mkdir()
+    OLD_REVISION, NEW_REVISION = _copy(DATED_OLD_REVISION, folder), _copy(DATED_NEW_REVISION, folder)
+
+
+def test_on_data_the_view_follows_the_latest_dated_revision(data_store):
+    """data/wikitext dates its three revisions of the war (2016-04-29, 2019-06, 2019-09) in
+    wikitext_sources.tsv: the view follows the newest, as kg.history says."""
+    latest = document_iri(str(DATED_NEW_REVISION))
+    assert followed(data_store)[WAR] == latest == latest_revision(data_store, WAR)
 
 
 def _copy(source: Path, folder: Path) -> Path:
