@@ -92,10 +92,14 @@ def test_possessives_with_and_without_apostrophe(linker):
 
 def test_dotted_and_plain_abbreviations(linker):
     found = links(linker, "The U.S. and the UK asked the UN; U.K. officials and US envoys agreed.")
-    # (United Kingdom: a claimant of a figure names the page as written, so the entity takes
-    # that spelling over the lower-case link 'united kingdom')
-    assert [iri for _, iri in found] == ["United_states", "United_Kingdom", "United_Nations", "United_Kingdom",
-                                         "United_states"]
+    # The United Kingdom's IRI is spelled as the corpus links it: wtf_wikipedia writes flag
+    # links in lower case ('united kingdom'), and since issue 13 the figure that named it as
+    # written names the UK's Ministry of Defence instead; what matters here is that "UK" and
+    # "U.K." find the same entity, as "US" and "U.S." do.
+    iris = [iri for _, iri in found]
+    assert [iri.casefold() for iri in iris] == ["united_states", "united_kingdom", "united_nations", "united_kingdom",
+                                                "united_states"]
+    assert iris[1] == iris[3] and iris[0] == iris[4]
 
 
 def test_case_rules(linker):
