@@ -356,3 +356,20 @@ def test_words_after_a_complete_figure_that_count_nothing_stay_its_description()
     boats = [q for q in quantities if q.description and q.description.startswith("boats sunk")]
     assert [(q.value, q.kind) for q in boats] == [(6, "destroyed")]
     assert "figure-split" not in {w.kind for w in warnings}
+
+
+# ---- issue 13, third blind set: a ship's name counts whether or not it is italic -----------
+# Real lines (berdiansk_port_attack casualties1, 2022_bombing_of_odesa casualties1) read
+# without their formatting; the plural and vague lines (battle_of_the_shaer_gas_field_(july_2014),
+# aras_valley_campaign) are not names and stay vague.
+
+@pytest.mark.parametrize("text, value", [
+    ("Saratov sunk", 1),
+    ("Caesar Kunikov and Novocherkassk damaged", 2),
+    ("Moskva sunk", 1),
+    ("several tanks and APCs destroyed", None),
+    ("Many tanks and IFVs captured", None),
+])
+def test_names_counted_without_italic(text, value):
+    quantities = parse(text)
+    assert [q.value for q in quantities] == [value]

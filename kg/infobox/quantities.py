@@ -592,6 +592,9 @@ _VAGUE_IN_WORDS = re.compile(rf"(?<![\w-])(?:{_VAGUE_WORDS})(?![\w-])", re.IGNOR
 #: Words that say what happened to things (``sunk``, ``damaged``: ``loss-verb`` in
 #: ``figure_words.tsv``) closing a line with no numeral.
 _THING_LOSS = re.compile(rf"\s+(?:{_alternatives(list(loss_verbs()))})$", re.IGNORECASE)
+#: The kinds of a loss of things, not people: a figure of things with no kind of its own
+#: after one of these on its line shares it.
+_THING_KINDS = ("destroyed", "damaged")
 #: One thing named by a noun phrase: an article or ``one`` at most, then up to four words.
 _ONE_THING = re.compile(r"(?i)(?:(?:a|an|one|the)\s+)?[^\W\d][\w-]*(?:\s+[\w-]+){0,3}")
 #: A designation standing alone (``Su-25``, ``Mi-8``, ``T-72``): one of it.
@@ -602,7 +605,7 @@ _TO_VAGUE = re.compile(r"^to\s+(?:several|many|a few|hundreds|thousands|dozens)(
 
 def _named_count(words: str, field: Field) -> int | None:
     """How many things a line without a numeral names, when it names them one by one:
-    ``Saratov sunk`` (an italic ship name) -> 1, ``Caesar Kunikov and Novocherkassk damaged``
+    ``Saratov sunk``, ``Moskva sunk`` (a ship's name, italic or not) -> 1, ``Caesar Kunikov and Novocherkassk damaged``
     -> 2, ``A patrol boat sunk`` -> 1, ``Su-25 downed`` -> 1; ``None`` otherwise (``Heavy
     losses``, ``Su-25s downed``).
 
@@ -616,10 +619,48 @@ def _named_count(words: str, field: Field) -> int | None:
     if _DESIGNATION.fullmatch(subject) or _one_thing(subject):
         return 1
     names = {" ".join(str(n).split()).strip("'\"") for n in (field.formatting or {}).get("italic") or []}
-    parts = [p.strip(" \"'“”") for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", subject) if p.strip()]
-    if parts and all(part in names for part in parts):
+    parts = _list_items(subject)
+    if parts and all(part in names or _proper_name(part) for part in parts):
         return len(parts)
     return None
+
+
+def _list_items(words: str) -> list[str]:
+    """The items of a list joined by commas, ``and`` and ``&``.
+
+    >>> _list_items("Caesar Kunikov and Novocherkassk"), _list_items("drones, mortars, and rockets")
+    (['Caesar Kunikov', 'Novocherkassk'], ['drones', 'mortars', 'rockets'])
+    """
+    return [p.strip(" \"'“”") for p in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*", words) if p.strip()]
+
+
+def _plural_kind(words: str) -> bool:
+    """A plural noun phrase of one kind of thing, without a number or a vague word
+    (``mortars``, ``HIMARS multiple rocket launchers``, ``Su-25s``).
+
+    >>> _plural_kind("combat drones"), _plural_kind("Scud-B"), _plural_kind("various tanks")
+    (True, False, False)
+    """
+    head = words.split()[-1] if words.split() else ""
+    whole = "|".join(re.escape(row[0]) for row in word_rows(_FIGURE_WORDS_FILE, "whole-list"))
+    return (bool(_ONE_THING.fullmatch(words)) and head.endswith("s") and not head.endswith("ss")
+            and not _VAGUE_IN_WORDS.search(words) and not re.search(rf"(?i)\b(?:{whole})\b", words))
+
+
+#: A proper name: capitalised words, no article, no designation or acronym (``Moskva``,
+#: ``Caesar Kunikov``; not ``T-72``, ``BMP``: types, not names).
+_PROPER_NAME = re.compile(r"(?!(?:A|An|One|The)\b)[A-Z][a-z][a-z'-]*(?:\s+[A-Z][a-z][a-z'-]*){0,3}")
+
+
+def _proper_name(words: str) -> bool:
+    """A thing named by its own name, italic or not (a ship: ``Caesar Kunikov``,
+    ``Novocherkassk``): one thing. Not a plural, a noun that counts no single thing or a
+    vague word (:func:`_one_thing`).
+
+    >>> _proper_name("Caesar Kunikov"), _proper_name("The Frigate"), _proper_name("Tanks"), _proper_name("BMP")
+    (True, False, False, False)
+    """
+    return bool(_PROPER_NAME.fullmatch(words)) and _one_thing(words)
 
 
 def _one_thing(subject: str) -> bool:
@@ -1006,20 +1047,38 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         entries = _split_run_together(cleaned, entries, field, shown, warnings)
     leading = cleaned[: entries[0].prefix_start] if entries else cleaned
     leading_words = _clean_words(leading)
-    if entries:
+    lead_count = _named_count(leading_words, field) if casualties and entries else None
+    if lead_count is not None and casualty_kind(entries[0].words) is not None:
+        # "Moskva sunk 1 Mi-8 helicopter lost": a thing named and lost before a figure that
+        # has its own kind is an item of its own (a lost line break), not the figure's context.
+        entries.insert(0, _Entry(start=0, end=0, prefix_start=0, value=lead_count, words=leading_words))
+        warnings.append(ReadWarning("figure-split", field.name, shown,
+                                    f"{leading_words!r} before the complete figure starts an item of its own "
+                                    f"(a lost line break) in {shown!r}"))
+        warnings.append(ReadWarning("counted-names", field.name, shown,
+                                    f"no numeral: {lead_count} counted from the names in {leading_words!r}"))
+    elif entries:
         # Words before the first figure ("The Azerbaijani army lost 173 soldiers") only
         # help to classify the figures.
         context = " ".join(filter(None, [context, leading_words]))
     elif leading_words and re.search(r"[^\W\d_]{2,}", leading_words) and not is_claim_note(leading_words):
         # A line with no figure at all ("Su-25 downed", "Various artillery").
-        lead = _Entry(start=0, end=0, prefix_start=0, words=leading_words)
-        lead.vague = ""
-        count = _named_count(leading_words, field) if casualties else None
-        if count is not None:
-            lead.value, lead.vague = count, None
-            warnings.append(ReadWarning("counted-names", field.name, shown,
-                                        f"no numeral: {count} counted from the names in {leading_words!r}"))
-        entries.append(lead)
+        # In a strength field, a list of kinds of equipment, each a plural without a number
+        # ("Bayraktar TB2 combat drones, mortars and HIMARS multiple rocket launchers"), is
+        # one vague amount per kind; a list whose items share one head noun ("Scud-B and
+        # OTR-21 Tochka tactical ballistic missiles") stays one.
+        items = _list_items(leading_words)
+        if casualties or len(items) < 2 or not all(_plural_kind(item) for item in items):
+            items = [leading_words]
+        for item in items:
+            lead = _Entry(start=0, end=0, prefix_start=0, words=item)
+            lead.vague = ""
+            count = _named_count(item, field) if casualties else None
+            if count is not None:
+                lead.value, lead.vague = count, None
+                warnings.append(ReadWarning("counted-names", field.name, shown,
+                                            f"no numeral: {count} counted from the names in {item!r}"))
+            entries.append(lead)
     if not entries:
         return []
     # Parentheticals belong to the entry they follow.
@@ -1109,6 +1168,14 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 kinds[index] = kinds[index + 1]
             if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
                 civilians[index] = civilians[index + 1]
+        # "1 aircraft lost 1 warship": a figure of things with no kind of its own, right after
+        # a figure of things lost (destroyed, damaged) on the same line, shares its loss verb
+        # (the run "1 aircraft, 1 warship lost" written the other way round). People never
+        # take a kind of things ("10 killed, 1 boat" stays as it is).
+        for index in range(1, len(entries)):
+            if kinds[index] is None and kinds[index - 1] in _THING_KINDS and entries[index].words \
+                    and civilian_status(entries[index].words) is None:
+                kinds[index] = kinds[index - 1]
         # "5,000+ civilians killed, 5,000+ wounded": a figure that names only a kind counts
         # the people of the figure before it
         for index in range(1, len(entries)):
