@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.distributed import DaskArticles, _LoadedResult, read_shard
@@ -345,8 +346,23 @@ def _link_quads(doc: Document, linker: Any) -> list[Quad]:
 
 
 def _holds(store: KGStore, iri: str, quads: list[Quad]) -> bool:
-    """Whether the store's graph ``iri`` holds exactly ``quads`` already."""
-    return set(store.quads(iri)) == set(quads)
+    """Whether the store's graph ``iri`` holds exactly ``quads`` already.
+
+    ``quads`` are compared as the store would hold them: it reads literals back in their
+    canonical form (the mapper's ``"1.0"^^xsd:decimal`` comes back ``"1"``), so a plain set
+    comparison with freshly mapped quads never matches and every relinked news document
+    would be stored again though nothing changed.
+
+    >>> from kg.store import open_store
+    >>> store, one = open_store(in_memory=True), NamedNode("https://example.org/d")
+    >>> quad = Quad(one, NamedNode("https://example.org/p"), Literal("1.0", datatype=NamedNode(T.XSD + "decimal")), one)
+    >>> store.add_quads([quad])
+    >>> _holds(store, one.value, [quad])
+    True
+    """
+    scratch = pyoxigraph.Store()  # in memory: the same normalisation as the store's
+    scratch.extend(quads)
+    return set(store.quads(iri)) == set(scratch)
 
 
 def linked_with(store: KGStore, iri: str) -> str | None:
