@@ -1,47 +1,22 @@
 #!/usr/bin/env python
-"""Build benchmark at scale: throughput, memory, store size, exports and named queries,
-each against a floor measured in the same run.
+"""Build benchmark at scale (issue 14): several corpus sizes side by side, each figure
+against a floor measured in the same run.
 
-The corpus is ``benchmarks/generate_corpus.py``'s: the real corpus scaled to N articles,
-as YAML+markdown files and as one ``dump.xml.bz2`` of the same documents (made, or reused
-when it exists with the same arguments).
-
-Measured (medians of ``--repeat`` runs; every build, load, export and query set runs in a
-fresh subprocess, so memory and caches start clean):
-
-* **build** ``kg.builder.build(store, [source], workers=N)`` into a new on-disk store, for
-  YAML and dump sources with 1 and 2 workers: articles/s (stored documents / seconds of the
-  ``build`` call, identity refresh and derived graph included), the time of each phase
-  (articles = read + parse + map + write; identity refresh; derived graph), peak RSS of
-  the build process and its workers (the sum over the process tree, sampled every 0.1 s,
-  and the kernel's ``ru_maxrss`` of the process and of its largest worker), the store's
-  size on disk after ``close()``;
-* **floors**: the C YAML loader on the same files (``yaml.load(front, Loader=CSafeLoader)``
-  after splitting the front matter; read + decode included), and pyoxigraph's
-  ``Store(path).bulk_load(path=nq, format=N_QUADS)`` of the N-Quads the build produced; the
-  build floor is their sum. Reading the dump alone (bz2 + XML, ``iter_dump_pages``) is
-  given for information;
-* **exports** of the built store: Turtle and N-Quads with :func:`kg.exporter.export`
-  (sorted, canonical, verified by re-parsing), GraphML of the ``entities`` projection
-  (:func:`kg.projections.write_projection`); floors: pyoxigraph's own writers on a bare
-  store of the same data (``CONSTRUCT`` over the union + ``pyoxigraph.serialize`` for
-  Turtle, ``Store.dump`` for N-Quads). pyoxigraph has no GraphML writer: the GraphML time is
-  shown against the Turtle floor for scale only;
-* **named queries** (``queries/*.rq`` with their default parameters, rendered by
-  :func:`kg.queries.render`, run by :func:`kg.queries.run_local`, rows converted to Python):
-  median latency of ``--query-runs`` runs after one warm-up; floor: the same SPARQL text on
-  the bare pyoxigraph store (union default graph), every term of every row fetched.
-
-When a target is missed, a cProfile of a 1-worker YAML build of ``--profile-articles``
-articles is taken and its top is written to the results.
+For each size of ``--sizes`` (``data`` = the bundled ``data/``; N = ``generate_corpus.py``'s
+corpus of N articles, made or reused): builds with 1 and 2 workers (articles/s, phases,
+peak RSS of the process tree; floor = C-YAML parse + pyoxigraph bulk load of the same
+quads), every named query, every card and the two analyst queries (against the same SPARQL
+on a bare pyoxigraph store), adding one article with ``kg build one.md`` (against ``kg
+--help``), and the Dask path's parse+map with 1 and 2 workers. Every build, load and query
+set runs in a fresh subprocess; medians of ``--repeat``.
 
 Usage::
 
-    python benchmarks/build_benchmark.py                      # 10,000 articles, 3 repeats
-    python benchmarks/build_benchmark.py --articles 1000 --repeat 1 --no-write
+    python benchmarks/build_benchmark.py --sizes data,2000,25000 --repeat 3
+    python benchmarks/build_benchmark.py --quick --no-write     # a smoke run (200 articles, once)
 
-Prints a markdown table and writes it, with the machine facts and the targets of issue 8
-marked met / not met, to ``benchmarks/RESULTS.md`` (not with ``--no-write``).
+Prints a markdown table (one column per size) with issue 14's targets marked met / not met
+and writes it to ``benchmarks/RESULTS.md`` (not with ``--no-write``).
 """
 
 from __future__ import annotations
@@ -58,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -66,16 +42,6 @@ HERE = Path(__file__).resolve()
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE.parent))
 
-CONFIGS = [("yaml", 1), ("yaml", 2), ("dump", 1), ("dump", 2)]
-TARGETS = {
-    "rate1": 100.0,          # articles/s with 1 worker
-    "rate2": 150.0,          # articles/s with 2 workers
-    "build_ratio": 5.0,      # build time / (YAML parse + bulk load)
-    "rss_mb": 1536.0,        # peak RSS
-    "query_ms": 50.0,        # median per named query
-    "query_ratio": 1.2,      # / bare pyoxigraph
-    "export_ratio": 1.5,     # / pyoxigraph's serializer
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -201,7 +167,7 @@ def task_yaml_floor(folder: str) -> dict[str, Any]:
 
     from kg.readers.wtf_markdown import split_front_matter
 
-    files = sorted(Path(folder).glob("*.md"))
+    files = sorted(Path(folder).rglob("*.md"))
     started = time.perf_counter()
     for path in files:
         front, _body = split_front_matter(path.read_bytes().decode("utf-8"))
@@ -238,93 +204,6 @@ def task_bulk_load(nq: str, store: str) -> dict[str, Any]:
     quads = len(raw)
     del raw
     return {"seconds": seconds, "quads": quads, "store_bytes": _dir_size(Path(store))}
-
-
-def task_export(store: str, bare: str, out: str) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from kg.exporter import export
-    from kg.rdf import terms
-    from kg.store import open_store
-
-    folder = Path(out)
-    folder.mkdir(parents=True, exist_ok=True)
-    result: dict[str, Any] = {}
-    kgstore = open_store(store, read_only=True)
-    for name, fmt in (("turtle", "ttl"), ("nquads", "nq")):
-        started = time.perf_counter()
-        export(kgstore, fmt, folder / f"kg.{fmt}")
-        result[name] = time.perf_counter() - started
-        result[f"{name}_bytes"] = (folder / f"kg.{fmt}").stat().st_size
-    try:
-        from kg.projections import write_projection
-    except ImportError:
-        write_projection = None
-    if write_projection is not None:
-        started = time.perf_counter()
-        write_projection(kgstore, "entities", "graphml", folder / "entities.graphml")
-        result["graphml"] = time.perf_counter() - started
-        result["graphml_bytes"] = (folder / "entities.graphml").stat().st_size
-    kgstore.close()
-    raw = ox.Store.read_only(bare)
-    started = time.perf_counter()
-    triples = raw.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-    ox.serialize(triples, folder / "floor.ttl", format=ox.RdfFormat.TURTLE, prefixes=dict(terms.PREFIXES))
-    result["floor_turtle"] = time.perf_counter() - started
-    started = time.perf_counter()
-    raw.dump(folder / "floor.nq", format=ox.RdfFormat.N_QUADS)
-    result["floor_nquads"] = time.perf_counter() - started
-    for name in ("kg.ttl", "kg.nq", "entities.graphml", "floor.ttl", "floor.nq"):
-        (folder / name).unlink(missing_ok=True)
-    return result
-
-
-def task_queries(store: str, bare: str, runs: int, slow: float) -> dict[str, Any]:
-    import pyoxigraph as ox
-
-    from kg.queries import load_queries, render, run_local
-    from kg.store import open_store
-
-    kgstore = open_store(store, read_only=True)
-    raw = ox.Store.read_only(bare)
-
-    def bare_run(text: str) -> int:
-        results = raw.query(text, use_default_graph_as_union=True)
-        if isinstance(results, ox.QuerySolutions):
-            names = results.variables
-            return sum(1 for solution in results for _ in [[solution[v] for v in names]])
-        if isinstance(results, ox.QueryBoolean):
-            return int(bool(results))
-        return sum(1 for _ in results)
-
-    def kg_run(text: str) -> int:
-        result = run_local(kgstore, text)
-        return len(result.rows) if result.form == "SELECT" else len(result.triples) or int(bool(result.boolean))
-
-    out: dict[str, Any] = {}
-    for name, query in sorted(load_queries().items()):
-        try:
-            text = render(query)
-        except Exception as exc:  # noqa: BLE001 - a query without defaults is reported, not run
-            out[name] = {"error": f"{type(exc).__name__}: {exc}"}
-            continue
-        timings: dict[str, list[float]] = {"kg": [], "bare": []}
-        rows: dict[str, int] = {}
-        for label, run in (("kg", kg_run), ("bare", bare_run)):
-            started = time.perf_counter()
-            rows[label] = run(text)                       # warm-up (also the slow guard)
-            first = time.perf_counter() - started
-            count = 1 if first > slow else runs
-            if count == 1 and first > slow:
-                timings[label].append(first)
-                continue
-            for _ in range(count):
-                started = time.perf_counter()
-                run(text)
-                timings[label].append(time.perf_counter() - started)
-        out[name] = {"kg": timings["kg"], "bare": timings["bare"], "rows": rows["kg"], "bare_rows": rows["bare"]}
-    kgstore.close()
-    return out
 
 
 def task_profile(files: list[str], store: str, out: str, top: int) -> dict[str, Any]:
@@ -380,11 +259,6 @@ def _trim_profile(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines[start:] if line.strip())
 
 
-TASKS = {
-    "build": task_build, "yaml-floor": task_yaml_floor, "dump-read": task_dump_read, "nquads": task_nquads,
-    "bulk-load": task_bulk_load, "export": task_export, "queries": task_queries, "profile": task_profile,
-    "dask-map": task_dask_map,
-}
 
 
 # ---------------------------------------------------------------------------------------
@@ -500,226 +374,405 @@ def mark(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
 
-def benchmark(args: argparse.Namespace) -> str:
+#: The issue-14 targets (``--sizes``): at the largest generated size, and on ``data/``.
+TARGETS14 = {
+    "rate2": 150.0,          # articles/s with 2 workers
+    "rss_mb": 2048.0,        # peak RSS of the build's process tree
+    "query_ms": 100.0,       # median per named query and card, generated corpus
+    "query_ms_data": 50.0,   # the same on data/
+    "analyst_s": 1.0,        # the two analyst queries
+    "add_one_s": 2.0,        # `kg build one.md` into the store, end to end
+    "dask_ratio": 1.7,       # Dask parse+map, 2 workers / 1
+}
+
+#: The analyst's natural count of issue 14 (an OPTIONAL over every command of the store).
+NAIVE_KIA_COUNT = """SELECT (COUNT(?m) AS ?commands) (COUNT(?k) AS ?killed) WHERE {
+  ?c a ckg:MilitaryConflict ; ckg:side ?s . ?s ckg:command ?m .
+  OPTIONAL { ?m ckg:killedInAction ?k FILTER (?k) }
+}"""
+
+#: Card targets: one of each kind the cards contract has (conflict, entity, person); the
+#: document card's target is the first file of the build (added by ``task_cards``).
+CARD_TARGETS = {"conflict": "Battle of Aleppo (2012–2016)", "country": "Iran", "person": "Qasem Soleimani"}
+
+
+def _timings(run: Any, runs: int, slow: float) -> tuple[list[float], Any]:
+    """One warm-up, then ``runs`` timed runs (one only when the warm-up took > ``slow`` s)."""
+    started = time.perf_counter()
+    value = run()
+    first = time.perf_counter() - started
+    if first > slow:
+        return [first], value
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        run()
+        timings.append(time.perf_counter() - started)
+    return timings, value
+
+
+def task_interactive(store: str, bare: str, runs: int, slow: float, document: str) -> dict[str, Any]:
+    """Named queries (example parameters), cards and the analyst queries, through kg and
+    (queries only) the same SPARQL on a bare pyoxigraph store of the same quads."""
+    import pyoxigraph as ox
+
+    from kg.cards import card
+    from kg.queries import get_query, load_queries, render, run_local
+    from kg.store import open_store
+
+    kgstore = open_store(store, read_only=True)
+    raw = ox.Store.read_only(bare) if bare else None
+
+    def bare_run(text: str) -> int:
+        assert raw is not None
+        results = raw.query(text, use_default_graph_as_union=True)
+        if isinstance(results, ox.QuerySolutions):
+            names = results.variables
+            return sum(1 for solution in results for _ in [[solution[v] for v in names]])
+        if isinstance(results, ox.QueryBoolean):
+            return int(bool(results))
+        return sum(1 for _ in results)
+
+    def kg_run(text: str) -> int:
+        result = run_local(kgstore, text)
+        return len(result.rows) if result.form == "SELECT" else len(result.triples) or int(bool(result.boolean))
+
+    texts: dict[str, tuple[str, str]] = {}
+    for name, query in sorted(load_queries().items()):
+        texts[f"query {name}"] = ("query", render(query))
+    texts["analyst: party-allies -p party=Iran"] = ("analyst", render(get_query("party-allies"), {"party": "Iran"}))
+    from kg.queries import with_project_prefixes
+    texts["analyst: naive OPTIONAL killedInAction count"] = ("analyst", with_project_prefixes(NAIVE_KIA_COUNT))
+    out: dict[str, Any] = {}
+    for label, (kind, text) in texts.items():
+        try:
+            kg_t, rows = _timings(lambda text=text: kg_run(text), runs, slow)
+            bare_t = _timings(lambda text=text: bare_run(text), runs, slow)[0] if raw is not None else []
+            out[label] = {"kind": kind, "kg": kg_t, "bare": bare_t, "rows": rows}
+        except Exception as exc:  # noqa: BLE001 - a failing query is reported, not fatal
+            out[label] = {"kind": kind, "error": f"{type(exc).__name__}: {exc}"[:200]}
+    targets = dict(CARD_TARGETS, document=document)
+    for kind, target in targets.items():
+        label = f"card {kind} ({Path(target).name if kind == 'document' else target})"
+        try:
+            kg_t, value = _timings(lambda target=target: card(kgstore, target), runs, slow)
+            out[label] = {"kind": "card", "kg": kg_t, "bare": [], "rows": len(json.dumps(value, default=str))}
+        except Exception as exc:  # noqa: BLE001
+            out[label] = {"kind": "card", "error": f"{type(exc).__name__}: {exc}"[:200]}
+    kgstore.close()
+    return out
+
+
+def _added_article(corpus_file: Path, folder: Path, k: int) -> Path:
+    """A new article: ``corpus_file`` under a new name and title (a new document, a new conflict)."""
+    text = corpus_file.read_text(encoding="utf-8")
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("title: "):
+            lines[i] = f"{line} (added {k})"
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"added_article_{k}.md"
+    out.write_text("\n".join(lines), encoding="utf-8")
+    return out
+
+
+def add_one(store: Path, article: Path) -> float:
+    """Seconds of ``kg --store STORE build ARTICLE`` end to end (a fresh interpreter)."""
+    env = dict(os.environ, PYTHONHASHSEED="0", SOURCE_DATE_EPOCH="1600000000")
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", "--store", str(store), "build", str(article)], check=True,
+                   cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return time.perf_counter() - started
+
+
+def cli_floor() -> float:
+    """Seconds of ``kg --help`` (interpreter + CLI start-up: the floor of any ``kg`` command)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "kg", "--help"], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+@dataclass
+class SizeRun:
+    """Everything measured at one size (raw values; medians are taken when rendering)."""
+
+    label: str
+    articles: int
+    builds: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    yaml_floor: list[float] = field(default_factory=list)
+    bulk: list[dict[str, Any]] = field(default_factory=list)
+    interactive: dict[str, Any] = field(default_factory=dict)
+    add_one: list[float] = field(default_factory=list)
+    cli_floor: list[float] = field(default_factory=list)
+    dask: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    load: list[str] = field(default_factory=list)
+
+
+def measure_size(size: str, args: argparse.Namespace, log: Any) -> SizeRun:
+    """Build, floors, queries and cards, add-one, Dask: one size (``data`` = the bundled corpus)."""
     from generate_corpus import generate
 
-    corpus = Path(args.corpus or Path(tempfile.gettempdir()) / "conflict-kg-bench" / f"a{args.articles}-s{args.seed}")
-    work = Path(args.work or corpus.parent / f"{corpus.name}-work")
+    base = Path(args.work or Path(tempfile.gettempdir()) / "conflict-kg-bench")
+    if size == "data":
+        source, label = str(ROOT / "data"), "data/"
+        articles = sum(1 for _ in (ROOT / "data").rglob("*.md"))
+        work = base / "data-work"
+    else:
+        n = int(size)
+        corpus = Path(args.corpus_root or "/tmp") / (f"corpus{n // 1000}k" if n % 1000 == 0 else f"corpus{n}")
+        log(f"[{size}] corpus {corpus}")
+        manifest = generate(n, corpus, seed=args.seed)
+        source, label, articles = str(corpus / "yaml"), f"{n:,} generated", manifest["pages"]
+        work = base / f"a{n}-s{args.seed}-work"
     work.mkdir(parents=True, exist_ok=True)
+    run = SizeRun(label, articles)
+    keep = work / "store"
+    for repeat in range(args.repeat):
+        run.load.append(load_average())
+        run.yaml_floor.append(run_task("yaml-floor", folder=source)["seconds"])
+        for workers in (1, 2):
+            store = keep if workers == 2 else work / "store-1"
+            log(f"[{size}] repeat {repeat + 1}/{args.repeat}: build with {workers} worker(s)")
+            result = run_task("build", source=source, workers=workers, store=str(store))
+            log(f"  {result['stored']} stored in {result['seconds']:.1f} s "
+                f"({result['stored'] / result['seconds']:.1f}/s), tree RSS {result['tree_rss_mb']:.0f} MB, "
+                f"phases {', '.join(f'{k} {v:.1f}' for k, v in result['phases'].items())}")
+            run.builds.setdefault(workers, []).append(result)
+            if store != keep:
+                shutil.rmtree(store, ignore_errors=True)
+    nq, bare = work / "build.nq", work / "store-bare"
+    log(f"[{size}] floors: N-Quads of the build, bulk loads")
+    run_task("nquads", store=str(keep), out=str(nq))
+    run.bulk = [run_task("bulk-load", nq=str(nq), store=str(bare)) for _ in range(args.repeat)]
+    nq.unlink(missing_ok=True)
+    log(f"[{size}] queries and cards")
+    first = sorted(Path(source).rglob("*.md"))[0] if size != "data" else ROOT / "data/wikipedia/syria/battle_of_hosn.md"
+    run.interactive = run_task("interactive", timeout=args.query_timeout, store=str(keep), bare=str(bare),
+                               runs=args.query_runs, slow=args.slow_query, document=str(first))
+    shutil.rmtree(bare, ignore_errors=True)
+    log(f"[{size}] add one article")
+    corpus_files = sorted(Path(source).rglob("*.md")) if size != "data" else [first]
+    for k in range(args.repeat):
+        article = _added_article(corpus_files[k % len(corpus_files)], work / "added", k)
+        run.add_one.append(add_one(keep, article))
+        run.cli_floor.append(cli_floor())
+    if not args.skip_dask:
+        for repeat in range(args.repeat):
+            for workers in (1, 2):
+                log(f"[{size}] repeat {repeat + 1}/{args.repeat}: Dask parse+map with {workers} worker(s)")
+                result = run_task("dask-map", source=source, workers=workers, shards=str(work / "shards"))
+                run.dask.setdefault(workers, []).append(result)
+        shutil.rmtree(work / "shards", ignore_errors=True)
+    return run
+
+
+def _ms(values: list[float]) -> float:
+    return median(values) * 1000
+
+
+def render_sizes(runs: list[SizeRun], args: argparse.Namespace, elapsed: float) -> str:
+    """The side-by-side table (one column per size) and the verdicts of issue 14."""
     facts = machine_facts()
-    load_before = load_average()
-    started_all = time.perf_counter()
+    header = ["measure", *[r.label for r in runs]]
+    rows: list[list[str]] = []
+
+    def row(name: str, cell: Any) -> None:
+        rows.append([name, *[cell(r) for r in runs]])
+
+    def floor_s(r: SizeRun) -> float:
+        return median(r.yaml_floor) + median([b["seconds"] for b in r.bulk])
+
+    def rate(r: SizeRun, workers: int) -> float:
+        results = r.builds.get(workers, [])
+        return results[0]["stored"] / median([b["seconds"] for b in results]) if results else float("nan")
+
+    row("articles stored", lambda r: f"{r.builds[1][0]['stored']:,}" if r.builds.get(1) else "—")
+    row("quads in the store", lambda r: f"{r.builds[2][0]['quads']:,}" if r.builds.get(2) else "—")
+    for workers in (1, 2):
+        row(f"build, {workers} worker{'s' if workers > 1 else ''}",
+            lambda r, w=workers: (f"{fmt_s(median([b['seconds'] for b in r.builds[w]]))}, **{rate(r, w):.1f}/s** "
+                                  f"({median([b['seconds'] for b in r.builds[w]]) / floor_s(r):.1f}x floor)"))
+        row(f"  phases ({workers} worker{'s' if workers > 1 else ''}): articles / identity / derived",
+            lambda r, w=workers: " / ".join(fmt_s(median([b["phases"][k] for b in r.builds[w]]))
+                                            for k in ("articles", "identity", "derived")))
+    row("peak RSS, build process tree (max)", lambda r: f"{max(b['tree_rss_mb'] for bs in r.builds.values() for b in bs):.0f} MB")
+    row("store on disk", lambda r: f"{median([b['store_bytes'] for b in r.builds[2]]) / 2**20:.0f} MB")
+    row("floor: C-YAML parse + bulk load", lambda r: (f"{fmt_s(median(r.yaml_floor))} + "
+                                                      f"{fmt_s(median([b['seconds'] for b in r.bulk]))}"))
+    names = sorted({k for r in runs for k in r.interactive if k not in ("tree_rss_mb", "wall")},
+                   key=lambda k: ({"query": 0, "card": 1, "analyst": 2}.get(k.split()[0].rstrip(":"), 3), k))
+
+    def latency(r: SizeRun, name: str) -> str:
+        item = r.interactive.get(name)
+        if not isinstance(item, dict):
+            return "—"
+        if "error" in item:
+            return item["error"][:60]
+        kg_ms = _ms(item["kg"])
+        text = f"{kg_ms:.1f} ms" if kg_ms < 1000 else f"{kg_ms / 1000:.2f} s"
+        if item["bare"]:
+            text += f" ({kg_ms / max(_ms(item['bare']), 1e-6):.2f}x bare)"
+        return text
+
+    for name in names:
+        row(name, lambda r, n=name: latency(r, n))
+    row("add one article (`kg build one.md`), end to end",
+        lambda r: f"{fmt_s(median(r.add_one))} ({median(r.add_one) / median(r.cli_floor):.1f}x `kg --help`)"
+        if r.add_one else "—")
+    for workers in (1, 2):
+        row(f"Dask parse+map, {workers} worker{'s' if workers > 1 else ''}",
+            lambda r, w=workers: f"{dask_rate(r, w):.1f}/s" if r.dask.get(w) else "—")
+    row("Dask parse+map ratio 2/1", lambda r: f"**{dask_rate(r, 2) / dask_rate(r, 1):.2f}x**" if r.dask.get(2) else "—")
+    row("load average at each build", lambda r: "; ".join(r.load))
+    table = "\n".join("| " + " | ".join(cells) + " |" for cells in [header, ["---"] * len(header), *rows])
+    return "\n".join([
+        "# Build benchmark results",
+        "",
+        (f"`python benchmarks/build_benchmark.py --sizes {args.sizes} --repeat {args.repeat}` on "
+         f"{_dt.date.today().isoformat()} ({elapsed / 60:.0f} min). Medians of {args.repeat} repeat(s); each build, "
+         "load and query set in a fresh process. Ratios against floors of the same run."),
+        "",
+        (f"Machine: {facts['cpu']}, **{facts['cores']} cores**, {facts['memory']}; Python {facts['python']}, "
+         f"pyoxigraph {facts['pyoxigraph']}. Load average after: {load_average()}."),
+        "",
+        verdicts_14(runs),
+        "",
+        table,
+        "",
+    ])
+
+
+def dask_rate(r: SizeRun, workers: int) -> float:
+    results = r.dask.get(workers, [])
+    return median([x["processed"] / x["steps"]["map"] for x in results]) if results else float("nan")
+
+
+def verdicts_14(runs: list[SizeRun]) -> str:
+    """Issue 14's targets, judged at the largest generated size (and on data/ for latency)."""
+    generated = [r for r in runs if r.label != "data/"]
+    data = next((r for r in runs if r.label == "data/"), None)
+    lines = ["| target (issue 14) | measured | verdict |", "|---|---|---|"]
+    if generated:
+        big = max(generated, key=lambda r: r.articles)
+        where = big.label
+        if big.builds.get(2):
+            rate2 = big.builds[2][0]["stored"] / median([b["seconds"] for b in big.builds[2]])
+            lines.append(f"| build ≥ {TARGETS14['rate2']:.0f} articles/s with 2 workers ({where}) | {rate2:.1f}/s | "
+                         f"{mark(rate2 >= TARGETS14['rate2'])} |")
+            rss = max(b["tree_rss_mb"] for bs in big.builds.values() for b in bs)
+            lines.append(f"| peak RSS ≤ 2 GB ({where}) | {rss:.0f} MB | {mark(rss <= TARGETS14['rss_mb'])} |")
+        lines.append(_latency_verdict(big, TARGETS14["query_ms"], where))
+        analyst = {k: v for k, v in big.interactive.items() if k.startswith("analyst") and "kg" in v}
+        worst = max((median(v["kg"]) for v in analyst.values()), default=float("nan"))
+        lines.append(f"| analyst queries ≤ 1 s ({where}) | worst {worst:.2f} s | {mark(worst <= TARGETS14['analyst_s'])} |")
+        if big.add_one:
+            lines.append(f"| add one article ≤ 2 s ({where}) | {median(big.add_one):.2f} s | "
+                         f"{mark(median(big.add_one) <= TARGETS14['add_one_s'])} |")
+        if big.dask.get(2):
+            ratio = dask_rate(big, 2) / dask_rate(big, 1)
+            lines.append(f"| Dask parse+map ≥ 1.7x with 2 workers ({where}) | {ratio:.2f}x | "
+                         f"{mark(ratio >= TARGETS14['dask_ratio'])} |")
+    if data is not None:
+        lines.append(_latency_verdict(data, TARGETS14["query_ms_data"], "data/"))
+    return "\n".join(lines)
+
+
+def _latency_verdict(r: SizeRun, limit_ms: float, where: str) -> str:
+    measured = {k: _ms(v["kg"]) for k, v in r.interactive.items()
+                if isinstance(v, dict) and k.startswith(("query", "card")) and "kg" in v}
+    errors = [k for k, v in r.interactive.items() if isinstance(v, dict) and "error" in v]
+    over = sorted((k for k, ms in measured.items() if ms > limit_ms), key=lambda k: -measured[k])
+    text = f"{len(measured) - len(over)}/{len(measured)}"
+    if over:
+        text += "; over: " + ", ".join(f"{k.split(' ', 1)[1]} {measured[k]:.0f} ms" for k in over)
+    if errors:
+        text += f"; errors: {', '.join(errors)}"
+    return (f"| every named query and card ≤ {limit_ms:.0f} ms median ({where}) | {text} | "
+            f"{mark(not over and not errors)} |")
+
+
+def benchmark_sizes(args: argparse.Namespace) -> str:
+    started = time.perf_counter()
 
     def log(*a: object) -> None:
         print(*a, file=sys.stderr, flush=True)
 
-    log(f"corpus {corpus} ({args.articles} articles)")
-    t = time.perf_counter()
-    manifest = generate(args.articles, corpus, seed=args.seed)
-    generation = time.perf_counter() - t
-    yaml_dir, dump = str(corpus / "yaml"), str(corpus / "dump.xml.bz2")
-    sources = {"yaml": yaml_dir, "dump": dump}
+    runs = []
+    base = Path(args.work or Path(tempfile.gettempdir()) / "conflict-kg-bench")
+    for size in (s.strip() for s in args.sizes.split(",") if s.strip()):
+        runs.append(measure_size(size, args, log))
+        # the raw figures of each size as soon as measured (a long run stopped later keeps them)
+        (base / f"run-{size}.json").write_text(json.dumps(asdict(runs[-1])), encoding="utf-8")
+    text = render_sizes(runs, args, time.perf_counter() - started)
+    if args.profile_articles and not args.skip_profile:
+        text += profile_section(runs, args, log)
+    return text
 
-    builds: dict[tuple[str, int], list[dict[str, Any]]] = {config: [] for config in CONFIGS}
-    yaml_floor: list[float] = []
-    dump_read: list[float] = []
-    keep_store = work / "store-yaml-1"
-    for repeat in range(args.repeat):
-        log(f"repeat {repeat + 1}/{args.repeat}: floors")
-        yaml_floor.append(run_task("yaml-floor", folder=yaml_dir)["seconds"])
-        dump_read.append(run_task("dump-read", dump=dump)["seconds"])
-        for kind, workers in CONFIGS:
-            store = keep_store if (kind, workers) == ("yaml", 1) else work / f"store-{kind}-{workers}"
-            log(f"repeat {repeat + 1}/{args.repeat}: build {kind} with {workers} worker(s)")
-            result = run_task("build", source=sources[kind], workers=workers, store=str(store))
-            log(f"  {result['stored']} stored in {result['seconds']:.1f} s "
-                f"({result['stored'] / result['seconds']:.1f}/s), tree RSS {result['tree_rss_mb']:.0f} MB")
-            builds[(kind, workers)].append(result)
-            if store != keep_store:
-                shutil.rmtree(store, ignore_errors=True)
 
-    nq = work / "build.nq"
-    log("N-Quads of the build, bulk loads")
-    nquads = run_task("nquads", store=str(keep_store), out=str(nq))
-    bare = work / "store-bare"
-    loads = [run_task("bulk-load", nq=str(nq), store=str(bare)) for _ in range(args.repeat)]
-    log("exports")
-    exports = [run_task("export", store=str(keep_store), bare=str(bare), out=str(work / "exports"))
-               for _ in range(args.repeat)]
-    log("queries")
-    queries = run_task("queries", timeout=args.query_timeout, store=str(keep_store), bare=str(bare),
-                       runs=args.query_runs, slow=args.slow_query)
-    queries.pop("tree_rss_mb", None)
-    queries.pop("wall", None)
+def profile_section(runs: list[SizeRun], args: argparse.Namespace, log: Any) -> str:
+    """A cProfile of a 1-worker build of the first ``--profile-articles`` generated articles."""
+    corpus = Path(args.corpus_root or "/tmp")
+    sizes = sorted(int(s) for s in args.sizes.split(",") if s.strip().isdigit())
+    if not sizes:
+        return ""
+    n = sizes[0]
+    folder = corpus / (f"corpus{n // 1000}k" if n % 1000 == 0 else f"corpus{n}") / "yaml"
+    count = min(args.profile_articles, n)
+    files = sorted(str(p) for p in folder.glob("*.md"))[:count]
+    work = Path(args.work or Path(tempfile.gettempdir()) / "conflict-kg-bench")
+    log(f"profile: 1-worker build of {count} articles")
+    profile = run_task("profile", files=files, store=str(work / "store-profile"), out=str(work / "build.prof"),
+                       top=args.profile_top)
+    shutil.rmtree(work / "store-profile", ignore_errors=True)
+    phase_lines = ["| phase (cumulative, profiled build) | seconds | share |", "|---|---|---|"]
+    for label, seconds in profile["phases"].items():
+        share = seconds / profile["seconds"] if profile["seconds"] else 0
+        phase_lines.append(f"| {label.replace('  ', '&nbsp;&nbsp;')} | {seconds:.1f} | {share:.0%} |")
+    return "\n".join([
+        "",
+        "## Where the build's time goes",
+        "",
+        f"cProfile of a 1-worker build of {profile['stored']:,} articles ({profile['seconds']:.0f} s under the profiler).",
+        "",
+        "\n".join(phase_lines),
+        "",
+        f"Top {args.profile_top} by cumulative time:",
+        "",
+        "```",
+        profile["profile"]["cumulative"],
+        "```",
+        "",
+    ])
 
-    # --- figures ---------------------------------------------------------------------
-    articles = manifest["pages"]
-    yaml_s = median(yaml_floor)
-    load_s = median([r["seconds"] for r in loads])
-    floor_s = yaml_s + load_s
-    rows: list[list[str]] = []
-    verdicts: list[tuple[str, str, str]] = []
-    rates: dict[tuple[str, int], float] = {}
-    peak_rss = 0.0
-    for (kind, workers), results in builds.items():
-        seconds = median([r["seconds"] for r in results])
-        stored = results[0]["stored"]
-        rate = stored / seconds
-        rates[(kind, workers)] = rate
-        rss = max(r["tree_rss_mb"] for r in results)
-        peak_rss = max(peak_rss, rss)
-        phases = {name: median([r["phases"][name] for r in results]) for name in ("articles", "identity", "derived")}
-        rows.append([f"build, {kind.upper() if kind == 'yaml' else 'dump'}, {workers} worker{'s' if workers > 1 else ''}",
-                     f"{fmt_s(seconds)} ({rate:.1f} articles/s)", f"{seconds / floor_s:.1f}x build floor",
-                     (f"articles {fmt_s(phases['articles'])}, identity {fmt_s(phases['identity'])}, "
-                     f"derived {fmt_s(phases['derived'])}; peak RSS {rss:.0f} MB "
-                     f"(ru_maxrss {max(r['rss_self_mb'] for r in results):.0f} MB + worker "
-                     f"{max(r['rss_child_mb'] for r in results):.0f} MB); store "
-                     f"{median([r['store_bytes'] for r in results]) / 2**20:.0f} MB")])
-        target = TARGETS["rate1"] if workers == 1 else TARGETS["rate2"]
-        verdicts.append((f"build {kind}, {workers} worker(s) ≥ {target:.0f} articles/s", f"{rate:.1f}/s",
-                         mark(rate >= target)))
-        verdicts.append((f"build {kind}, {workers} worker(s) ≤ {TARGETS['build_ratio']:.0f}x floor",
-                         f"{seconds / floor_s:.1f}x", mark(seconds / floor_s <= TARGETS["build_ratio"])))
-    verdicts.append((f"peak RSS ≤ {TARGETS['rss_mb'] / 1024:.1f} GB", f"{peak_rss:.0f} MB",
-                     mark(peak_rss <= TARGETS["rss_mb"])))
-    floor_rows = [
-        ["floor: C YAML parse of the files", f"{fmt_s(yaml_s)} ({articles / yaml_s:.0f} files/s)", "",
-         f"{1000 * yaml_s / articles:.2f} ms per front matter"],
-        ["floor: pyoxigraph bulk load of the build's N-Quads", fmt_s(load_s), "",
-         (f"{loads[0]['quads']:,} quads, {nquads['bytes'] / 2**20:.0f} MB of N-Quads; bare store "
-         f"{loads[0]['store_bytes'] / 2**20:.0f} MB")],
-        ["build floor (sum)", fmt_s(floor_s), "1.0x", ""],
-        ["info: reading the dump (bz2 + XML)", fmt_s(median(dump_read)), "", "iter_dump_pages"],
-    ]
-    export_rows = []
-    for name, floor_name, label in (("turtle", "floor_turtle", "Turtle"), ("nquads", "floor_nquads", "N-Quads"),
-                                    ("graphml", "floor_turtle", "GraphML (entities projection)")):
-        if name not in exports[0]:
-            continue
-        seconds = median([e[name] for e in exports])
-        floor = median([e[floor_name] for e in exports])
-        ratio = seconds / floor
-        note = f"{exports[0][name + '_bytes'] / 2**20:.0f} MB; pyoxigraph {fmt_s(floor)}"
-        if name == "graphml":
-            note += " (Turtle floor, for scale: pyoxigraph has no GraphML writer)"
-        else:
-            verdicts.append((f"export {label} ≤ {TARGETS['export_ratio']}x pyoxigraph", f"{ratio:.1f}x",
-                             mark(ratio <= TARGETS["export_ratio"])))
-        export_rows.append([f"export {label}", fmt_s(seconds), f"{ratio:.1f}x pyoxigraph", note])
-    query_rows = []
-    slow, over = [], []
-    for name, q in sorted(queries.items()):
-        if "error" in q:
-            query_rows.append([f"query {name}", "—", "—", q["error"][:80]])
-            continue
-        kg_s, bare_s = median(q["kg"]), median(q["bare"])
-        ratio = kg_s / bare_s if bare_s > 0 else float("inf")
-        if kg_s * 1000 > TARGETS["query_ms"]:
-            slow.append(name)
-        if ratio > TARGETS["query_ratio"]:
-            over.append(name)
-        query_rows.append([f"query {name}", fmt_ms(kg_s), f"{ratio:.2f}x bare", f"{q['rows']} rows; bare {fmt_ms(bare_s)}"])
-    if queries and "error" not in queries:
-        verdicts.append((f"every named query ≤ {TARGETS['query_ms']:.0f} ms (median)",
-                         f"{len(queries) - len(slow)}/{len(queries)}" + (f"; over: {', '.join(slow)}" if slow else ""),
-                         mark(not slow)))
-        verdicts.append((f"every named query ≤ {TARGETS['query_ratio']}x bare pyoxigraph",
-                         f"{len(queries) - len(over)}/{len(queries)}" + (f"; over: {', '.join(over)}" if over else ""),
-                         mark(not over)))
-    elif "error" in queries:
-        verdicts.append(("named queries", queries["error"], "**not measured**"))
 
-    profile = None
-    if any("not met" in v[2] for v in verdicts) and not args.skip_profile:
-        count = min(args.profile_articles, articles)
-        files = sorted(str(p) for p in Path(yaml_dir).glob("*.md"))[:count]
-        log(f"profile: 1-worker YAML build of {count} articles")
-        profile = run_task("profile", files=files, store=str(work / "store-profile"),
-                           out=str(work / "build.prof"), top=args.profile_top)
-        shutil.rmtree(work / "store-profile", ignore_errors=True)
-
-    # --- report ----------------------------------------------------------------------
-    header = ["measure", "median", "ratio", "notes"]
-    table = [header, ["---"] * 4, *rows, *floor_rows, *export_rows, *query_rows]
-    table_text = "\n".join("| " + " | ".join(cells) + " |" for cells in table)
-    verdict_text = "\n".join(["| target (issue 8) | measured | verdict |", "|---|---|---|"] +
-                             [f"| {a} | {b} | {c} |" for a, b, c in verdicts])
-    elapsed = time.perf_counter() - started_all
-    parts = [
-        "# Build benchmark results",
-        "",
-        (f"Generated by `python benchmarks/build_benchmark.py --articles {args.articles} --repeat {args.repeat}` "
-        f"on {_dt.date.today().isoformat()} ({elapsed / 60:.0f} min). Corpus: {articles:,} articles generated by "
-        f"`benchmarks/generate_corpus.py --seed {args.seed}` ({manifest.get('seconds', generation):.0f} s; about "
-        f"{articles / 156:.0f} copies of each of the 156 corpus articles with a conflict infobox, renamed and "
-        "perturbed), as YAML files and as one "
-        "`dump.xml.bz2`. Medians of the repeats; every build, load, export and query set in a fresh process."),
-        "",
-        "## Machine",
-        "",
-        f"- CPU: {facts['cpu']}, **{facts['cores']} cores**; memory {facts['memory']}",
-        f"- Python {facts['python']}, pyoxigraph {facts['pyoxigraph']}, {facts['os']}",
-        (f"- load average before / after: {load_before} / {load_average()}. The machine is shared: other "
-        "engineers ran tests meanwhile, so timings are noisy (a 2-worker build competes with them for the "
-        "2 cores)."),
-        "",
-        "## Targets",
-        "",
-        verdict_text,
-        "",
-        "## Figures",
-        "",
-        table_text,
-        "",
-        ("Ratios: builds against the build floor (C YAML parse of the same files + pyoxigraph bulk load of the "
-        "N-Quads the build produced, measured in this run; the same floor for the dump, which holds the same "
-        "documents); exports against pyoxigraph's own writer on a bare store of the same data; queries against "
-        "the same SPARQL on that bare store. Peak RSS is the sum over the build's process tree (main + "
-        "workers), sampled every 0.1 s."),
-    ]
-    if profile is not None:
-        phase_lines = ["| phase (cumulative, profiled build) | seconds | share |", "|---|---|---|"]
-        for label, seconds in profile["phases"].items():
-            share = seconds / profile["seconds"] if profile["seconds"] else 0
-            phase_lines.append(f"| {label.replace('  ', '&nbsp;&nbsp;')} | {seconds:.1f} | {share:.0%} |")
-        parts += [
-            "",
-            "## Where the time goes",
-            "",
-            (f"cProfile of a 1-worker YAML build of {profile['stored']:,} articles "
-            f"({profile['seconds']:.0f} s under the profiler; `{work / 'build.prof'}`)."),
-            "",
-            "\n".join(phase_lines),
-            "",
-            f"Top {args.profile_top} by cumulative time:",
-            "",
-            "```",
-            profile["profile"]["cumulative"],
-            "```",
-            "",
-            f"Top {args.profile_top} by own time:",
-            "",
-            "```",
-            profile["profile"]["tottime"],
-            "```",
-        ]
-    return "\n".join(parts) + "\n"
+TASKS = {
+    "build": task_build, "yaml-floor": task_yaml_floor, "dump-read": task_dump_read, "nquads": task_nquads,
+    "bulk-load": task_bulk_load, "profile": task_profile,
+    "dask-map": task_dask_map, "interactive": task_interactive,
+}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=10_000)
+    parser.add_argument("--sizes", default="data,2000,25000",
+                        help="comma-separated corpus sizes side by side; 'data' is the bundled data/ folder")
+    parser.add_argument("--articles", type=int, help="one generated size (same as --sizes N)")
+    parser.add_argument("--quick", action="store_true",
+                        help="a smoke run: --sizes 200 --repeat 1 --query-runs 1, no profile")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--corpus", help="corpus folder (default: $TMPDIR/conflict-kg-bench/a<N>-s<seed>)")
-    parser.add_argument("--work", help="stores and scratch files (default: beside the corpus)")
+    parser.add_argument("--corpus-root", default="/tmp",
+                        help="generated corpora go to ROOT/corpus<N/1000>k (made or reused)")
+    parser.add_argument("--work", help="stores and scratch files (default: $TMPDIR/conflict-kg-bench)")
     parser.add_argument("--query-runs", type=int, default=5)
     parser.add_argument("--slow-query", type=float, default=10.0, help="run a query once when it takes longer (s)")
-    parser.add_argument("--query-timeout", type=float, default=1800.0)
+    parser.add_argument("--query-timeout", type=float, default=3600.0)
     parser.add_argument("--profile-articles", type=int, default=2000)
     parser.add_argument("--profile-top", type=int, default=30)
     parser.add_argument("--skip-profile", action="store_true")
+    parser.add_argument("--skip-dask", action="store_true")
+    parser.add_argument("--from-json", help="render saved run-<size>.json files (comma-separated) instead of measuring")
     parser.add_argument("--results", default=str(HERE.parent / "RESULTS.md"))
     parser.add_argument("--no-write", action="store_true", help="print only; do not write RESULTS.md")
     parser.add_argument("--scheduler", choices=["local-cluster"],
@@ -731,10 +784,25 @@ def main(argv: list[str] | None = None) -> int:
         result = TASKS[args.task](**json.loads(args.task_args or "{}"))
         print(json.dumps(result))
         return 0
+    if args.articles:
+        args.sizes = str(args.articles)
+    if args.quick:
+        if "--sizes" not in (argv or sys.argv) and not args.articles:
+            args.sizes = "200"
+        args.repeat, args.query_runs, args.skip_profile = 1, 1, True
     if args.scheduler == "local-cluster":
+        args.articles = int(args.sizes.split(",")[-1])
+        args.corpus = str(Path(args.corpus_root) / f"corpus{args.articles}")
         print(benchmark_dask(args))  # RESULTS.md is the full benchmark's: not written here
         return 0
-    text = benchmark(args)
+    if args.from_json:
+        runs = [SizeRun(**json.loads(Path(f).read_text(encoding="utf-8"))) for f in args.from_json.split(",")]
+        for run in runs:  # JSON object keys are strings
+            run.builds = {int(k): v for k, v in run.builds.items()}
+            run.dask = {int(k): v for k, v in run.dask.items()}
+        text = render_sizes(runs, args, 0.0)
+    else:
+        text = benchmark_sizes(args)
     print(text)
     if not args.no_write:
         Path(args.results).write_text(text, encoding="utf-8")

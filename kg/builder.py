@@ -29,7 +29,7 @@ from kg.distributed import DaskArticles, _LoadedResult, read_shard
 from kg.document import Document, ReadWarning, content_hash
 from kg.identity import document_iri
 from kg.linking import Linker, link_news
-from kg.pipeline import default_workers, iter_work, process_items
+from kg.pipeline import LocalArticles, default_workers, iter_work
 from kg.process import ProcessedDocument as ProcessedDocument  # re-exported: moved to kg.process
 from kg.process import map_quads as map_quads  # re-exported: moved to kg.process
 from kg.process import process_file as process_file  # re-exported: moved to kg.process
@@ -37,6 +37,7 @@ from kg.rdf import terms as T
 from kg.rdf.mapping import map_document
 from kg.rdf.rules import DERIVED_GRAPH
 from kg.rdf.rules import derive as derive_quads
+from kg.rdf.rules import rederive
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
 from kg.resolution import current_resolver, refresh_identity
 from kg.sparql import select
@@ -136,15 +137,16 @@ def build(
     derive: bool = True,
     on_outcome: Callable[[DocumentOutcome], None] | None = None,
     workers: int | None = None,
-    batch_quads: int = 50_000,
+    batch_quads: int = 200_000,
     scheduler: Any = None,
     shards: str | Path | None = None,
 ) -> BuildReport:
     """Build every readable file under ``paths`` into ``store``.
 
     Articles (files and dump pages) are read, parsed and mapped by ``workers`` processes
-    (default ``$KG_WORKERS`` or 1) and written by this one; new document graphs are
-    inserted in batches of about ``batch_quads`` quads, one transaction per batch.
+    (default ``$KG_WORKERS`` or 1), their identities resolved, and written by this one:
+    new document graphs in bulk loads of about ``batch_quads`` quads, each behind a recovery
+    marker (a killed build leaves every document absent or complete).
     With ``scheduler`` (a Dask scheduler address or ``distributed.Client``) they are read,
     parsed, mapped and resolved on that cluster instead, through N-Quads shards in
     ``shards`` (:mod:`kg.distributed`); the graph is the same.
@@ -162,6 +164,7 @@ def build(
     stamp = ingestion_time()
     resolver = current_resolver(store)
     known = store.document_hashes()
+    stale_before = is_stale(store)
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
@@ -171,32 +174,46 @@ def build(
                 continue
             yield item
 
-    identity_inputs: dict[str, Any] = {}
+    # Identities are resolved before anything is written (new documents go in renamed to
+    # their canonical IRIs), on a Dask cluster or in the local process pool.
+    articles: DaskArticles | LocalArticles
     if scheduler is not None:
-        cluster = DaskArticles(store, scheduler, shards)
+        articles = DaskArticles(store, scheduler, shards)
         try:
-            cluster.map_and_resolve(todo(), resolver)
+            articles.map_and_resolve(todo(), resolver)
         finally:
-            cluster.close()
-        results: Iterable[Any] = cluster.results()
-        identity_inputs = cluster.identity_inputs()
+            articles.close()
     else:
-        results = process_items(todo(), resolver, workers or default_workers())
-    for result in _progress(results, progress, "articles"):
-        outcome = writer.write(result)
-        report.outcomes.append(outcome)
-        if on_outcome is not None:
-            on_outcome(outcome)
-    writer.flush()
+        articles = LocalArticles(store, workers or default_workers())
+        articles.map_and_resolve(_progress(todo(), progress, "mapping"), resolver)
+    try:
+        for result in _progress(articles.results(), progress, "writing"):
+            outcome = writer.write(result)
+            report.outcomes.append(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+        writer.flush()
+    finally:
+        if isinstance(articles, LocalArticles):
+            articles.close()
+    identity_inputs = articles.identity_inputs()
     # A build killed between storing documents and refreshing identities leaves the marker
     # behind, so the next build refreshes even when every document is unchanged.
     articles_changed = report.count("stored") > 0 or is_stale(store)
+    scope = _DeriveScope.of(store, report, writer, stale_before) if derive and articles_changed else None
     if articles_changed:
         report.identity = refresh_identity(store, **identity_inputs)
+        if report.identity.reprocessed_documents:
+            scope = None  # a document re-read after a split: derive everything
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
-        report.derived_triples = refresh_derived(store)
+        if scope is not None and not any(o.status == "stored" and document_kind(o.path) == "news"
+                                         for o in report.outcomes):
+            scope.after_identity(store)
+            report.derived_triples = scope.rederive(store)
+        else:
+            report.derived_triples = refresh_derived(store)
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
@@ -204,8 +221,9 @@ def build(
 
 
 class _BatchWriter:
-    """The one writer: new document graphs go in batches (one transaction each); a graph
-    that already exists is replaced on its own (one transaction, old facts removed)."""
+    """The one writer: new document graphs go in batches, bulk loaded behind a recovery
+    marker (:meth:`kg.store.KGStore.add_graphs_bulk`); a graph that already exists is
+    replaced on its own (one transaction, old facts removed)."""
 
     def __init__(self, store: KGStore, stamp: str, batch_quads: int) -> None:
         self.store = store
@@ -213,6 +231,8 @@ class _BatchWriter:
         self.batch_quads = batch_quads
         self.existing = set(store.graphs())
         self.pending: list[Quad] = []
+        self.pending_graphs: list[str] = []
+        self.replaced = 0
         self.marked = False
         self.unflushed = 0
 
@@ -228,11 +248,14 @@ class _BatchWriter:
             self.marked = True
         log = NamedNode(BUILD_LOG_GRAPH)
         if item.iri in self.existing:
+            self.replaced += 1
             self.flush()
             self.store.replace_graph(item.iri, quads)
             record_ingestion(self.store, item.iri, self.stamp)
+            self.unflushed += len(quads)
         else:
             self.existing.add(item.iri)
+            self.pending_graphs.append(item.iri)
             self.pending.extend(quads)
             self.pending.append(Quad(NamedNode(item.iri), PROV_GENERATED,
                                      Literal(self.stamp, datatype=XSD_DATETIME), log))
@@ -241,16 +264,18 @@ class _BatchWriter:
         return DocumentOutcome(item.path, item.iri, "stored", title=result.title, triples=len(quads),
                                warnings=result.warnings)
 
-    #: Quads written between two flushes of the store to disk. RocksDB keeps written data in
-    #: memtables until flushed: without this a 2M-quad build peaked at 1.6 GB RSS, with it at
-    #: 0.45 GB (and ran 28% faster).
+    #: Quads replaced (transactions) between two flushes of the store to disk. RocksDB keeps
+    #: written data in memtables until flushed: without this a 2M-quad build peaked at 1.6 GB
+    #: RSS, with it at 0.45 GB. (Bulk loads write their own files: no memtable.)
     FLUSH_EVERY = 250_000
 
     def flush(self) -> None:
         if self.pending:
-            self.store.add_quads(self.pending)
-            self.unflushed += len(self.pending)
+            # new graphs only: bulk loaded behind the store's recovery marker (each document
+            # absent or complete after a kill -9, see KGStore.add_graphs_bulk)
+            self.store.add_graphs_bulk(self.pending, self.pending_graphs)
             self.pending = []
+            self.pending_graphs = []
         if self.unflushed >= self.FLUSH_EVERY:
             self.store.flush()
             self.unflushed = 0
@@ -417,6 +442,53 @@ def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
     log = NamedNode(BUILD_LOG_GRAPH)
     store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
+
+
+#: Incremental derivation pays off for a few new articles; beyond this share of the
+#: store's documents (or this many IRIs to rederive) the rules run over the whole store.
+INCREMENTAL_SHARE = 0.1
+INCREMENTAL_MAX_IRIS = 20_000
+
+
+@dataclass
+class _DeriveScope:
+    """What a build changed, for :func:`kg.rdf.rules.rederive`: the IRIs of its new article
+    graphs and of the entities whose identity-graph facts changed (old and new canonical
+    IRIs of a merge among them), and the conflicts whose parties those are (their
+    ``dbo:combatant`` is a label). Only for builds that add new articles to a store that has
+    a derived graph; anything else (a replaced or removed document, a stored news document,
+    a build killed before) derives everything."""
+
+    new_graphs: list[str]
+    identity_before: set[Quad]
+    iris: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, store: KGStore, report: BuildReport, writer: _BatchWriter, stale_before: bool) -> _DeriveScope | None:
+        stored = [o.iri for o in report.outcomes if o.status == "stored"]
+        documents = sum(1 for g in writer.existing if g.startswith(T.DOCUMENT))
+        if (stale_before or writer.replaced or not stored or len(stored) > INCREMENTAL_SHARE * documents
+                or not store.count(DERIVED_GRAPH.value)):
+            return None
+        return cls(stored, set(store.quads(T.IDENTITY_GRAPH.value)))
+
+    def after_identity(self, store: KGStore) -> None:
+        for graph in self.new_graphs:
+            for quad in store.quads(graph):
+                self.iris.update(t.value for t in (quad.subject, quad.object) if isinstance(t, NamedNode))
+        changed = self.identity_before ^ set(store.quads(T.IDENTITY_GRAPH.value))
+        entities = {q.subject.value for q in changed if isinstance(q.subject, NamedNode)}
+        self.iris |= entities
+        if entities:
+            rows = select(store, "SELECT DISTINCT ?c WHERE { VALUES ?p { %s } ?c ckg:side/ckg:participation/ckg:party ?p }"
+                          % " ".join(f"<{iri}>" for iri in sorted(entities)))
+            self.iris.update(row["c"] for row in rows)
+
+    def rederive(self, store: KGStore) -> int:
+        if len(self.iris) > INCREMENTAL_MAX_IRIS:
+            return refresh_derived(store)
+        rederive(store.raw, self.iris)
+        return store.count(DERIVED_GRAPH.value)
 
 
 def refresh_derived(store: KGStore) -> int:

@@ -58,7 +58,10 @@ from typing import TYPE_CHECKING, Any
 import pyoxigraph
 
 from kg.pipeline import ItemResult, WorkItem, batched, iter_work, process_item
+from kg.pipeline import LoadedResult as _LoadedResult  # the builder's writer reads both kinds
 from kg.resolution import Resolution, Surface, current_resolver, identity_quads, load_aliases, load_surfaces, resolve
+from kg.resolution import rename_quads as rename_quads  # re-exported: moved to kg.resolution
+from kg.resolution import renames_for as renames_for  # re-exported: moved to kg.resolution
 from kg.store import open_store
 
 if TYPE_CHECKING:
@@ -144,28 +147,6 @@ def map_partition(index: int, items: list[WorkItem], resolver: dict[str, str], s
     return MappedPartition(index, [replace(r, nquads=b"") for r in results], surfaces_of(data))
 
 
-def rename_quads(quads: Iterable[pyoxigraph.Quad], renames: dict[str, dict[str, str]]) -> Iterator[pyoxigraph.Quad]:
-    """Quads with ``{graph: {old IRI: new IRI}}`` applied to subjects and objects (as
-    :meth:`kg.store.KGStore.rename_terms` does in a store).
-
-    >>> from pyoxigraph import NamedNode, Quad
-    >>> a, b, p, g = (NamedNode(f"https://e.org/{x}") for x in "abpg")
-    >>> [str(q.object) for q in rename_quads([Quad(a, p, a, g)], {g.value: {a.value: b.value}})]
-    ['<https://e.org/b>']
-    """
-    for quad in quads:
-        rename = renames.get(quad.graph_name.value) if isinstance(quad.graph_name, pyoxigraph.NamedNode) else None
-        if not rename:
-            yield quad
-            continue
-        s, o = quad.subject, quad.object
-        if isinstance(s, pyoxigraph.NamedNode) and s.value in rename:
-            s = pyoxigraph.NamedNode(rename[s.value])
-        if isinstance(o, pyoxigraph.NamedNode) and o.value in rename:
-            o = pyoxigraph.NamedNode(rename[o.value])
-        yield pyoxigraph.Quad(s, quad.predicate, o, quad.graph_name)
-
-
 def write_shard(index: int, shard_dir: str, renames: dict[str, dict[str, str]]) -> str:
     """Step 3 for one partition: the raw shard, renamed, becomes the final shard."""
     raw = Path(shard_dir) / (shard_name(index) + ".raw")
@@ -180,43 +161,6 @@ def write_shard(index: int, shard_dir: str, renames: dict[str, dict[str, str]]) 
 
 
 # --- on the client -------------------------------------------------------------------
-def renames_for(surfaces: Iterable[Surface], canonical: dict[str, str]) -> tuple[dict[str, dict[str, str]], set[str]]:
-    """Per graph, the renames a refresh would apply (``{graph: {old: new}}``), and the
-    graphs whose identities split (one old IRI, several canonical ones), which a refresh
-    re-reads from their source files instead (same rule as
-    :func:`kg.resolution.refresh_identity`)."""
-    mapping: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-    for s in surfaces:
-        mapping[s.graph][s.resolved].add(canonical[s.key])
-    renames: dict[str, dict[str, str]] = {}
-    split: set[str] = set()
-    for graph, targets in sorted(mapping.items()):
-        if any(len(t) > 1 for t in targets.values()):
-            split.add(graph)
-            continue
-        rename = {old: next(iter(t)) for old, t in targets.items() if t != {old}}
-        if rename:
-            renames[graph] = rename
-    return renames, split
-
-
-@dataclass
-class _LoadedResult:
-    """A processed item whose quads come from a shard (duck-types :class:`ItemResult` for
-    the builder's writer)."""
-
-    item: Any  # a WorkItem, or a shard's document (path, iri)
-    status: str
-    data: list[pyoxigraph.Quad]
-    title: str | None = None
-    reason: str | None = None
-    code: str | None = None
-    warnings: list[Any] = field(default_factory=list)
-
-    def quads(self) -> list[pyoxigraph.Quad]:
-        return self.data
-
-
 def read_shard(path: str | Path) -> dict[str, list[pyoxigraph.Quad]]:
     """The quads of a shard by graph IRI."""
     by_graph: dict[str, list[pyoxigraph.Quad]] = defaultdict(list)

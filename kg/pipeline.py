@@ -10,6 +10,11 @@
   any number of workers.
 * Workers return N-Quads bytes (pyoxigraph terms do not pickle); the writer parses them in
   Rust and batches brand-new document graphs into one transaction per batch.
+* :class:`LocalArticles` resolves identities before anything is written: the mapped
+  documents are spooled (N-Quads in a temporary file) while their surface forms are
+  collected, then :func:`kg.resolution.resolve` runs once over them and the store's other
+  documents, and the writer gets each document already renamed to its canonical IRIs
+  (the Dask path, :class:`kg.distributed.DaskArticles`, does the same on a cluster).
 """
 
 from __future__ import annotations
@@ -17,15 +22,25 @@ from __future__ import annotations
 import hashlib
 import os
 from collections import deque
+import tempfile
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
+import pyoxigraph
+
+from kg.document import ReadWarning
 from kg.process import ItemResult, WorkItem, _init_worker, process_item
 from kg.readers import document_kind, iter_source_files
 from kg.readers.dump import DumpStats, is_dump_path, iter_dump_pages
 from kg.readers.wikitext import has_conflict_infobox
+from kg.resolution import load_aliases, load_surfaces, rename_quads, renames_for, resolve, surfaces_from_quads
+
+if TYPE_CHECKING:
+    from kg.resolution import Resolution, Surface
+    from kg.store import KGStore
 
 _T = TypeVar("_T")
 
@@ -114,3 +129,101 @@ def process_items(items: Iterable[WorkItem], resolver: dict[str, str], workers: 
 def default_workers() -> int:
     """``$KG_WORKERS``, else 1 (a pool only pays off for hundreds of documents)."""
     return max(1, int(os.environ.get("KG_WORKERS", "1")))
+
+
+@dataclass
+class LoadedResult:
+    """A processed item whose quads are already parsed (from a spool or a shard); duck-types
+    :class:`ItemResult` for the builder's writer."""
+
+    item: Any  # a WorkItem, or a shard's document (path, iri)
+    status: str
+    data: list[pyoxigraph.Quad]
+    title: str | None = None
+    reason: str | None = None
+    code: str | None = None
+    warnings: list[ReadWarning] = field(default_factory=list)
+
+    def quads(self) -> list[pyoxigraph.Quad]:
+        return self.data
+
+
+class LocalArticles:
+    """The article phase of a local build with identities resolved before writing.
+
+    :meth:`map_and_resolve` reads, parses and maps the items (:func:`process_items`, ``workers``
+    processes), spools each document's N-Quads to a temporary file and collects its surface
+    forms; then resolves identities once over those and the surfaces of the store's other
+    documents. :meth:`results` yields the items in input order, each processed document's
+    quads renamed to its canonical IRIs, so nothing written has to be renamed afterwards
+    (older documents of the store still are, when a new article merges their names).
+    :meth:`identity_inputs` hands the surfaces and the resolution to
+    :func:`kg.resolution.refresh_identity`, which then computes neither again.
+
+    >>> from kg.store import open_store
+    >>> store = open_store(in_memory=True)
+    >>> run = LocalArticles(store)
+    >>> run.map_and_resolve(iter_work(["data/wikipedia/syria/battle_of_hosn.md"]), {})
+    >>> [r.status for r in run.results()], run.renamed_documents  # written already renamed
+    (['processed'], 1)
+    """
+
+    def __init__(self, store: KGStore, workers: int = 1) -> None:
+        self.store = store
+        self.workers = workers
+        self.resolution: Resolution | None = None
+        self.surfaces: list[Surface] = []
+        self.split: set[str] = set()
+        self.renames: dict[str, dict[str, str]] = {}
+        self._spool: Any = None
+        self._entries: list[tuple[ItemResult, int, int]] = []
+
+    @property
+    def renamed_documents(self) -> int:
+        """New documents whose quads the resolution renames before they are written."""
+        return len(self.renames)
+
+    def map_and_resolve(self, items: Iterable[WorkItem], resolver: dict[str, str],
+                        aliases: dict[str, str] | None = None) -> None:
+        # lives across map_and_resolve() and results(); closed by close()
+        self._spool = tempfile.TemporaryFile(prefix="kg-spool-")  # noqa: SIM115
+        new_surfaces: list[Surface] = []
+        for result in process_items(items, resolver, self.workers):
+            if result.status != "processed":
+                self._entries.append((result, 0, 0))
+                continue
+            new_surfaces.extend(surfaces_from_quads(result.quads()))
+            offset = self._spool.tell()
+            self._spool.write(result.nquads)
+            self._entries.append((replace(result, nquads=b""), offset, len(result.nquads)))
+        replaced = {r.item.iri for r, _, _ in self._entries if r.status == "processed"}
+        if not replaced:
+            return
+        kept = [s for s in load_surfaces(self.store) if s.graph not in replaced]
+        self.resolution = resolve(kept + new_surfaces, load_aliases() if aliases is None else aliases)
+        canonical = self.resolution.canonical
+        self.renames, self.split = renames_for(new_surfaces, canonical)
+        # the store's surfaces once these documents are in: what refresh_identity would read
+        self.surfaces = kept + [s if s.graph in self.split else replace(s, resolved=canonical[s.key])
+                                for s in new_surfaces]
+
+    def results(self) -> Iterator[ItemResult | LoadedResult]:
+        """One result per item, in input order; processed ones carry their renamed quads."""
+        for result, offset, length in self._entries:
+            if result.status != "processed":
+                yield result
+                continue
+            self._spool.seek(offset)
+            quads = pyoxigraph.parse(self._spool.read(length), format=pyoxigraph.RdfFormat.N_QUADS)
+            rename = self.renames.get(result.item.iri)
+            data = list(rename_quads(quads, {result.item.iri: rename}) if rename else quads)
+            yield LoadedResult(result.item, "processed", data, result.title, warnings=result.warnings)
+
+    def identity_inputs(self) -> dict[str, Any]:
+        """Keyword arguments for :func:`kg.resolution.refresh_identity` after the write."""
+        return {"surfaces": self.surfaces, "resolution": self.resolution} if self.resolution is not None else {}
+
+    def close(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
+            self._spool = None

@@ -162,7 +162,9 @@ def open_store(
         if busy is not None:
             raise busy from None
         raise
-    return KGStore(raw, path=resolved, read_only=False)
+    store = KGStore(raw, path=resolved, read_only=False)
+    store.recover_bulk()
+    return store
 
 
 def _busy_error(path: Path, exc: OSError) -> StoreBusyError | None:
@@ -322,6 +324,53 @@ class KGStore:
                 raw.bulk_extend(quads)
             else:
                 raw.extend(quads)
+
+    def add_graphs_bulk(self, quads: list[ox.Quad], graphs: Iterable[str]) -> None:
+        """Add brand-new named graphs with pyoxigraph's bulk loader (~3x faster than a
+        transaction on disk), each graph absent or complete even after a ``kill -9``.
+
+        The bulk loader is not atomic, so a recovery marker goes first: the graphs' IRIs are
+        committed (one transaction) into :data:`BULK_PENDING_GRAPH`, then the quads are bulk
+        loaded, then the marker is dropped (one transaction). A process killed in between
+        leaves the marker; the next writer open (:meth:`recover_bulk`) removes those graphs
+        and every quad whose subject is one of them (their build-log entries), so a rerun
+        rebuilds them. ``graphs`` must not exist yet (a replacement goes through
+        :meth:`replace_graph`); ``quads`` may also hold quads of other graphs about them.
+        In memory (nothing to recover) this is one ordinary transaction.
+
+        >>> from pyoxigraph import Literal, NamedNode, Quad
+        >>> store = open_store(in_memory=True)
+        >>> g = "https://e.org/g"
+        >>> store.add_graphs_bulk([Quad(NamedNode(g), NamedNode("https://e.org/p"), Literal("x"), NamedNode(g))], [g])
+        >>> store.graphs()
+        ['https://e.org/g']
+        """
+        raw = self._writable()
+        with self._write_lock:
+            if self.in_memory:
+                raw.extend(quads)
+                return
+            marker = BULK_PENDING_GRAPH
+            raw.extend([ox.Quad(_node(g), _BULK_PENDING, _TRUE, marker) for g in graphs])
+            raw.bulk_extend(quads)
+            raw.remove_graph(marker)
+
+    def recover_bulk(self) -> list[str]:
+        """Remove the graphs of a bulk load that did not finish (a process killed during
+        :meth:`add_graphs_bulk`), in one transaction; returns their IRIs (sorted).
+
+        >>> open_store(in_memory=True).recover_bulk()
+        []
+        """
+        raw = self._writable()
+        pending = sorted(q.subject.value for q in raw.quads_for_pattern(None, _BULK_PENDING, None, BULK_PENDING_GRAPH)
+                         if isinstance(q.subject, ox.NamedNode))
+        if not pending:
+            return []
+        ops = [op for g in pending for op in (f"DROP SILENT GRAPH <{g}>", f"DELETE WHERE {{ GRAPH ?g {{ <{g}> ?p ?o }} }}")]
+        with self._write_lock:
+            raw.update(" ;\n".join([*ops, f"DROP SILENT GRAPH {BULK_PENDING_GRAPH}"]))
+        return pending
 
     def replace_graph(self, graph_iri: str, quads: Iterable[ox.Quad | ox.Triple]) -> None:
         """Make named graph ``graph_iri`` hold exactly ``quads``, atomically.
@@ -600,6 +649,13 @@ class KGStore:
 
         ds.addN(rows())
         return ds
+
+
+#: The recovery marker of :meth:`KGStore.add_graphs_bulk`: ``<graph> ckg:bulkPending true``
+#: for each graph of a bulk load in progress. Empty (absent) in a store no one killed.
+BULK_PENDING_GRAPH = ox.NamedNode(terms.GRAPH + "bulk-pending")
+_BULK_PENDING = ox.NamedNode(terms.CKG + "bulkPending")
+_TRUE = ox.Literal("true", datatype=ox.NamedNode(terms.XSD + "boolean"))
 
 
 def _has_bnode(quad: ox.Quad) -> bool:

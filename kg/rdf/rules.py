@@ -21,6 +21,7 @@ Example:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -106,3 +107,88 @@ def materialise(store: Store, rules: list[Rule] | None = None) -> int:
     quads = derive(store, rules)
     store.extend(quads)
     return len(quads)
+
+
+# --- incremental derivation ------------------------------------------------------------
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_TEMPLATE = re.compile(r"CONSTRUCT\s*\{(.*?)\}\s*WHERE", re.IGNORECASE | re.DOTALL)
+
+
+def template_variables(rule: Rule) -> list[str]:
+    """The variables of a rule's CONSTRUCT template in subject or object position (every
+    rule's template is variable - predicate - variable; predicates are constants).
+
+    >>> sorted(template_variables(next(r for r in load_rules() if r.name == "allied-with")))
+    ['a', 'b']
+    """
+    match = _TEMPLATE.search(rule.query)
+    if match is None:
+        raise ValueError(f"rule {rule.name}: no CONSTRUCT template")
+    return sorted(set(re.findall(r"\?(\w+)", match.group(1))))
+
+
+def restrict(query: str, variable: str, iris: list[str]) -> str:
+    """``query`` with ``VALUES ?variable { <iri> … }`` opening every ``WHERE`` group that
+    mentions the variable, so that sub-selects are seeded too (the rules never reuse a
+    template variable's name for another, inner variable).
+
+    >>> restrict("CONSTRUCT { ?a ?p ?b } WHERE { ?a ?p ?b }", "a", ["https://e.org/x"])
+    'CONSTRUCT { ?a ?p ?b } WHERE { VALUES ?a { <https://e.org/x> } ?a ?p ?b }'
+    """
+    values = f" VALUES ?{variable} {{ {' '.join(f'<{iri}>' for iri in iris)} }}"
+    mention = re.compile(rf"\?{variable}\b")
+    out = query
+    for match in reversed(list(_WHERE.finditer(query))):
+        start = match.end()
+        depth, end = 1, start
+        while depth and end < len(query):
+            depth += {"{": 1, "}": -1}.get(query[end], 0)
+            end += 1
+        if mention.search(query[start:end]):
+            out = out[:start] + values + out[start:]
+    return out
+
+
+def derive_about(store: Store, iris: set[str], rules: list[Rule] | None = None) -> set[Quad]:
+    """The derived quads whose subject or object is one of ``iris``: each rule run with each
+    of its template variables bound to them (a subset of :func:`derive`'s output, equal to
+    its quads that touch ``iris``)."""
+    ordered = sorted(iris)
+    out: set[Quad] = set()
+    for rule in rules if rules is not None else load_rules():
+        for variable in template_variables(rule):
+            if re.search(rf"\bAS\s+\?{variable}\b", rule.query, re.IGNORECASE):
+                continue  # computed by BIND (a literal in every rule): never one of the IRIs
+            for start in range(0, len(ordered), 500):  # VALUES blocks of bounded size
+                restricted = Rule(rule.name, rule.description, restrict(rule.query, variable, ordered[start:start + 500]))
+                out.update(Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in run_rule(store, restricted))
+    return {q for q in out if _touches(q, iris)}
+
+
+def _touches(quad: Quad, iris: set[str]) -> bool:
+    return (isinstance(quad.subject, NamedNode) and quad.subject.value in iris) or \
+        (isinstance(quad.object, NamedNode) and quad.object.value in iris)
+
+
+def rederive(store: Store, iris: set[str], rules: list[Rule] | None = None) -> tuple[int, int]:
+    """Bring :data:`DERIVED_GRAPH` up to date after changes that only involve ``iris``: the
+    derived quads touching them (subject or object) are recomputed and the difference
+    applied in one transaction; no other derived quad is read or written. Returns (removed,
+    added).
+
+    The caller's part is to name every IRI whose derived facts may change: the nodes of the
+    documents that changed (old and new versions), the entities whose identity-graph facts
+    changed, and the conflicts whose parties' labels changed (``dbo:combatant`` is a label).
+    """
+    old = {q for iri in iris for pattern in ((NamedNode(iri), None), (None, NamedNode(iri)))
+           for q in store.quads_for_pattern(pattern[0], None, pattern[1], DERIVED_GRAPH)}
+    new = derive_about(store, iris, rules)
+    removed, added = old - new, new - old
+    ops = []
+    if removed:
+        ops.append("DELETE DATA { GRAPH %s {\n%s .\n} }" % (DERIVED_GRAPH, " .\n".join(str(q.triple) for q in removed)))
+    if added:
+        ops.append("INSERT DATA { GRAPH %s {\n%s .\n} }" % (DERIVED_GRAPH, " .\n".join(str(q.triple) for q in added)))
+    if ops:
+        store.update(" ;\n".join(ops))
+    return len(removed), len(added)
