@@ -41,6 +41,7 @@ from kg.rdf.rules import rederive
 from kg.readers import DocumentError, document_kind, iter_source_files, read_document
 from kg.resolution import current_resolver, refresh_identity
 from kg.sparql import select
+from kg.view import refresh_view
 
 if TYPE_CHECKING:
     from kg.store import KGStore
@@ -164,7 +165,7 @@ def build(
     stamp = ingestion_time()
     resolver = current_resolver(store)
     known = store.document_hashes()
-    stale_before = is_stale(store)
+    stale_before = is_stale(store)  # an earlier build stopped half-way: derive everything, redo the whole view
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
@@ -214,6 +215,7 @@ def build(
             report.derived_triples = scope.rederive(store)
         else:
             report.derived_triples = refresh_derived(store)
+        refresh_view(store, documents=None if stale_before else _changed_documents(report))
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started
@@ -491,6 +493,13 @@ class _DeriveScope:
         return store.count(DERIVED_GRAPH.value)
 
 
+def _changed_documents(report: BuildReport) -> list[str]:
+    """Documents stored by a build, or rewritten by its identity refresh."""
+    identity = report.identity
+    rewritten = [*identity.rewritten_documents, *identity.reprocessed_documents] if identity is not None else []
+    return [o.iri for o in report.outcomes if o.status == "stored"] + rewritten
+
+
 def refresh_derived(store: KGStore) -> int:
     """Recompute the derived graph (compatibility view and party relations)."""
     quads = derive_quads(store.raw)
@@ -569,10 +578,12 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
         removed.append(iri)
     remaining = [g for g in store.graphs() if g.startswith(T.DOCUMENT)]
     if remaining:
-        refresh_identity(store)
+        identity = refresh_identity(store)
         relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
             refresh_derived(store)
+            # the removed documents' conflicts are found stale (kg.view.stale)
+            refresh_view(store, documents=[*identity.rewritten_documents, *identity.reprocessed_documents])
         mark_stale(store, False)
     else:
         for graph in store.graphs():

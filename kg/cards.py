@@ -114,12 +114,22 @@ def _document_by_path(store: KGStore, path: str) -> str | None:
 
 def _by_label(store: KGStore, text: str) -> list[dict[str, str]]:
     """Things whose label or alias equals ``text`` ignoring case; documents only when no
-    conflict or entity matches (a document shares its article's title)."""
+    conflict or entity matches (a document shares its article's title).
+
+    One look-up in the search keys of ontology/rules/name-keys.rq (every label and alias
+    lower-cased), the way named queries bind a parameter of kind ``name``; a store without
+    derived graph falls back to comparing every label.
+    """
+    from kg.rdf.rules import DERIVED_GRAPH
+
+    if store.raw.contains_named_graph(DERIVED_GRAPH):
+        match = f"?s skos:hiddenLabel {sparql_string(text.strip().lower())} . FILTER(isIRI(?s))"
+    else:
+        match = f"?s rdfs:label|skos:altLabel ?any . FILTER(LCASE(STR(?any)) = LCASE({sparql_string(text.strip())}))"
     rows = select(store, f"""
         SELECT ?s (SAMPLE(?english) AS ?en) (MIN(STR(?anyLabel)) AS ?label) (MAX(?isConflict) AS ?conflict)
                (MAX(?isDoc) AS ?doc) WHERE {{
-          ?s rdfs:label|skos:altLabel ?any .
-          FILTER(LCASE(STR(?any)) = LCASE({sparql_string(text.strip())}))
+          {{ SELECT DISTINCT ?s WHERE {{ {match} }} }}
           ?s rdfs:label ?anyLabel .
           OPTIONAL {{ ?s rdfs:label ?english FILTER(LANG(?english) = "en" || LANG(?english) = "") }}
           BIND(EXISTS {{ ?s a ckg:MilitaryConflict }} AS ?isConflict)
@@ -225,7 +235,7 @@ def conflict_card(store: KGStore, iri: str) -> dict[str, Any]:
         "result_items": [r["x"] for r in select(store, f"SELECT DISTINCT ?x WHERE {{ {_in(primary, f'{c} ckg:resultItem ?x')} }} ORDER BY ?x")],
         "primary_source": primary,
         "sides": _sides(store, c, primary),
-        "casualties_total": _quantities(store, _in(primary, f"{c} ckg:casualties ?q")),
+        "casualties_total": _quantities(store, primary, f"{c} ckg:casualties ?q"),
         "sources": _documents(store, f"?d ckg:describes {c}"),
         "mentioned_in": _documents(store, f"?d schema:mentions {c}"),
         "warnings": [r["m"] for r in select(store, f"""SELECT DISTINCT ?m ?o WHERE {{
@@ -246,24 +256,39 @@ def _documents(store: KGStore, pattern: str) -> list[dict[str, Any]]:
     return [{"iri": r["d"], "title": r["title"], "kind": r["kind"]} for r in rows]
 
 
+def _opt(graph: str | None, pattern: str) -> str:
+    """An OPTIONAL pattern in one document's graph: without it, a node stated in its
+    document and in the query view would match twice."""
+    return f"OPTIONAL {{ {_in(graph, pattern)} }}"
+
+
 def _in(graph: str | None, pattern: str) -> str:
-    """Restrict a triple pattern to one document's graph (when several describe a conflict)."""
+    """Restrict a triple pattern to one document's graph (when several describe a conflict).
+
+    Every required pattern of a query goes inside, OPTIONALs after it: the engine joins a
+    GRAPH block with required patterns beside it by evaluating them on their own (over all
+    graphs), while an OPTIONAL after it is looked up row by row."""
     return f"GRAPH {sparql_iri(graph)} {{ {pattern} }}" if graph else pattern
 
 
 def primary_source(store: KGStore, c: str) -> str | None:
-    """The document whose description of the conflict is richest (ties: smallest IRI).
+    """The document the query view follows for the conflict (``ckg:viewFollows``, see
+    :func:`kg.view.follow`: the latest ingested, then the richest, then the smallest IRI);
+    in a store without view, the richest (ties: smallest IRI).
 
     Several documents can describe one conflict (revisions, a wikitext and a wtf copy);
     their sides differ, so the card shows one of them and lists the others as sources.
     """
+    followed = select(store, f"SELECT ?d WHERE {{ GRAPH {sparql_iri(T.VIEW_GRAPH.value)} {{ {c} ckg:viewFollows ?d }} }}")
+    if followed:
+        return str(followed[0]["d"])
     rows = select(store, f"""SELECT ?d (COUNT(?x) AS ?n) WHERE {{ ?d ckg:describes {c} .
         GRAPH ?d {{ {c} ckg:side ?s . ?s ?p ?x }} }} GROUP BY ?d ORDER BY DESC(?n) ?d LIMIT 1""")
     return rows[0]["d"] if rows else None
 
 
 def _sides(store: KGStore, c: str, graph: str | None = None) -> list[dict[str, Any]]:
-    sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {_in(graph, f'{c} ckg:side ?side')} . ?side ckg:sideNumber ?n }} ORDER BY ?n ?side")
+    sides = select(store, f"SELECT DISTINCT ?side ?n WHERE {{ {_in(graph, f'{c} ckg:side ?side . ?side ckg:sideNumber ?n')} }} ORDER BY ?n ?side")
     merged: dict[int, dict[str, Any]] = {}
     for side_row in sides:
         s = sparql_iri(side_row["side"])
@@ -272,20 +297,20 @@ def _sides(store: KGStore, c: str, graph: str | None = None) -> list[dict[str, A
         side["parties"].extend(_parties(store, s, graph))
         side["commanders"].extend(_commanders(store, s, graph))
         side["units"].extend(_units(store, s, graph))
-        side["strength"].extend(_quantities(store, _in(graph, f"{s} ckg:strength ?q")))
-        side["casualties"].extend(_quantities(store, _in(graph, f"{s} ckg:casualties ?q")))
+        side["strength"].extend(_quantities(store, graph, f"{s} ckg:strength ?q"))
+        side["casualties"].extend(_quantities(store, graph, f"{s} ckg:casualties ?q"))
     return [merged[n] for n in sorted(merged)]
 
 
 def _parties(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?party (MIN(?l) AS ?label) ?role ?start ?end ?text ?order ?group ?country
                                     (MIN(?cl) AS ?countryLabel) ?periodText WHERE {{
-        {_in(graph, f"{s} ckg:participation ?p")} . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order .
+        {_in(graph, f"{s} ckg:participation ?p . ?p ckg:party ?party ; ckg:role ?r ; ckg:sourceText ?text ; ckg:order ?order")}
         BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role)
         OPTIONAL {{ ?party rdfs:label ?l }}
-        OPTIONAL {{ ?p ckg:startDate ?start }} OPTIONAL {{ ?p ckg:endDate ?end }}
-        OPTIONAL {{ ?p ckg:periodText ?periodText }} OPTIONAL {{ ?p ckg:group ?group }}
-        OPTIONAL {{ ?p ckg:flagCountry ?country OPTIONAL {{ ?country rdfs:label ?cl }} }}
+        {_opt(graph, "?p ckg:startDate ?start")} {_opt(graph, "?p ckg:endDate ?end")}
+        {_opt(graph, "?p ckg:periodText ?periodText")} {_opt(graph, "?p ckg:group ?group")}
+        OPTIONAL {{ {_in(graph, "?p ckg:flagCountry ?country")} OPTIONAL {{ ?country rdfs:label ?cl }} }}
     }} GROUP BY ?party ?role ?start ?end ?text ?order ?group ?country ?periodText ORDER BY ?order ?party""")
     return [{"iri": r["party"], "label": r["label"], "role": r["role"], "start": r["start"], "end": r["end"],
              "period": r["periodText"], "group": r["group"], "country": _ref(r["country"], r["countryLabel"]),
@@ -295,9 +320,9 @@ def _parties(store: KGStore, s: str, graph: str | None = None) -> list[dict[str,
 def _commanders(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order
                                     (GROUP_CONCAT(DISTINCT STR(?re); separator=" ") AS ?roleLinks) WHERE {{
-        {_in(graph, f"{s} ckg:command ?c")} . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order .
-        OPTIONAL {{ ?person rdfs:label ?l }} OPTIONAL {{ ?c ckg:roleDescription ?role }}
-        OPTIONAL {{ ?c ckg:roleEntity ?re }}
+        {_in(graph, f"{s} ckg:command ?c . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order")}
+        OPTIONAL {{ ?person rdfs:label ?l }} {_opt(graph, "?c ckg:roleDescription ?role")}
+        {_opt(graph, "?c ckg:roleEntity ?re")}
     }} GROUP BY ?person ?role ?kia ?text ?order ORDER BY ?order ?person""")
     return [{"iri": r["person"], "label": r["label"], "role": r["role"], "kia": r["kia"],
              "role_links": sorted(r["roleLinks"].split()) if r["roleLinks"] else [], "text": r["text"]} for r in rows]
@@ -306,30 +331,30 @@ def _commanders(store: KGStore, s: str, graph: str | None = None) -> list[dict[s
 def _units(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?unit (MIN(?l) AS ?label) ?parent (MIN(?pl) AS ?parentLabel) ?start ?end
                                     ?level ?text ?order WHERE {{
-        {_in(graph, f"{s} ckg:deployment ?d")} . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order .
+        {_in(graph, f"{s} ckg:deployment ?d . ?d ckg:unit ?unit ; ckg:level ?level ; ckg:sourceText ?text ; ckg:order ?order")}
         OPTIONAL {{ ?unit rdfs:label ?l }}
-        OPTIONAL {{ ?d ckg:parentDeployment/ckg:unit ?parent OPTIONAL {{ ?parent rdfs:label ?pl }} }}
-        OPTIONAL {{ ?d ckg:startDate ?start }} OPTIONAL {{ ?d ckg:endDate ?end }}
+        OPTIONAL {{ {_in(graph, "?d ckg:parentDeployment/ckg:unit ?parent")} OPTIONAL {{ ?parent rdfs:label ?pl }} }}
+        {_opt(graph, "?d ckg:startDate ?start")} {_opt(graph, "?d ckg:endDate ?end")}
     }} GROUP BY ?unit ?parent ?start ?end ?level ?text ?order ORDER BY ?order ?unit""")
     return [{"iri": r["unit"], "label": r["label"], "parent": r["parent"], "parent_label": r["parentLabel"],
              "level": r["level"], "start": r["start"], "end": r["end"], "text": r["text"]} for r in rows]
 
 
-def _quantities(store: KGStore, pattern: str) -> list[dict[str, Any]]:
+def _quantities(store: KGStore, graph: str | None, pattern: str) -> list[dict[str, Any]]:
     rows = select(store, f"""SELECT ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about
                                     (MIN(?al) AS ?aboutLabel) ?parent ?kind ?civilian ?scope ?unknown ?text ?order ?periodText
                                     ?start ?end ?phase ?claimText ?claimantName ?claimant (MIN(?cl) AS ?claimantLabel) WHERE {{
-        {pattern} . ?q ckg:sourceText ?text ; ckg:order ?order ; ckg:approximate ?approx .
-        OPTIONAL {{ ?q ckg:value ?value }} OPTIONAL {{ ?q ckg:minValue ?min }} OPTIONAL {{ ?q ckg:maxValue ?max }}
-        OPTIONAL {{ ?q ckg:asOf ?asOf }} OPTIONAL {{ ?q ckg:asOfEnd ?asOfEnd }}
-        OPTIONAL {{ ?q ckg:description ?description }}
-        OPTIONAL {{ ?q ckg:about ?about OPTIONAL {{ ?about rdfs:label ?al }} }}
-        OPTIONAL {{ ?q ckg:partOfEstimate ?parent }} OPTIONAL {{ ?q ckg:casualtyKind ?kind }}
-        OPTIONAL {{ ?q ckg:civilian ?civilian }} OPTIONAL {{ ?q ckg:scope ?scope }}
-        OPTIONAL {{ ?q ckg:unknown ?unknown }} OPTIONAL {{ ?q ckg:periodText ?periodText }}
-        OPTIONAL {{ ?q ckg:startDate ?start }} OPTIONAL {{ ?q ckg:endDate ?end }} OPTIONAL {{ ?q ckg:phase ?phase }}
-        OPTIONAL {{ ?q ckg:claimText ?claimText ; ckg:claimantName ?claimantName }}
-        OPTIONAL {{ ?q ckg:claimedBy ?claimant OPTIONAL {{ ?claimant rdfs:label ?cl }} }}
+        {_in(graph, pattern + " . ?q ckg:sourceText ?text ; ckg:order ?order ; ckg:approximate ?approx")}
+        {_opt(graph, "?q ckg:value ?value")} {_opt(graph, "?q ckg:minValue ?min")} {_opt(graph, "?q ckg:maxValue ?max")}
+        {_opt(graph, "?q ckg:asOf ?asOf")} {_opt(graph, "?q ckg:asOfEnd ?asOfEnd")}
+        {_opt(graph, "?q ckg:description ?description")}
+        OPTIONAL {{ {_in(graph, "?q ckg:about ?about")} OPTIONAL {{ ?about rdfs:label ?al }} }}
+        {_opt(graph, "?q ckg:partOfEstimate ?parent")} {_opt(graph, "?q ckg:casualtyKind ?kind")}
+        {_opt(graph, "?q ckg:civilian ?civilian")} {_opt(graph, "?q ckg:scope ?scope")}
+        {_opt(graph, "?q ckg:unknown ?unknown")} {_opt(graph, "?q ckg:periodText ?periodText")}
+        {_opt(graph, "?q ckg:startDate ?start")} {_opt(graph, "?q ckg:endDate ?end")} {_opt(graph, "?q ckg:phase ?phase")}
+        {_opt(graph, "?q ckg:claimText ?claimText ; ckg:claimantName ?claimantName")}
+        OPTIONAL {{ {_in(graph, "?q ckg:claimedBy ?claimant")} OPTIONAL {{ ?claimant rdfs:label ?cl }} }}
     }} GROUP BY ?q ?value ?min ?max ?approx ?asOf ?asOfEnd ?description ?about ?parent ?kind ?civilian ?scope
          ?unknown ?text ?order ?periodText ?start ?end ?phase ?claimText ?claimantName ?claimant ORDER BY ?order ?q""")
     index = {r["q"]: i for i, r in enumerate(rows)}
@@ -403,25 +428,30 @@ def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
     types = order_types([r["t"] for r in select(store, f"SELECT DISTINCT ?t WHERE {{ {e} a ?t }}")],
                         decided[0]["t"] if decided else None)
     same_as = [r["s"] for r in select(store, f"SELECT DISTINCT ?s WHERE {{ {e} owl:sameAs|schema:sameAs ?s }} ORDER BY ?s")]
+    # conflicts, sides, allies, opponents and commands from the query view (kg.view): one
+    # description per conflict, seeded by the entity (index look-ups, whatever the store's size)
+    view = sparql_iri(T.VIEW_GRAPH.value)
     conflicts = select(store, f"""SELECT ?c ?n (GROUP_CONCAT(DISTINCT ?role; separator=" ") AS ?roles) WHERE {{
-        ?c ckg:side ?s . ?s ckg:sideNumber ?n .
-        {{ ?s ckg:participation ?p . ?p ckg:party {e} ; ckg:role ?r BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role) }}
-        UNION {{ ?s ckg:command/ckg:commander {e} BIND("commander" AS ?role) }}
-        UNION {{ ?s ckg:deployment/ckg:unit {e} BIND("unit" AS ?role) }}
+        GRAPH {view} {{
+        {{ ?p ckg:party {e} ; ckg:role ?r . ?s ckg:participation ?p ; ckg:sideNumber ?n . ?c ckg:side ?s
+           BIND(IF(?r = ckg:Supporter, "supporter", "belligerent") AS ?role) }}
+        UNION {{ ?m ckg:commander {e} . ?s ckg:command ?m ; ckg:sideNumber ?n . ?c ckg:side ?s BIND("commander" AS ?role) }}
+        UNION {{ ?d ckg:unit {e} . ?s ckg:deployment ?d ; ckg:sideNumber ?n . ?c ckg:side ?s BIND("unit" AS ?role) }} }}
     }} GROUP BY ?c ?n""")
     relations = {}
     pairs: dict[str, list[dict[str, Any]]] = {}
     for name, comparison in (("allies", "="), ("opponents", "!=")):
         # one row per (other party, conflict): labels are looked up once per IRI afterwards,
         # so a conflict's labels in several languages cannot multiply its name
-        pairs[name] = select(store, f"""SELECT DISTINCT ?other ?c WHERE {{
-            ?c ckg:side ?s1 , ?s2 . ?s1 ckg:sideNumber ?n1 . ?s2 ckg:sideNumber ?n2 . FILTER(?n1 {comparison} ?n2)
-            ?s1 ckg:participation/ckg:party {e} . ?s2 ckg:participation/ckg:party ?other . FILTER(?other != {e})
-        }}""")
-    commanded = select(store, f"""SELECT DISTINCT ?c ?n ?role ?kia WHERE {{
-        ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:command ?m . ?m ckg:commander {e} ; ckg:killedInAction ?kia .
+        pairs[name] = select(store, f"""SELECT DISTINCT ?other ?c WHERE {{ GRAPH {view} {{
+            ?p1 ckg:party {e} . ?s1 ckg:participation ?p1 ; ckg:sideNumber ?n1 . ?c ckg:side ?s1 , ?s2 .
+            ?s2 ckg:sideNumber ?n2 . FILTER(?n1 {comparison} ?n2)
+            ?s2 ckg:participation/ckg:party ?other . FILTER(?other != {e})
+        }} }}""")
+    commanded = select(store, f"""SELECT DISTINCT ?c ?n ?role ?kia WHERE {{ GRAPH {view} {{
+        ?m ckg:commander {e} ; ckg:killedInAction ?kia . ?s ckg:command ?m ; ckg:sideNumber ?n . ?c ckg:side ?s .
         OPTIONAL {{ ?m ckg:roleDescription ?role }}
-    }}""")
+    }} }}""")
     labels = preferred_labels(store, {r["c"] for r in conflicts} | {r["c"] for r in commanded}
                               | {r[k] for rows in pairs.values() for r in rows for k in ("c", "other")})
     for name, rows in pairs.items():

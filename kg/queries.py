@@ -575,12 +575,15 @@ def load_queries(directory: Path | str | None = None) -> dict[str, NamedQuery]:
     >>> len(queries) >= 15 and all(q.title and q.description for q in queries.values())
     True
     """
+    from kg.rdf.ontology import rebase
+
     folder = Path(directory) if directory is not None else queries_dir()
     out: dict[str, NamedQuery] = {}
     for path in sorted(folder.glob("*.rq")):
         if not _QUERY_NAME_RE.fullmatch(path.stem):
             raise QueryError(f"{path}: a query name is lower-case letters, digits, '-' and '_'")
-        out[path.stem] = parse_query(path.read_text(encoding="utf-8"), path.stem, path)
+        # rebased like the ontology files: a query names the view graph by its full IRI
+        out[path.stem] = parse_query(rebase(path.read_text(encoding="utf-8")), path.stem, path)
     return out
 
 

@@ -206,3 +206,9 @@ EDTF = NamedNode("http://id.loc.gov/datatypes/edtf/EDTF")
 
 #: The named graph of the compatibility view and the derived relations (kg.rdf.rules).
 DERIVED_GRAPH = NamedNode(GRAPH + "derived")
+
+# --- the query view (kg.view) ----------------------------------------------------------
+#: The deduplicated query view: per conflict, the description of the one document it follows.
+VIEW_GRAPH = NamedNode(GRAPH + "view")
+viewFollows = ckg("viewFollows")  # conflict -> the document whose description the view holds
+viewSource = ckg("viewSource")  # conflict -> every document describing it when the view was made
