@@ -27,6 +27,14 @@ times the rows: the row counts are printed.
 Each measurement is the median of ``--repeat`` runs after one warm-up run; a slow query stops
 repeating after ``--budget`` seconds (at least one timed run). Prints a Markdown table.
 
+Cards and the analysts' queries of issue 14 (embedded, on an existing store)::
+
+    .venv/bin/python benchmarks/query_latency.py --store kg-store --cards
+
+prints the median latency of every conflict card, of the entity cards of the 50 parties in
+most participations, and of :data:`ANALYST_QUERIES` written naively, over the union of all
+graphs and over the query view (``GRAPH <…/graph/view>``).
+
 Before/after a change of the queries (embedded only, on a store built from all of data/)::
 
     git archive HEAD~1 queries | tar -x -C /tmp/before
@@ -86,6 +94,57 @@ MORE_PARAMS: dict[str, list[dict[str, str]]] = {
     "unit-tree": [{"conflict": "Battle of Aleppo (2012–2016)", "side": "2"}],
     "wikidata-style": [{"participant": "Russia"}, {"participant": "Iran"}],
 }
+
+
+_VIEW = f"GRAPH <{T.GRAPH}view>"  # kg.view.VIEW_GRAPH, spelled so that an older checkout runs this too
+#: An analyst's natural count of commanders killed in action (the OPTIONAL in the middle, as
+#: people write it), over all graphs and over the query view.
+_KIA = """SELECT ?conflict (COUNT(DISTINCT ?m) AS ?commanders) (COUNT(DISTINCT ?killed) AS ?kia) WHERE {{ {open}
+  ?conflict ckg:side ?s . ?s ckg:command ?m .
+  OPTIONAL {{ ?m ckg:killedInAction ?k }}
+  ?m ckg:commander ?person .
+  BIND (IF(BOUND(?k) && ?k, ?m, ?none) AS ?killed) {close}
+}} GROUP BY ?conflict ORDER BY DESC(?kia) LIMIT 20"""
+#: An analyst's natural "who fought beside Iran", naive join, over all graphs and the view.
+_ALLIES = """SELECT ?ally (COUNT(DISTINCT ?conflict) AS ?n) WHERE {{
+  ?iran skos:hiddenLabel "iran" . {open}
+  ?conflict ckg:side ?s . ?s ckg:sideNumber ?k ; ckg:participation/ckg:party ?iran .
+  ?conflict ckg:side ?s2 . ?s2 ckg:sideNumber ?k ; ckg:participation/ckg:party ?ally . {close}
+  FILTER (?ally != ?iran)
+}} GROUP BY ?ally ORDER BY DESC(?n)"""
+ANALYST_QUERIES: dict[str, str] = {
+    "kia count, union": _KIA.format(open="", close=""),
+    "kia count, view": _KIA.format(open=_VIEW + " {", close="}"),
+    "Iran's allies, union": _ALLIES.format(open="", close=""),
+    "Iran's allies, view": _ALLIES.format(open=_VIEW + " {", close="}"),
+}
+
+
+def cards_and_analysts(store_path: Path, repeat: int, budget: float) -> str:
+    """A Markdown table: the median latency of the conflict cards, of entity cards, of the
+    named query party-allies for Iran and of :data:`ANALYST_QUERIES` (embedded)."""
+    from kg.cards import conflict_card, entity_card
+    from kg.sparql import select
+
+    store = open_store(store_path, read_only=True)
+    lines = ["| what | n | median ms | max ms |", "|---|---:|---:|---:|"]
+    try:
+        conflicts = [r["c"] for r in select(store, "SELECT DISTINCT ?c WHERE { ?d ckg:describes ?c } ORDER BY ?c")]
+        parties = [r["e"] for r in select(store, """SELECT ?e (COUNT(*) AS ?n) WHERE { ?p ckg:party ?e }
+                                                    GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 50""")]
+        for label, fn, iris in (("conflict card", conflict_card, conflicts), ("entity card", entity_card, parties)):
+            times = [timed(lambda iri=iri, fn=fn: len(fn(store, iri)), 1, budget)[0] for iri in iris]
+            lines.append(f"| {label} | {len(times)} | {statistics.median(times) * 1000:.1f} | {max(times) * 1000:.1f} |")
+            print(f"  {label}: {statistics.median(times) * 1000:.1f} ms median", file=sys.stderr, flush=True)
+        named = render(load_queries()["party-allies"], {"party": "Iran"})
+        runs = {"kg query party-allies -p party=Iran": named, **ANALYST_QUERIES}
+        for label, sparql in runs.items():
+            seconds, rows = timed(lambda sparql=sparql: len(run_local(store, sparql).rows), repeat, budget)
+            lines.append(f"| {label} | {rows} rows | {seconds * 1000:.1f} | |")
+            print(f"  {label}: {seconds * 1000:.1f} ms", file=sys.stderr, flush=True)
+    finally:
+        store.close()
+    return "\n".join(lines)
 
 
 def build_corpus(target: Path, data: Path | None = None) -> None:
@@ -281,6 +340,8 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path,
                         help="A folder of .rq files (an older queries/): compare it with the current one, embedded.")
     parser.add_argument("--target", type=float, default=1.0, help="Seconds every query must answer within.")
+    parser.add_argument("--cards", action="store_true",
+                        help="Measure the cards and the analysts' queries (union vs query view), embedded.")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="kg-bench-") as tmp:
         corpus = args.store
@@ -288,6 +349,9 @@ def main() -> None:
             corpus = Path(tmp) / "corpus"
             print("building the corpus store…", file=sys.stderr, flush=True)
             build_corpus(corpus, args.data)
+        if args.cards:
+            print(cards_and_analysts(corpus, args.repeat, args.budget))
+            return
         if args.baseline is not None:
             text, ok = compare(corpus, args.baseline, None, args.repeat, args.budget, args.target)
             print(text)

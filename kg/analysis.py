@@ -298,22 +298,22 @@ _EQUIPMENT = re.compile(
     re.IGNORECASE,
 )
 
-_STRENGTHS = """
+_STRENGTHS = P.in_view("""
 SELECT DISTINCT ?c ?n ?v ?min ?max ?desc ?text ?approx ?asof ?sub WHERE {
   ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:strength ?q .
   OPTIONAL { ?q ckg:value ?v } OPTIONAL { ?q ckg:minValue ?min } OPTIONAL { ?q ckg:maxValue ?max }
   OPTIONAL { ?q ckg:description ?desc } OPTIONAL { ?q ckg:sourceText ?text }
   OPTIONAL { ?q ckg:approximate ?approx } OPTIONAL { ?q ckg:asOf ?asof }
   BIND(EXISTS { ?q ckg:partOfEstimate ?parent } AS ?sub)
-}"""
+}""")
 
-_SIDE_PARTIES = """
+_SIDE_PARTIES = P.in_view("""
 SELECT ?c ?n ?party (MIN(?supporter) AS ?sup) (MIN(?o) AS ?order) WHERE {
   ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:participation ?p . ?p ckg:party ?party .
   OPTIONAL { ?p ckg:role ?role } OPTIONAL { ?p ckg:order ?pos }
   BIND(IF(BOUND(?role) && ?role = ckg:Supporter, 1, 0) AS ?supporter)
   BIND(COALESCE(?pos, 9999) AS ?o)
-} GROUP BY ?c ?n ?party"""
+} GROUP BY ?c ?n ?party""")
 
 
 def _side_parties(store: KGStore, labels: dict[str, str]) -> dict[tuple[str, int], list[str]]:

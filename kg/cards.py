@@ -273,7 +273,7 @@ def _in(graph: str | None, pattern: str) -> str:
 
 def primary_source(store: KGStore, c: str) -> str | None:
     """The document the query view follows for the conflict (``ckg:viewFollows``, see
-    :func:`kg.view.follow`: the latest ingested, then the richest, then the smallest IRI);
+    :func:`kg.view.follow`: the latest revision, then the richest, then the smallest IRI);
     in a store without view, the richest (ties: smallest IRI).
 
     Several documents can describe one conflict (revisions, a wikitext and a wtf copy);

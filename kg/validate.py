@@ -101,12 +101,17 @@ def _show(node: Node | None, graph: rdflib.Graph | None = None) -> str | None:
     return str(node)
 
 
+#: Graphs that are not source data: the derived graph and the query view (kg.view).
+_NOT_SOURCE = (terms.DERIVED_GRAPH, terms.VIEW_GRAPH)
+
+
 def _oxigraph_to_graph(items: Iterable[pyoxigraph.Quad | pyoxigraph.Triple]) -> rdflib.Graph:
-    """Triples/quads from pyoxigraph as one rdflib Graph, the derived graph left out."""
+    """Triples/quads from pyoxigraph as one rdflib Graph, the derived graph and the query
+    view (restatements, not source data) left out."""
     triples = [
         pyoxigraph.Triple(q.subject, q.predicate, q.object)
         for q in items
-        if not (isinstance(q, pyoxigraph.Quad) and q.graph_name == terms.DERIVED_GRAPH)
+        if not (isinstance(q, pyoxigraph.Quad) and q.graph_name in _NOT_SOURCE)
     ]
     graph = rdflib.Graph()
     if triples:
@@ -126,11 +131,11 @@ def _to_graph(data: DataInput) -> rdflib.Graph:
     if isinstance(data, (str, bytes)):
         return _oxigraph_to_graph(pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS))
     if isinstance(data, rdflib.ConjunctiveGraph):  # rdflib.Dataset is a subclass
-        derived = URIRef(terms.DERIVED_GRAPH.value)
+        left_out = {URIRef(g.value) for g in _NOT_SOURCE}
         graph = rdflib.Graph()
         for s, p, o, g in data.quads((None, None, None, None)):
             graph_id = g.identifier if isinstance(g, rdflib.Graph) else g
-            if graph_id != derived:
+            if graph_id not in left_out:
                 graph.add((s, p, o))
         return graph
     if isinstance(data, rdflib.Graph):

@@ -6,9 +6,11 @@ copy of it), and a query joining across all of them multiplies its rows by the n
 copies and grows with the whole store. Like Wikidata's "truthy" triples beside its full
 statements, the view (:data:`VIEW_GRAPH`) keeps, per conflict:
 
-* the description of ONE document, the one it follows (:func:`follow`): the most recently
-  ingested, then the richest (most facts about its sides), then the smallest IRI. The
-  conflict says which: ``c ckg:viewFollows doc``, and ``c ckg:viewSource doc`` for every
+* the description of ONE document, the one it follows (:func:`follow`): the latest
+  revision (the revision time a document states, ``schema:dateModified``), then the richest
+  (most facts about the conflict's sides), then the smallest IRI. The rule reads only the
+  documents, never when they were built, so any order of builds gives the same view
+  (issue 12). The conflict says which: ``c ckg:viewFollows doc``, and ``c ckg:viewSource doc`` for every
   document describing it when the view was made;
 * the conflict's own facts (dates, place, result, ``ckg:partOf`` …; not its labels, which
   stay in the document and identity graphs) and its sides; under each side one
@@ -50,8 +52,7 @@ if TYPE_CHECKING:
 #: The named graph of the view.
 VIEW_GRAPH: ox.NamedNode = T.VIEW_GRAPH
 PROV_DERIVED = ox.NamedNode(T.PROV + "wasDerivedFrom")
-_GENERATED = ox.NamedNode(T.PROV + "generatedAtTime")
-_BUILD_LOG = ox.NamedNode(T.GRAPH + "builds")  # kg.builder.BUILD_LOG_GRAPH (no import cycle)
+_MODIFIED = ox.NamedNode(T.SCHEMA + "dateModified")
 #: The conflict's names stay where they are: labels are looked up by IRI, never joined over.
 _NAMES = {T.RDFS + "label", T.SKOS + "altLabel", T.SKOS + "hiddenLabel"}
 #: The links from a side (or, for totals, the conflict) to its entries.
@@ -74,23 +75,23 @@ class Source:
     """A document describing a conflict, with what :func:`follow` ranks it by."""
 
     document: str
-    ingested: str  # xsd:dateTime of its last ingestion ("" when not recorded)
+    revised: str  # the revision time it states, an xsd:dateTime ("" when it states none)
     richness: int  # facts about the conflict's sides in its graph
 
 
 def follow(sources: Iterable[Source]) -> Source:
-    """The document the view follows: the latest ingested, then the richest, then the
-    smallest IRI (a build ingests all its documents at the same time).
+    """The document the view follows: the latest revision (a stated revision time beats
+    none), then the richest, then the smallest IRI.
 
-    >>> old = Source("doc:a", "2026-01-01T00:00:00Z", 90)
-    >>> follow([old, Source("doc:b", "2026-01-02T00:00:00Z", 5)]).document
+    >>> old = Source("doc:a", "2016-04-29T16:31:10Z", 90)
+    >>> follow([old, Source("doc:b", "2020-01-02T00:00:00Z", 5)]).document
     'doc:b'
-    >>> follow([Source("doc:c", old.ingested, 90), old]).document
+    >>> follow([Source("doc:c", old.revised, 90), old, Source("doc:d", "", 200)]).document
     'doc:a'
     """
     by_iri = sorted(sources, key=lambda s: s.document)
     # sorted() is stable also with reverse=True: equal keys keep the IRI order
-    return sorted(by_iri, key=lambda s: (s.ingested, s.richness), reverse=True)[0]
+    return sorted(by_iri, key=lambda s: (s.revised, s.richness), reverse=True)[0]
 
 
 def _index(quads: Iterable[ox.Quad]) -> Index:
@@ -186,13 +187,13 @@ def _figure(key: Key) -> bool:
     return key[1] in _FIGURES
 
 
-def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], ingested: dict[str, str] | None = None) -> list[ox.Quad]:
+def view_quads(conflict: str, sources: dict[str, list[ox.Quad]], revised: dict[str, str] | None = None) -> list[ox.Quad]:
     """The view of one conflict from the documents describing it (document IRI -> the quads
     of its graph about the conflict, or all of them): what :func:`refresh_view` writes for
     it. Pure."""
     c = ox.NamedNode(conflict)
     indexes = {doc: _index(quads) for doc, quads in sources.items()}
-    ranked = [Source(doc, (ingested or {}).get(doc, ""), _richness(c, index)) for doc, index in indexes.items()]
+    ranked = [Source(doc, (revised or {}).get(doc, ""), _richness(c, index)) for doc, index in indexes.items()]
     chosen = follow(ranked).document
     by_subject = indexes[chosen]
     entries = _entries(c, by_subject)
@@ -253,9 +254,15 @@ def followed(store: KGStore) -> dict[str, str]:
             for q in store.raw.quads_for_pattern(None, T.viewFollows, None, VIEW_GRAPH)}
 
 
-def _ingested(store: KGStore) -> dict[str, str]:
-    return {_text(q.subject): _text(q.object)
-            for q in store.raw.quads_for_pattern(None, _GENERATED, None, _BUILD_LOG)}
+def _revised(store: KGStore, documents: Iterable[str]) -> dict[str, str]:
+    """Document -> the revision time its graph states (the latest, when several)."""
+    out: dict[str, str] = {}
+    for doc in documents:
+        node = ox.NamedNode(doc)
+        times = [_text(q.object) for q in store.raw.quads_for_pattern(node, _MODIFIED, None, node)]
+        if times:
+            out[doc] = max(times)
+    return out
 
 
 def _description(store: KGStore, conflict: str, graph: ox.NamedNode) -> list[ox.Quad]:
@@ -294,10 +301,10 @@ def refresh_view(store: KGStore, conflicts: Iterable[str] | None = None, *,
     """
     if conflicts is None and documents is None:
         now = descriptions(store)
-        ingested = _ingested(store)
         quads: list[ox.Quad] = []
         for conflict in sorted(now):
-            quads.extend(view_quads(conflict, _sources(store, conflict, now[conflict]), ingested))
+            revised = _revised(store, now[conflict])
+            quads.extend(view_quads(conflict, _sources(store, conflict, now[conflict]), revised))
         if store.raw.contains_named_graph(VIEW_GRAPH):
             store.replace_graph(VIEW_GRAPH.value, quads)
         else:
@@ -311,13 +318,12 @@ def refresh_view(store: KGStore, conflicts: Iterable[str] | None = None, *,
     todo |= {c for c, described_by in now.items() if described_by & docs}
     if not todo:
         return 0
-    ingested = _ingested(store)
     old: set[ox.Quad] = set()
     new: set[ox.Quad] = set()
     for conflict in sorted(todo):
         old.update(_description(store, conflict, VIEW_GRAPH))
         if conflict in now:
-            new.update(view_quads(conflict, _sources(store, conflict, now[conflict]), ingested))
+            new.update(view_quads(conflict, _sources(store, conflict, now[conflict]), _revised(store, now[conflict])))
     _apply(store, old - new, new - old)
     return len(todo)
 
