@@ -209,13 +209,15 @@ def build(
     if news or articles_changed or _unfingerprinted_news(store):
         _build_news(store, news, report, skip_unchanged, stamp, progress, on_outcome)
     if derive and (report.count("stored") or is_stale(store)):
+        # the view first: the rules read the union of all graphs, the view included, so a
+        # view still showing renamed IRIs would feed them stale facts
+        refresh_view(store, documents=None if stale_before else _changed_documents(report))
         if scope is not None and not any(o.status == "stored" and document_kind(o.path) == "news"
                                          for o in report.outcomes):
             scope.after_identity(store)
             report.derived_triples = scope.rederive(store)
         else:
             report.derived_triples = refresh_derived(store)
-        refresh_view(store, documents=None if stale_before else _changed_documents(report))
     mark_stale(store, False)
     store.flush()
     report.seconds = time.perf_counter() - started

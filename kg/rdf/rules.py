@@ -202,9 +202,10 @@ def rederive(store: Store, iris: set[str], rules: list[Rule] | None = None) -> t
     """
     old = {q for iri in iris for pattern in ((NamedNode(iri), None), (None, NamedNode(iri)))
            for q in store.quads_for_pattern(pattern[0], None, pattern[1], DERIVED_GRAPH)}
-    nodes = {q.subject for q in old if _relation_node(q.subject)}
-    old = _with_relation_nodes(old, (q for node in nodes for q in store.quads_for_pattern(node, None, None, DERIVED_GRAPH)))
     new = derive_about(store, iris, rules)
+    # a relation node's other quads (type, interval) go with it, whichever side it is on
+    nodes = {q.subject for q in old | new if _relation_node(q.subject)}
+    old |= {q for node in nodes for q in store.quads_for_pattern(node, None, None, DERIVED_GRAPH)}
     removed, added = old - new, new - old
     ops = []
     if removed:
