@@ -307,6 +307,9 @@ def clip(own: Period | None, frame: Period | None) -> Period | None:
     return own.intersect(frame) or own
 
 
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def day_bounds(period: Period) -> tuple[str | None, str | None]:
     """The first day of the period's start and the last day of its end, as ``xsd:date``
     lexical forms that SPARQL compares (it cannot compare ``xsd:gYear`` with ``xsd:date``);
@@ -325,7 +328,7 @@ def day_bounds(period: Period) -> tuple[str | None, str | None]:
     month = end.month or 12
     # proleptic Gregorian leap years, counted astronomically (1 BC is year 0, a leap year)
     leap_year = end.year + 1 if end.year < 0 else end.year
-    last_day = end.day or (29 if month == 2 and calendar.isleap(leap_year) else calendar.mdays[month])
+    last_day = end.day or (29 if month == 2 and calendar.isleap(leap_year) else _MONTH_DAYS[month - 1])
     return first, _iso(end.year, month, last_day)
 
 

@@ -62,6 +62,22 @@ CASES = [
 ]
 
 
+@pytest.mark.parametrize(("text", "bounds"), [
+    ("(2013–14)", ("2013-01-01", "2014-12-31")),          # Aleppo-style party qualifiers
+    ("since mid-2016", ("2016-01-01", None)),              # "mid-" reads as the whole year
+    ("until May 2014", (None, "2014-05-31")),
+    ("2012 – February 2016", ("2012-01-01", "2016-02-29")),  # a leap year's February
+    ("May 1994 – August 2009", ("1994-05-01", "2009-08-31")),  # Nagorno-Karabakh casualties
+    ("c. 1200 BC", ("-1200-01-01", "-1200-12-31")),
+    ("2014–present", ("2014-01-01", None)),
+])
+def test_day_bounds_of_real_period_texts(text, bounds):
+    from kg.time import day_bounds, parse_period
+
+    period = parse_period(text)
+    assert period is not None and day_bounds(period) == bounds
+
+
 def _typed_nodes(path: Path) -> dict[str, dict[str, list]]:
     doc = read_document(str(path))
     nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
