@@ -123,6 +123,20 @@ def test_the_conflict_itself_has_its_day_bounds_and_an_ongoing_one_no_end():
     assert _interval(daraa[T.RESOURCE + "Daraa_Governorate_campaign"]) == ("2011-11-14", None)
 
 
+def test_the_query_view_carries_the_intervals(corpus_store):
+    """Every participation, command, deployment and figure of the view has the interval its
+    document graph gives it (the view copies it; the time filters read only the view)."""
+    rows = select(corpus_store, """
+        SELECT ?n ?start ?end ?docStart ?docEnd WHERE {
+          GRAPH <%s> { ?c ckg:viewFollows ?doc ; ckg:side ?s . ?s ckg:participation|ckg:command|ckg:deployment ?n .
+                       OPTIONAL { ?n ckg:intervalStart ?start } OPTIONAL { ?n ckg:intervalEnd ?end } }
+          GRAPH ?doc { OPTIONAL { ?n ckg:intervalStart ?docStart } OPTIONAL { ?n ckg:intervalEnd ?docEnd } }
+        }""" % VIEW_GRAPH.value)
+    assert len(rows) > 1000
+    assert all((r["start"], r["end"]) == (r["docStart"], r["docEnd"]) for r in rows)
+    assert sum(r["start"] is not None for r in rows) > 0.95 * len(rows)
+
+
 # --- the derived graph ----------------------------------------------------------------------
 
 RELATIONS = """
