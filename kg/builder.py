@@ -583,9 +583,10 @@ def remove(store: KGStore, paths: Iterable[str | Path], *, derive: bool = True) 
         identity = refresh_identity(store)
         relink_news(store)  # an entity the removed articles named may be gone, or renamed
         if derive:
-            refresh_derived(store)
-            # the removed documents' conflicts are found stale (kg.view.stale)
+            # the removed documents' conflicts are found stale (kg.view.stale); the view
+            # first, as in build(): the rules read it
             refresh_view(store, documents=[*identity.rewritten_documents, *identity.reprocessed_documents])
+            refresh_derived(store)
         mark_stale(store, False)
     else:
         for graph in store.graphs():
