@@ -88,7 +88,7 @@ MUTATIONS: dict[str, tuple[str, str, str | None]] = {
         f"""DELETE {{ GRAPH ?g {{ ?p ckg:intervalStart ?s }} }} INSERT {{ GRAPH ?g {{ ?p ckg:intervalStart "2014"^^xsd:gYear }} }}
             WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:participation ?p . ?p ckg:party res:Hezbollah ;
             ckg:intervalStart ?s }} }}""",
-        "ckg:intervalStart must be at most one xsd:date", "ckg:intervalStart"),
+        "intervalStart must be an xsd:date (\"2014-01-01\"), not 2014", "ckg:intervalStart"),
     "two sides numbered 1": (
         f"""DELETE {{ GRAPH ?g {{ ?side ckg:sideNumber 2 }} }} INSERT {{ GRAPH ?g {{ ?side ckg:sideNumber 1 }} }}
             WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:sideNumber 2 }} }}""",
