@@ -790,7 +790,8 @@ def _query_header(query: Any) -> dict[str, Any]:
     """What the page needs to show a named query and its parameter fields."""
     return {"name": query.name, "title": query.title, "description": query.description, "form": query.form,
             "params": [{"name": p.name, "default": p.default, "example": p.sample, "kind": p.kind,
-                        "meaning": p.meaning, "required": p.required} for p in query.params]}
+                        "meaning": p.meaning, "required": p.required, "optional": p.optional}
+                       for p in query.params]}
 
 
 def _example_texts(named: dict[str, Any]) -> list[tuple[Any, str]]:

@@ -27,7 +27,15 @@ A parameter with no sensible default is marked ``required`` (alone or with its k
 
 A required parameter that is not given is an error (:class:`ParamError`), never a silent
 stand-in; a parameter that is not required takes its *default*, and ``kg query`` says so on
-stderr. The examples are what ``kg query --list`` and the query page show, and what
+stderr. A parameter marked ``optional`` has no default: not given, it is not bound at all,
+and the query reads the unbound variable as "no restriction" (``FILTER(!BOUND(?at) || …)``);
+its header value is only an example::
+
+    # param: at (year, optional) = 2014 — only what held in this year
+
+The time window of the time-aware queries is such a set of optional ``year`` parameters:
+``at`` (one year), or ``from`` and/or ``to`` (:func:`check_window` rejects ``at`` together
+with ``from``/``to``, and ``from`` after ``to``). The examples are what ``kg query --list`` and the query page show, and what
 ``render(query)`` binds when it is given no parameters at all (the example query).
 
 Rendered queries are self-contained: the project's prefixes (:data:`kg.rdf.terms.PREFIXES`)
@@ -94,6 +102,8 @@ KINDS = {
     "decimal": "an xsd:decimal",
     "boolean": "true or false",
     "date": "an xsd:date (YYYY-MM-DD)",
+    "year": "a year (2014; 490 BC is -490): an xsd:integer, compared with YEAR() of the day-bound "
+            "ckg:intervalStart/ckg:intervalEnd",
     "name": "a label or alias in any case, or an absolute IRI (<…> or scheme://…): bound as a "
             "search key of ontology/rules/name-keys.rq (skos:hiddenLabel: the name lower-cased, "
             "the IRI as text)",
@@ -108,6 +118,10 @@ _PARAM_RE = re.compile(
 )
 #: The attribute that marks a parameter without a default (see the module docs).
 REQUIRED = "required"
+#: The attribute of a parameter that is not bound at all when not given (see the module docs).
+OPTIONAL = "optional"
+#: The parameters of a time window (kind ``year``), checked together by :func:`check_window`.
+WINDOW = ("at", "from", "to")
 _IRI_RE = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:[^\x00-\x20<>\"{}|^`\\]*")
 _INTEGER_RE = re.compile(r"[+-]?\d+")
 _DECIMAL_RE = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+)")
@@ -150,15 +164,20 @@ class Param:
     kind: str = "string"
     #: A value to show (a required parameter's header value); the default when there is one.
     example: str | None = None
+    #: Not bound at all when not given (no default, not required).
+    optional: bool = False
 
     @property
     def required(self) -> bool:
         """True when the parameter has no default and must be given."""
-        return self.default is None
+        return self.default is None and not self.optional
 
     @property
     def sample(self) -> str | None:
-        """The value shown for this parameter: its default, else its example."""
+        """The value filled in for this parameter: its default, else a required one's
+        example (an optional parameter starts empty: unbound)."""
+        if self.optional:
+            return None
         return self.default if self.default is not None else self.example
 
     def term(self, value: str) -> str:
@@ -481,6 +500,10 @@ def format_term(value: str, kind: str) -> str:
         except ValueError:
             raise ValueError(f"not a date (YYYY-MM-DD): {value!r}") from None
         return f'"{text}"^^<{terms.XSD}date>'
+    if kind == "year":
+        if not _INTEGER_RE.fullmatch(text) or int(text) == 0 or abs(int(text)) > 9999:
+            raise ValueError(f"not a year (e.g. 2014, or -490 for 490 BC): {value!r}")
+        return str(int(text))
     raise ValueError(f"unknown parameter kind {kind!r} (known: {', '.join(KINDS)})")
 
 
@@ -515,8 +538,11 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
                                      "write '# param: name = default — meaning'")
                 value = match["default"] or None
                 attrs = [a.strip() for a in (match["attrs"] or "").split(",") if a.strip()]
-                required = REQUIRED in attrs or value is None
-                kinds = [a for a in attrs if a != REQUIRED]
+                optional = OPTIONAL in attrs
+                if optional and REQUIRED in attrs:
+                    raise QueryError(f"{where}param {match['name']}: both {REQUIRED} and {OPTIONAL}")
+                required = (REQUIRED in attrs or value is None) and not optional
+                kinds = [a for a in attrs if a not in (REQUIRED, OPTIONAL)]
                 if len(kinds) > 1:
                     raise QueryError(f"{where}param {match['name']}: two kinds {kinds}")
                 kind = kinds[0] if kinds else infer_kind(value)
@@ -527,10 +553,10 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
                     try:
                         format_term(value, kind)
                     except ValueError as exc:
-                        what = "example" if required else "default"
+                        what = "example" if required or optional else "default"
                         raise QueryError(f"{where}param {match['name']}: bad {what}: {exc}") from None
-                params.append(Param(match["name"], None if required else value,
-                                    (match["meaning"] or "").strip(), kind, example=value))
+                params.append(Param(match["name"], None if required or optional else value,
+                                    (match["meaning"] or "").strip(), kind, example=value, optional=optional))
                 current = "param"
             else:
                 fields[key].append(rest)
@@ -540,7 +566,7 @@ def parse_query(text: str, name: str = "query", path: Path | None = None) -> Nam
         elif current == "param" and content and params:
             last = params[-1]
             params[-1] = Param(last.name, last.default, f"{last.meaning} {content}".strip(), last.kind,
-                               last.example)
+                               last.example, last.optional)
     variables = _variables(text)
     for param in params:
         if param.name not in variables:
@@ -624,7 +650,7 @@ def defaulted(query: NamedQuery, params: Mapping[str, object] | None) -> list[Pa
     [('b', 'y')]
     """
     given = params or {}
-    return [p for p in query.params if not p.required and p.name not in given]
+    return [p for p in query.params if p.default is not None and p.name not in given]
 
 
 def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | None = None,
@@ -660,6 +686,8 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
             values = _as_values(given.pop(param.name))
         elif param.default is not None:
             values = [param.default]
+        elif param.optional:
+            continue
         elif examples and param.example is not None:
             values = [param.example]
         else:
@@ -676,6 +704,7 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
         bindings.append((name, [Param(name, None, "", infer_kind(v)).term(v) for v in values]))
     if missing:
         raise ParamError(_missing_message(named, missing[0]))
+    check_window({name: values for name, values in bindings if name in WINDOW})
     text = named.text
     if bindings:
         block = " ".join(f"VALUES ?{name} {{ {' '.join(values)} }}" for name, values in bindings)
@@ -684,6 +713,29 @@ def render(query: NamedQuery | str, params: Mapping[str, str | Sequence[str]] | 
         for start, end in reversed(markers or [_insertion_point(text)]):
             text = f"{text[:start]} {block}{text[end:]}"
     return with_project_prefixes(text) if prefixes else text
+
+
+def check_window(window: Mapping[str, Sequence[str]]) -> None:
+    """Raise :class:`ParamError` for a time window that cannot be meant: ``at`` with ``from``
+    or ``to``, several values of one of them, or ``from`` after ``to``. ``window`` maps the
+    given parameters among :data:`WINDOW` to their SPARQL terms (integers, see kind year).
+
+    >>> check_window({"from": ["2019"], "to": ["2014"]})
+    Traceback (most recent call last):
+    ...
+    kg.queries.ParamError: parameter from=2019 is after to=2014: give from <= to
+    >>> check_window({"at": ["2014"]}), check_window({"from": ["2014"], "to": ["2014"]})
+    (None, None)
+    """
+    for name, values in window.items():
+        if len(values) > 1:
+            raise ParamError(f"parameter {name} takes one year, got {len(values)}: {', '.join(values)}")
+    if "at" in window and ("from" in window or "to" in window):
+        other = "from" if "from" in window else "to"
+        raise ParamError(f"parameter at={window['at'][0]} goes with neither from nor to "
+                         f"(got {other}={window[other][0]}): give at, or from/to")
+    if "from" in window and "to" in window and int(window["from"][0]) > int(window["to"][0]):
+        raise ParamError(f"parameter from={window['from'][0]} is after to={window['to'][0]}: give from <= to")
 
 
 def _missing_message(query: NamedQuery, param: Param) -> str:

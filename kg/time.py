@@ -52,7 +52,9 @@ __all__ = [
     "Period",
     "Precision",
     "checked_date",
+    "clip",
     "date_key",
+    "day_bounds",
     "find_dates",
     "from_edtf",
     "from_iso",
@@ -281,6 +283,53 @@ class Period:
         if start is not None and end is not None and date_key(start) > date_key(end, end=True):
             return None
         return Period(start, end, self.text, ongoing=end is None and (self.ongoing or other.ongoing))
+
+
+def clip(own: Period | None, frame: Period | None) -> Period | None:
+    """The interval of an entry of a conflict (a participation, a command, a deployment, a
+    figure): its own period clipped to the conflict's dates ``frame``
+    (:meth:`Period.intersect`); the conflict's dates when it has no period; its own period
+    when the two are disjoint (the source says so of the entry: no guess which one is
+    wrong). ``None`` when neither has a date.
+
+    >>> war = Period(PartialDate(2012, 7, 19), PartialDate(2016, 12, 22), "19 July 2012 – 22 December 2016")
+    >>> clip(Period(PartialDate(2015), None, "since 2015"), war).edtf()
+    '2015/2016-12-22'
+    >>> clip(None, war).edtf(), clip(Period(None, None, "present", ongoing=True), None)
+    ('2012-07-19/2016-12-22', None)
+    """
+    dated = [p for p in (own, frame) if p is not None and (p.start is not None or p.end is not None)]
+    if not dated:
+        return None
+    if len(dated) == 1:
+        return dated[0]
+    assert own is not None and frame is not None
+    return own.intersect(frame) or own
+
+
+_MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def day_bounds(period: Period) -> tuple[str | None, str | None]:
+    """The first day of the period's start and the last day of its end, as ``xsd:date``
+    lexical forms that SPARQL compares (it cannot compare ``xsd:gYear`` with ``xsd:date``);
+    ``None`` for an open or unknown end. Historical years as :meth:`PartialDate.iso`.
+
+    >>> day_bounds(Period(PartialDate(2013), PartialDate(2016, 2), "2013 – February 2016"))
+    ('2013-01-01', '2016-02-29')
+    >>> day_bounds(Period(PartialDate(-490, 9), None, "from September 490 BC"))
+    ('-0490-09-01', None)
+    """
+    start = period.start
+    end = period.end
+    first = _iso(start.year, start.month or 1, start.day or 1) if start is not None else None
+    if end is None:
+        return first, None
+    month = end.month or 12
+    # proleptic Gregorian leap years, counted astronomically (1 BC is year 0, a leap year)
+    leap_year = end.year + 1 if end.year < 0 else end.year
+    last_day = end.day or (29 if month == 2 and calendar.isleap(leap_year) else _MONTH_DAYS[month - 1])
+    return first, _iso(end.year, month, last_day)
 
 
 @dataclass(frozen=True)

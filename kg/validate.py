@@ -18,6 +18,8 @@ Example:
 
 from __future__ import annotations
 
+import logging
+
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -183,7 +185,20 @@ def validate(
 
     The data graph is not modified.
     """
-    graph = _to_graph(data)
+    # rdflib converts every xsd:date to a Python date and logs a traceback for a BC one
+    # ("-0490-01-01", valid XSD 1.1, outside Python's years): the shapes check the lexical
+    # form instead (ckgsh:IntervalShape), so that log is noise
+    rdflib_terms = logging.getLogger("rdflib.term")
+    level = rdflib_terms.level
+    rdflib_terms.setLevel(logging.ERROR)
+    try:
+        graph = _to_graph(data)
+        return _validate(graph, shapes, ont_graph)
+    finally:
+        rdflib_terms.setLevel(level)
+
+
+def _validate(graph: rdflib.Graph, shapes: rdflib.Graph | None, ont_graph: rdflib.Graph | None) -> ValidationReport:
     conforms, results_graph, _ = pyshacl.validate(
         graph,
         shacl_graph=shapes if shapes is not None else ontology.load_shapes_rdflib(),

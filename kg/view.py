@@ -17,7 +17,10 @@ statements, the view (:data:`VIEW_GRAPH`) keeps, per conflict:
   participation per party, one command per person, one deployment per unit: an entry that
   says the same as an earlier one (same party and role, period, group …; only its place in
   the field differs) is left out. Entries that say different things about one party stay
-  (an article listing a country both as belligerent and as supporter says two things);
+  (an article listing a country both as belligerent and as supporter says two things).
+  Every property of an entry is copied, its interval (``ckg:intervalStart``/
+  ``ckg:intervalEnd``, its period clipped to the conflict's dates) among them, so the time
+  filters of the named queries read the view alone;
 * each strength and casualty figure once, with ``prov:wasDerivedFrom`` every document graph
   that gives the same figure (same side, measure, text and reading of it).
 

@@ -307,9 +307,12 @@ def test_named_queries_are_served_with_their_parameters(served, store_path):
     assert status == 200
     assert listed["unit-tree"]["params"] == [
         {"name": "conflict", "default": None, "example": "Battle of Aleppo (2012–2016)", "kind": "name",
-         "meaning": listed["unit-tree"]["params"][0]["meaning"], "required": True},
+         "meaning": listed["unit-tree"]["params"][0]["meaning"], "required": True, "optional": False},
         {"name": "side", "default": "1", "example": "1", "kind": "integer",
-         "meaning": listed["unit-tree"]["params"][1]["meaning"], "required": False}]
+         "meaning": listed["unit-tree"]["params"][1]["meaning"], "required": False, "optional": False}]
+    # a time window is optional: no default, the field starts empty (unbound), never required
+    at = next(p for p in listed["party-allies"]["params"] if p["name"] == "at")
+    assert (at["kind"], at["default"], at["example"], at["required"], at["optional"]) == ("year", None, None, False, True)
     status, _, body = http("GET", served.url + "/queries/parties-same-side?" + urllib.parse.urlencode({"a": "Hezbollah",
                                                                                                          "b": "Russia"}))
     rendered = json.loads(body)
@@ -329,6 +332,11 @@ def test_named_queries_are_served_with_their_parameters(served, store_path):
     assert status == 400 and "parameter b" in json.loads(body)["error"]    # required, never a silent default
     status, _, body = http("GET", served.url + "/queries/unit-tree?side=two")
     assert status == 400 and "side" in json.loads(body)["error"]
+    # the API takes the window too, and refuses a bad one naming the parameter and its value
+    status, _, body = http("GET", served.url + "/queries/party-allies?party=Hezbollah&at=2014")
+    assert status == 200 and "VALUES ?at { 2014 }" in json.loads(body)["sparql"]
+    status, _, body = http("GET", served.url + "/queries/party-allies?party=Hezbollah&at=twenty")
+    assert status == 400 and "parameter at" in json.loads(body)["error"] and "'twenty'" in json.loads(body)["error"]
     assert http("GET", served.url + "/queries/no-such-query")[0] == 404
 
 

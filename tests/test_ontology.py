@@ -491,7 +491,8 @@ def test_rules_load_with_descriptions() -> None:
 
 def test_rules_read_no_derived_terms() -> None:
     """The invariant that lets rules query the union of all graphs, derived graph included."""
-    derived_predicates = {"wdt:", "dbo:", "ckg:alliedWith", "ckg:opposed"}
+    derived_predicates = {"wdt:", "dbo:", "ckg:alliedWith", "ckg:opposed", "ckg:Alliance", "ckg:Opposition",
+                          "ckg:between", "ckg:inConflict"}
     for rule in rules.load_rules():
         where = rule.query[rule.query.upper().index("WHERE"):]
         for prefix in derived_predicates:

@@ -140,9 +140,10 @@ def test_at_least_fifteen_named_queries_with_headers(queries):
         assert len(query.description) > 40, query.name
         assert query.form == "SELECT", query.name
         for param in query.params:
-            # a required parameter shows an example; one that is not has a real default
-            assert param.meaning and param.sample is not None, (query.name, param.name)
-            assert param.required == (param.default is None), (query.name, param.name)
+            # a required parameter shows an example; one that is not has a real default; an
+            # optional one (unbound when not given) shows an example in --list
+            assert param.meaning and (param.example if param.optional else param.sample) is not None, (query.name, param.name)
+            assert param.required == (param.default is None and not param.optional), (query.name, param.name)
 
 
 @pytest.mark.parametrize("name", sorted(load_queries()))

@@ -79,6 +79,16 @@ MUTATIONS: dict[str, tuple[str, str, str | None]] = {
         f"""INSERT {{ GRAPH ?g {{ ?q ckg:asOf "-0490"^^xsd:gYear ; ckg:asOfEnd "-0491"^^xsd:gYear }} }}
             WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:sideNumber 2 ; ckg:strength ?q }} }}""",
         "The period of the estimate (ckg:asOf to ckg:asOfEnd) ends (-0491) before it starts (-0490)", "ckg:asOfEnd"),
+    "interval ends before it starts": (
+        f"""DELETE {{ GRAPH ?g {{ ?p ckg:intervalEnd ?e }} }} INSERT {{ GRAPH ?g {{ ?p ckg:intervalEnd "2014-03-19"^^xsd:date }} }}
+            WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:participation ?p . ?p ckg:party res:Hezbollah ;
+            ckg:intervalEnd ?e }} }}""",
+        "The interval ends (2014-03-19) before it starts (2014-03-20)", "ckg:intervalEnd"),
+    "interval start as a bare year": (
+        f"""DELETE {{ GRAPH ?g {{ ?p ckg:intervalStart ?s }} }} INSERT {{ GRAPH ?g {{ ?p ckg:intervalStart "2014"^^xsd:gYear }} }}
+            WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:participation ?p . ?p ckg:party res:Hezbollah ;
+            ckg:intervalStart ?s }} }}""",
+        "intervalStart must be an xsd:date (\"2014-01-01\"), not 2014", "ckg:intervalStart"),
     "two sides numbered 1": (
         f"""DELETE {{ GRAPH ?g {{ ?side ckg:sideNumber 2 }} }} INSERT {{ GRAPH ?g {{ ?side ckg:sideNumber 1 }} }}
             WHERE {{ GRAPH ?g {{ {C} ckg:side ?side . ?side ckg:sideNumber 2 }} }}""",

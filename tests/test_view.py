@@ -200,10 +200,12 @@ def test_the_view_does_not_change_the_derived_graph(corpus_store):
 
 #: Further parameters beside each query's example (names on both sides of the corpus).
 MORE_PARAMS: dict[str, list[dict[str, str]]] = {
-    "party-allies": [{"party": "Hezbollah"}, {"party": "Russia"}, {"party": "free syrian army"}],
-    "party-opponents": [{"party": "Iran"}, {"party": "Ukraine"}],
-    "parties-same-side": [{"a": "Russia", "b": "Syria"}],
-    "parties-opposite-sides": [{"a": "Russia", "b": "Ukraine"}],
+    "party-allies": [{"party": "Hezbollah"}, {"party": "Russia"}, {"party": "free syrian army"},
+                     {"party": "Hezbollah", "at": "2014"}, {"party": "free syrian army", "from": "2017", "to": "2018"}],
+    "party-opponents": [{"party": "Iran"}, {"party": "Ukraine"}, {"party": "Hezbollah", "at": "2019"}],
+    "parties-same-side": [{"a": "Russia", "b": "Syria"}, {"a": "Free Syrian Army", "b": "Tahrir al-Sham", "at": "2018"}],
+    "parties-opposite-sides": [{"a": "Russia", "b": "Ukraine"},
+                               {"a": "Islamic State of Iraq and the Levant", "b": "Free Syrian Army", "from": "2015"}],
     "conflict-sides": [{"conflict": "Battle of Bakhmut"}, {"conflict": "2020 Nagorno-Karabakh war"}],
     "conflict-commanders": [{"conflict": "Battle of Bakhmut"}, {"conflict": "Battle of Harem"}],
     "commander-commands": [{"commander": "Qasem Soleimani"}],

@@ -85,7 +85,7 @@ def _list_queries(fmt: str) -> None:
         click.echo(json.dumps([
             {"name": q.name, "title": q.title, "description": q.description, "form": q.form,
              "params": [{"name": p.name, "default": p.default, "required": p.required, "example": p.example,
-                         "kind": p.kind, "meaning": p.meaning}
+                         "optional": p.optional, "kind": p.kind, "meaning": p.meaning}
                         for p in q.params]}
             for q in queries.values()], ensure_ascii=False, indent=2))
         return
@@ -99,6 +99,8 @@ def _list_queries(fmt: str) -> None:
         for param in query.params:
             if param.required:
                 value = "VALUE" + (f" (required; e.g. {param.example})" if param.example else " (required)")
+            elif param.optional:
+                value = "VALUE" + (f" (optional; e.g. {param.example})" if param.example else " (optional)")
             else:
                 value = f"{param.default} (default)"
             meaning = f" — {param.meaning}" if param.meaning else ""

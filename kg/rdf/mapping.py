@@ -42,6 +42,7 @@ from kg.infobox.records import (
     Unit,
 )
 from kg.rdf import terms as T
+from kg.time import clip, day_bounds, parse_period
 from kg.infobox.flags import is_country_title
 from kg.names import is_generic
 
@@ -73,6 +74,7 @@ XSD_INTEGER = NamedNode(T.XSD + "integer")
 XSD_BOOLEAN = NamedNode(T.XSD + "boolean")
 XSD_DECIMAL = NamedNode(T.XSD + "decimal")
 XSD_ANYURI = NamedNode(T.XSD + "anyURI")
+XSD_DATE = NamedNode(T.XSD + "date")
 _DATE_TYPES = {
     "year": NamedNode(T.XSD + "gYear"),
     "month": NamedNode(T.XSD + "gYearMonth"),
@@ -128,6 +130,41 @@ def edtf_literal(period: Period) -> Literal:
     return Literal(period.edtf(), datatype=T.EDTF)
 
 
+def figure_period(quantity: Quantity) -> Period | None:
+    """When a figure applies, as written with it: its period, else its ``as_of`` date, else
+    its phase when the phase reads as dates (``First phase`` does not).
+
+    >>> figure_period(Quantity("strength", "5,000 (2015)", as_of=Period(PartialDate(2015), PartialDate(2015), "2015"))).edtf()
+    '2015'
+    >>> figure_period(Quantity("casualties1", "300", phase="First phase")) is None
+    True
+    """
+    if quantity.period is not None:
+        return quantity.period
+    if quantity.as_of is not None:
+        return quantity.as_of
+    return parse_period(quantity.phase) if quantity.phase else None
+
+
+def interval_literals(own: Period | None, conflict: Period | None) -> tuple[Literal | None, Literal | None]:
+    """The ``ckg:intervalStart``/``ckg:intervalEnd`` values of an entry of a conflict: its own
+    period clipped to the conflict's dates (:func:`kg.time.clip`), as the first and last
+    day it covers (``xsd:date``, comparable in SPARQL); ``None`` for an open or unknown end.
+
+    >>> war = Period(PartialDate(2012, 7, 19), None, "19 July 2012 – present", ongoing=True)
+    >>> [v.value for v in interval_literals(Period(None, PartialDate(2014, 5), "until May 2014"), war)]
+    ['2012-07-19', '2014-05-31']
+    >>> interval_literals(None, war)[1] is None
+    True
+    """
+    interval = clip(own, conflict)
+    if interval is None:
+        return None, None
+    first, last = day_bounds(interval)
+    return (Literal(first, datatype=XSD_DATE) if first else None,
+            Literal(last, datatype=XSD_DATE) if last else None)
+
+
 def entity_iri(ref: EntityRef, scope: str | None = None) -> str:
     """The IRI a reference gives before cross-document resolution (its *surface key*): its
     page when linked, else its name; a generic unlinked name (``Special Forces``) is scoped
@@ -162,6 +199,7 @@ class DocumentMapper:
         self.scope = self.graph.value
         self._entity_facts: set[tuple[str, str, str]] = set()
         self._surfaces: dict[tuple[str, str], NamedNode] = {}
+        self.conflict_dates: Period | None = None  # what the conflict's entries are clipped to
 
     def add(self, subject: NamedNode, predicate: NamedNode, obj: NamedNode | Literal) -> None:
         self.quads.append(Quad(subject, predicate, obj, self.graph))
@@ -276,6 +314,8 @@ class DocumentMapper:
                 self.add(conflict, T.ongoing, TRUE)
             if record.date.edtf():
                 self.add(conflict, T.edtf, edtf_literal(record.date))
+            self.conflict_dates = record.date
+            self._interval(conflict, None)
         for place in record.places:
             self.add(conflict, T.place, self.entity(place, T.Place, "place"))
         if record.coordinates is not None:
@@ -344,6 +384,11 @@ class DocumentMapper:
             self.add(node, T.edtf, edtf_literal(period))
         self.add(node, T.periodText, text_literal(period.text))
 
+    def _interval(self, node: NamedNode, own: Period | None) -> None:
+        for predicate, value in zip((T.intervalStart, T.intervalEnd), interval_literals(own, self.conflict_dates)):
+            if value is not None:
+                self.add(node, predicate, value)
+
     def _map_party(self, side: NamedNode, order: int, party: Party) -> None:
         node = NamedNode(node_iri("participation", side.value, order, party.field, party.text,
                                   entity_iri(party.ref, scope=self.scope)))
@@ -361,6 +406,7 @@ class DocumentMapper:
         if party.country is not None and not country:
             self.add(node, T.flagCountry, self.entity(party.country, T.Country, party.field))
         self._period(node, party.period)
+        self._interval(node, party.period)
         self._provenance(node, order, party.field, party.text)
 
     def _map_commander(self, side: NamedNode, order: int, commander: Commander) -> None:
@@ -377,6 +423,7 @@ class DocumentMapper:
         if commander.country is not None:
             self.add(node, T.flagCountry, self.entity(commander.country, T.Country, commander.field))
         self._period(node, commander.period)
+        self._interval(node, commander.period)
         self._provenance(node, order, commander.field, commander.text)
 
     def _map_unit(self, side: NamedNode, order: int, unit: Unit, earlier: list[NamedNode]) -> NamedNode:
@@ -398,6 +445,7 @@ class DocumentMapper:
         if unit.country is not None:
             self.add(node, T.flagCountry, self.entity(unit.country, T.Country, unit.field))
         self._period(node, unit.period)
+        self._interval(node, unit.period)
         self._provenance(node, order, unit.field, unit.text)
         return node
 
@@ -432,6 +480,7 @@ class DocumentMapper:
             self._period(node, quantity.period)
             if quantity.phase:
                 self.add(node, T.phase, text_literal(quantity.phase))
+            self._interval(node, figure_period(quantity))
             if quantity.claimant is not None:
                 self.add(node, T.claimText, text_literal(quantity.claimant.text))
                 self.add(node, T.claimantName, text_literal(quantity.claimant.name))

@@ -6,10 +6,18 @@ what they construct as quads in :data:`kg.rdf.terms.DERIVED_GRAPH`.
 
 Invariant: a rule's WHERE clause only reads source vocabulary (``ckg:``, ``rdfs:label``,
 ``geo:``), never a term that some rule constructs (``wdt:``, ``dbo:``, ``ckg:alliedWith``,
-``ckg:opposed``). That is what makes it safe to query the union of *all* graphs, the derived
-graph included, with Oxigraph's fast ``use_default_graph_as_union=True``: a derived graph
-left over from an earlier run cannot feed back into the rules. :func:`materialise` clears the
-derived graph first anyway.
+``ckg:opposed``, ``ckg:Alliance``/``ckg:Opposition`` nodes and their ``ckg:between``,
+``ckg:inConflict``). That is what makes it safe to query the union of *all* graphs, the
+derived graph included, with Oxigraph's fast ``use_default_graph_as_union=True``: a derived
+graph left over from an earlier run cannot feed back into the rules. (The relation nodes
+carry ``ckg:intervalStart``/``ckg:intervalEnd`` like the participations the rules read, but
+the rules only read them on a node reached by ``ckg:participation``, which a relation node
+never is.) :func:`materialise` clears the derived graph first anyway.
+
+The qualified relation nodes (IRIs under :data:`kg.rdf.terms.RELATION_NODE`, minted by the
+rules from a hash of what they relate) belong to their parties and conflict: incremental
+derivation (:func:`rederive`) recomputes every quad of a relation node that links to one of
+the IRIs it is given.
 
 Example:
     >>> from pyoxigraph import Store
@@ -22,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,11 +124,11 @@ _TEMPLATE = re.compile(r"CONSTRUCT\s*\{(.*?)\}\s*WHERE", re.IGNORECASE | re.DOTA
 
 
 def template_variables(rule: Rule) -> list[str]:
-    """The variables of a rule's CONSTRUCT template in subject or object position (every
-    rule's template is variable - predicate - variable; predicates are constants).
+    """The variables of a rule's CONSTRUCT template in subject or object position (the
+    predicates of every template are constants).
 
     >>> sorted(template_variables(next(r for r in load_rules() if r.name == "allied-with")))
-    ['a', 'b']
+    ['a', 'alliance', 'b', 'conflict', 'end', 'start']
     """
     match = _TEMPLATE.search(rule.query)
     if match is None:
@@ -162,12 +171,23 @@ def derive_about(store: Store, iris: set[str], rules: list[Rule] | None = None) 
             for start in range(0, len(ordered), 500):  # VALUES blocks of bounded size
                 restricted = Rule(rule.name, rule.description, restrict(rule.query, variable, ordered[start:start + 500]))
                 out.update(Quad(t.subject, t.predicate, t.object, DERIVED_GRAPH) for t in run_rule(store, restricted))
-    return {q for q in out if _touches(q, iris)}
+    return _with_relation_nodes({q for q in out if _touches(q, iris)}, out)
 
 
 def _touches(quad: Quad, iris: set[str]) -> bool:
     return (isinstance(quad.subject, NamedNode) and quad.subject.value in iris) or \
         (isinstance(quad.object, NamedNode) and quad.object.value in iris)
+
+
+def _relation_node(term: object) -> bool:
+    return isinstance(term, NamedNode) and term.value.startswith(terms.RELATION_NODE)
+
+
+def _with_relation_nodes(touching: set[Quad], pool: Iterable[Quad]) -> set[Quad]:
+    """``touching`` and every quad of ``pool`` about a relation node among their subjects (a
+    node linked to the given IRIs carries its interval and type too)."""
+    nodes = {q.subject for q in touching if _relation_node(q.subject)}
+    return touching | {q for q in pool if q.subject in nodes}
 
 
 def rederive(store: Store, iris: set[str], rules: list[Rule] | None = None) -> tuple[int, int]:
@@ -183,6 +203,9 @@ def rederive(store: Store, iris: set[str], rules: list[Rule] | None = None) -> t
     old = {q for iri in iris for pattern in ((NamedNode(iri), None), (None, NamedNode(iri)))
            for q in store.quads_for_pattern(pattern[0], None, pattern[1], DERIVED_GRAPH)}
     new = derive_about(store, iris, rules)
+    # a relation node's other quads (type, interval) go with it, whichever side it is on
+    nodes = {q.subject for q in old | new if _relation_node(q.subject)}
+    old |= {q for node in nodes for q in store.quads_for_pattern(node, None, None, DERIVED_GRAPH)}
     removed, added = old - new, new - old
     ops = []
     if removed:

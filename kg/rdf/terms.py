@@ -127,6 +127,10 @@ group = ckg("group")
 periodText = ckg("periodText")
 #: the node's date or period as one EDTF literal (datatype :data:`EDTF`)
 edtf = ckg("edtf")
+#: the node's interval as day-bound xsd:date values SPARQL can compare (kg.time.day_bounds):
+#: its period clipped to its conflict's dates (kg.time.clip); absent end = open or ongoing
+intervalStart = ckg("intervalStart")
+intervalEnd = ckg("intervalEnd")
 flagCountry = ckg("flagCountry")
 commander = ckg("commander")
 roleDescription = ckg("roleDescription")
@@ -197,6 +201,13 @@ confidence = ckg("confidence")  # the linker's confidence in a mention, 0..1
 # --- derived relations (materialised by ontology/rules/, see kg.rdf.rules) -------------
 alliedWith = ckg("alliedWith")  # symmetric: same side of some conflict
 opposed = ckg("opposed")  # symmetric: different sides of the same conflict
+#: the qualified form, one node per conflict, pair of parties and overlap of their participations
+Alliance = ckg("Alliance")
+Opposition = ckg("Opposition")
+between = ckg("between")  # relation node -> each of its two parties
+inConflict = ckg("inConflict")  # relation node -> the conflict
+#: IRIs of the relation nodes the rules mint (kg.rdf.rules keeps them with their parties)
+RELATION_NODE = NODE + "relation/"
 
 # --- datatypes -------------------------------------------------------------------------
 #: xsd:gYear | xsd:gYearMonth | xsd:date, the range of startDate/endDate/asOf/asOfEnd.

@@ -198,7 +198,7 @@ function showParams(query) {
     const label = document.createElement("label");
     label.className = "param";
     const name = document.createElement("span");
-    name.textContent = p.name + (p.required ? " (required)" : "");
+    name.textContent = p.name + (p.required ? " (required)" : p.optional ? " (optional)" : "");
     const input = document.createElement("input");
     input.name = p.name;
     input.value = p.example === null || p.example === undefined ? "" : p.example;
