@@ -1,11 +1,11 @@
 """Alliances over time: who fought beside and against whom in a time window, and the camps.
 
-The graph already holds when each party fought: a participation's ``ckg:startDate`` /
-``ckg:endDate`` (read from its period, ``(from 2013)``, ``(2015–2016)``) and the conflict's own
-dates. This module turns them into:
+The graph already holds when each party fought: a participation's ``ckg:intervalStart`` /
+``ckg:intervalEnd`` (its period, ``(from 2013)``, ``(2015–2016)``, clipped to the conflict's
+dates at mapping time by :func:`kg.time.clip`; with no period, the conflict's dates), read
+from the query view. This module turns them into:
 
-* :func:`participation_interval`: a participation's interval, its period clipped to its
-  conflict's dates (with no period: the conflict's dates);
+* :func:`participations`: every participation with its interval;
 * :func:`signed_network`: the *signed* alliance network of a time window: parties as nodes,
   an edge for two parties that fought in the same conflict **at overlapping times**,
   positive for the same side, negative for opposite sides, carrying the overlap;
@@ -55,7 +55,6 @@ __all__ = [
     "alliances_over_time",
     "Participation",
     "camps",
-    "participation_interval",
     "participations",
     "partners",
     "plot_by_year",
@@ -175,33 +174,6 @@ class Interval:
         return _iso(self.end)
 
 
-def participation_interval(period: Interval | None, conflict: Interval | None) -> Interval | None:
-    """When a party fought in a conflict: its period clipped to the conflict's dates; with no
-    period, the conflict's dates; an end neither gives stays open. ``None`` when nothing at
-    all is known. A period that does not meet the conflict's dates at all (sources that
-    disagree) is kept as written: the period is the more specific statement.
-
-    >>> war = Interval.read("2011-03-15", None)           # the Syrian civil war: ongoing
-    >>> str(participation_interval(Interval.read("2013", None), war))     # (from 2013)
-    '2013-01-01/..'
-    >>> str(participation_interval(Interval.read(None, "2014"), war))     # (until 2014)
-    '2011-03-15/2014-12-31'
-    >>> battle = Interval.read("2015-10-07", "2015-11-20")
-    >>> str(participation_interval(Interval.read("2015", "2016"), battle))
-    '2015-10-07/2015-11-20'
-    >>> str(participation_interval(None, battle))
-    '2015-10-07/2015-11-20'
-    >>> participation_interval(None, None) is None
-    True
-    """
-    if period is None or not period.known:
-        return conflict if conflict is not None and conflict.known else None
-    if conflict is None:
-        return period
-    clipped = period.overlap(conflict)
-    return clipped if clipped is not None else period
-
-
 def window(at: int | str | None = None, start: int | str | None = None,
            end: int | str | None = None) -> Interval | None:
     """The time window of ``at`` (a year or partial date: all of it) or of ``start``/``end``
@@ -274,13 +246,14 @@ class Participation:
     interval: Interval | None
 
 
+# The interval is the graph's (ckg:intervalStart/End: the period clipped to the conflict's
+# dates at mapping time by kg.time.clip), read from the query view: one rule, one place.
 _PARTICIPATIONS = """
-SELECT DISTINCT ?c ?n ?party ?p ?role ?text ?ps ?pe WHERE {
+SELECT DISTINCT ?c ?n ?party ?p ?role ?text ?ps ?pe WHERE { GRAPH <%s> {
   ?c ckg:side ?s . ?s ckg:sideNumber ?n ; ckg:participation ?p . ?p ckg:party ?party .
   OPTIONAL { ?p ckg:role ?role } OPTIONAL { ?p ckg:periodText ?text }
-  OPTIONAL { ?p ckg:startDate ?ps } OPTIONAL { ?p ckg:endDate ?pe }
-  FILTER(isIRI(?party))
-}"""
+  OPTIONAL { ?p ckg:intervalStart ?ps } OPTIONAL { ?p ckg:intervalEnd ?pe }
+  FILTER(isIRI(?party)) } }""" % T.VIEW_GRAPH.value
 
 _CONFLICT_DATES = """
 SELECT ?c (MIN(STR(?s)) AS ?start) (MAX(STR(?e)) AS ?end) WHERE {
@@ -312,7 +285,7 @@ def conflict_intervals(store: KGStore) -> dict[str, Interval]:
 
 def participations(store: KGStore, conflicts: Iterable[str] | None = None) -> list[Participation]:
     """Every participation (of the ``conflicts`` IRIs, when given) with its interval
-    (:func:`participation_interval`), sorted by conflict, side and party."""
+    (the graph's ``ckg:intervalStart``/``ckg:intervalEnd``), sorted by conflict, side and party."""
     wanted = None if conflicts is None else set(conflicts)
     dates = conflict_intervals(store)
     found: set[Participation] = set()
@@ -320,10 +293,11 @@ def participations(store: KGStore, conflicts: Iterable[str] | None = None) -> li
         c = _text(row["c"])
         if wanted is not None and c not in wanted:
             continue
-        period = _read(_text(row["ps"]), _text(row["pe"]))
+        interval = _read(_text(row["ps"]), _text(row["pe"]))
+        if interval is None:  # no date at all: the conflict's, when several documents give them
+            interval = dates.get(c)
         role = {T.CKG + "Supporter": "supporter"}.get(_text(row["role"]), "belligerent")
-        found.add(Participation(c, int(row["n"].value), _text(row["party"]), role, _text(row["text"]),
-                                participation_interval(period, dates.get(c))))
+        found.add(Participation(c, int(row["n"].value), _text(row["party"]), role, _text(row["text"]), interval))
     return sorted(found, key=lambda p: (p.conflict, p.side, p.party, p.period, str(p.interval)))
 
 

@@ -40,20 +40,6 @@ def border_store(tmp_path_factory):
 
 # --- intervals ---------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("period", "conflict", "expected"), [
-    (("2013", None), ("2011-03-15", None), "2013-01-01/.."),                     # (from 2013), a war going on
-    ((None, "2014"), ("2012-06-01", "2017-08-28"), "2012-06-01/2014-12-31"),     # (until 2014)
-    (("2017", "2017"), ("2012-06-01", "2017-08-28"), "2017-01-01/2017-08-28"),   # (2017) clipped
-    (("2015", "2016"), ("2015-10-07", "2015-11-20"), "2015-10-07/2015-11-20"),   # (2015–2016) on a battle
-    ((None, None), ("2012-07-19", "2016-12-22"), "2012-07-19/2016-12-22"),       # no period
-    (("2016-12", "2016-12"), (None, None), "2016-12-01/2016-12-31"),             # (December 2016), no dates
-    (("2019", None), ("2012", "2014"), "2019-01-01/.."),                         # sources disagree: the period
-])
-def test_participation_interval(period, conflict, expected):
-    found = K.participation_interval(K.Interval.read(*period), K.Interval.read(*conflict))
-    assert str(found) == expected
-
-
 def test_every_dated_participation_lies_within_its_conflict(corpus_store):
     items = K.participations(corpus_store)
     dates = K.conflict_intervals(corpus_store)
