@@ -46,7 +46,7 @@ import pandas as pd
 import pyoxigraph as ox
 
 from kg import projections as P
-from kg.drawing import declutter, network_layout, short_label
+from kg.drawing import canvas, declutter, network_layout, say_nothing_to_draw, short_label
 from kg.projections import find_node as resolve
 from kg.camps import camps, partners, plot_by_year, plot_camps, plot_timeline, signed_network, timeline
 from kg.rdf import terms as T
@@ -549,13 +549,9 @@ def plot_alliances(store: KGStore, conflicts: Iterable[str] | str | None = None,
         nodes = nodes[:top]
     sub = graph.subgraph(nodes).copy()
     allied = _same_side_graph(sub)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(18, 12), dpi=dpi)
-    else:
-        fig = ax.figure
+    fig, ax = canvas(ax, (18, 12), dpi)
     if sub.number_of_nodes() == 0:
-        ax.text(0.5, 0.5, "no parties in this scope", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, "no parties in this scope")
         return fig
     pos = network_layout(allied, seed=seed)
     palette = plt.get_cmap("tab10")
@@ -609,7 +605,6 @@ def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None,
     (personnel per side, :func:`side_strengths`), the ``top`` conflicts with the largest
     totals first. Returns the matplotlib Figure.
     """
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     single = None
@@ -651,13 +646,9 @@ def plot_strengths(store: KGStore, conflicts: Iterable[str] | str | None = None,
         heading = title or f"Personnel per side, {len(keep)} conflicts with figures"
         xlabel = "personnel (log scale)"
         height = max(4.0, 0.3 * len(bars) + 0.22 * len(keep) + 1.8)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(14, height), dpi=dpi)
-    else:
-        fig = ax.figure
+    fig, ax = canvas(ax, (14, height), dpi)
     if not bars:
-        ax.text(0.5, 0.5, "no strength figures in this scope", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, "no strength figures in this scope")
         return fig
     for y, value, side, lo, hi, lead, bar_height in bars:
         ax.barh(y, value, height=bar_height, color=SIDE_COLOURS.get(side, "#7f7f7f"))
@@ -759,14 +750,10 @@ def plot_claims(store: KGStore, conflict: str, *, title: str | None = None, ax: 
 
     frame = claims(store, conflict)
     frame = frame[frame["low"].notna() | frame["high"].notna()]
-    if ax is None:
-        height = max(4.0, 0.38 * len(frame) + 0.3 * len(set(zip(frame["side"], frame["kind"]))) + 1.8)
-        fig, ax = plt.subplots(figsize=(13, height), dpi=dpi)
-    else:
-        fig = ax.figure
+    height = max(4.0, 0.38 * len(frame) + 0.3 * len(set(zip(frame["side"], frame["kind"]))) + 1.8)
+    fig, ax = canvas(ax, (13, height), dpi)
     if frame.empty:
-        ax.text(0.5, 0.5, "no figures with a number", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, "no figures with a number")
         return fig
     claimants = list(dict.fromkeys(sorted(c for c in frame["claimant"] if c != _NOT_SAID))) + (
         [_NOT_SAID] if (frame["claimant"] == _NOT_SAID).any() else [])

@@ -40,7 +40,7 @@ import networkx as nx
 import pandas as pd
 
 from kg import projections as P
-from kg.drawing import declutter, network_layout, short_label
+from kg.drawing import canvas, declutter, network_layout, say_nothing_to_draw, short_label
 from kg.errors import KGError
 from kg.rdf import terms as T
 
@@ -668,17 +668,12 @@ def plot_camps(store: KGStore, at: int | str | None = None, conflicts: Iterable[
     window; colour: signed camp, :func:`camps`), allies as grey lines (width: conflicts on
     the same side), enemies as red dashed lines; ``top`` keeps the parties in most conflicts.
     Returns the matplotlib Figure."""
-    import matplotlib.pyplot as plt
 
     graph = signed_network(store, at, conflicts, start=start, end=end)
     frame = camps(graph)
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(18, 12), dpi=dpi)
-    else:
-        fig = ax.figure
+    fig, ax = canvas(ax, (18, 12), dpi)
     if graph.number_of_nodes() == 0:
-        ax.text(0.5, 0.5, f"no parties fought in {_window_words(graph)}", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, f"no parties fought in {_window_words(graph)}")
         return fig
     sub = graph.subgraph(_top_nodes(graph, top)).copy()
     colours = _camp_colours(frame[frame["party"].isin(sub.nodes)]["camp_label"])
@@ -802,19 +797,14 @@ def plot_timeline(store: KGStore, party: str, conflicts: Iterable[str] | None = 
     its first ally, so the same partners share a colour), hatched when it only supported,
     an arrow for an end still open, annotated with its allies and enemies at the time.
     Returns the matplotlib Figure."""
-    import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
 
     frame = timeline(store, party, conflicts)
     rows = frame[(frame["start_date"] != "") | (frame["end_date"] != "")]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(16, max(4.5, 0.4 * len(rows) + 3.2)), dpi=dpi)
-    else:
-        fig = ax.figure
+    fig, ax = canvas(ax, (16, max(4.5, 0.4 * len(rows) + 3.2)), dpi)
     name = frame.attrs.get("party_label", party)
     if rows.empty:
-        ax.text(0.5, 0.5, f"no dated participations of {name}", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, f"no dated participations of {name}")
         return fig
     records = [{str(k): v for k, v in r.items()} for r in rows.to_dict("records")]
     days = [parse_day(r[k]) for r in records for k in ("start_date", "end_date") if r[k]]

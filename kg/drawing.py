@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-__all__ = ["declutter", "network_layout", "short_label"]
+__all__ = ["canvas", "declutter", "network_layout", "say_nothing_to_draw", "short_label"]
 
 
 def short_label(label: str, width: int = 32) -> str:
@@ -129,3 +129,19 @@ def declutter(ax: Any, texts: list[Any], anchors: list[Any], *, lift: float = 8.
         if ((xy - start) ** 2).sum() ** 0.5 > 12:
             ax.annotate("", xy=anchor, xytext=to_data.transform(xy), zorder=4,
                         arrowprops={"arrowstyle": "-", "color": "#777777", "lw": 0.6, "alpha": 0.8})
+
+
+def canvas(ax: Any, size: tuple[float, float], dpi: int) -> tuple[Any, Any]:
+    """The figure and axes to draw on: ``ax``'s own figure when the caller gives axes (a
+    notebook composing several plots), else a new figure of ``size`` inches."""
+    if ax is not None:
+        return ax.figure, ax
+    import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=size, dpi=dpi)
+
+
+def say_nothing_to_draw(ax: Any, message: str) -> None:
+    """An empty plot that says why it is empty, instead of blank axes."""
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=14)
+    ax.set_axis_off()

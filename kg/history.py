@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kg.errors import KGError
+from kg.drawing import canvas, say_nothing_to_draw
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -540,13 +541,9 @@ def plot_history(store: KGStore, conflict: str, field_name: str, *, title: str |
     result = history(store, conflict, field_name)
     frame = history_frame(result)
     frame = frame[frame["revised"].notna() & (frame["low"].notna() | frame["high"].notna())]
-    if ax is None:
-        fig, ax = plt.subplots(figsize=(12, 7), dpi=dpi)
-    else:
-        fig = ax.figure
+    fig, ax = canvas(ax, (12, 7), dpi)
     if frame.empty:
-        ax.text(0.5, 0.5, "no dated figures with a number", ha="center", va="center", fontsize=14)
-        ax.set_axis_off()
+        say_nothing_to_draw(ax, "no dated figures with a number")
         return fig
     tracks = result.tracks[field_name]
     # tab10 without its grey: grey is for the figures that never changed
