@@ -670,8 +670,9 @@ def render_sizes(runs: list[SizeRun], args: argparse.Namespace, elapsed: float) 
             return "not run"
         seconds = median([b["seconds"] for b in r.builds[w]])
         notes = [f"{seconds / floor_s(r):.1f}x floor"] if r.bulk else []
-        if all("cpu_s" in b for b in r.builds[w]):
-            notes.append(f"CPU {fmt_s(median([b['cpu_s'] for b in r.builds[w]]))}")
+        cpu = [b["cpu_s"] for b in r.builds[w] if "cpu_s" in b]  # runs from before the CPU column have none
+        if cpu:
+            notes.append(f"CPU {fmt_s(median(cpu))}" + (f" of {len(cpu)}" if len(cpu) < len(r.builds[w]) else ""))
         return f"{fmt_s(seconds)}, **{rate(r, w):.1f}/s**" + (f" ({'; '.join(notes)})" if notes else "")
 
     def phases_cell(r: SizeRun, w: int) -> str:
