@@ -282,13 +282,19 @@ def _interlanguage_link(renderer: _Renderer, template: Template) -> None:
     anchor = _plain(_named(template, "lt")) or page
     if not page:
         return
+    _emit_link(renderer, page, anchor)
+
+
+def _emit_link(renderer: _Renderer, page: str, shown: str) -> None:
+    """A link a template stands for: markdown in the body, its words inside another link's
+    anchor, else its words with the link recorded for the infobox field."""
     if renderer.body:
-        renderer.emit(f"[{anchor}](./{page.replace(' ', '_')})")
+        renderer.emit(f"[{shown}](./{page.replace(' ', '_')})")
     elif renderer.link_depth:
-        renderer.emit(anchor)
+        renderer.emit(shown)
     else:
-        renderer.links.append(Link(page=page, text=None if anchor == page else anchor))
-        renderer.emit(anchor)
+        renderer.links.append(Link(page=page, text=None if shown == page else shown))
+        renderer.emit(shown)
 
 
 def _ship(renderer: _Renderer, template: Template, prefix: str | None = None) -> None:
@@ -301,13 +307,7 @@ def _ship(renderer: _Renderer, template: Template, prefix: str | None = None) ->
         return
     name = f"{prefix} {params[0]}".strip()
     page = f"{name} ({params[1]})" if len(params) >= 2 and params[1] else name
-    if renderer.body:
-        renderer.emit(f"[{name}](./{page.replace(' ', '_')})")
-    elif renderer.link_depth:
-        renderer.emit(name)
-    else:
-        renderer.links.append(Link(page=page, text=None if name == page else name))
-        renderer.emit(name)
+    _emit_link(renderer, page, name)
 
 
 def _ship_prefix(prefix: str) -> Handler:
