@@ -91,3 +91,24 @@ def test_eval_cards_on_a_real_store_reports_every_family_and_the_misses(tmp_path
     heldout = CliRunner().invoke(cli, ["--store", str(store_dir), "eval-cards", str(gold_dir), "--split", "heldout"])
     assert heldout.exit_code == 0
     assert heldout.output.splitlines()[0] == "gold cards: 1 (heldout)"
+
+
+def test_a_comma_in_an_unquoted_gold_name_is_refused_naming_the_file_and_item(tmp_path):
+    # The blind4 Idlib card once read `{name: Liwa al-Haqq (Idlib, Syria), ...}`: YAML takes the
+    # name as "Liwa al-Haqq (Idlib" and "Syria)" as a key, and the score counted a name nobody wrote.
+    gold_dir = tmp_path / "gold"
+    gold_dir.mkdir()
+    (gold_dir / "card.yaml").write_text(
+        "title: Battle of X\nsides:\n  - number: 1\n    parties:\n"
+        "      - {name: Liwa al-Haqq (Idlib, Syria), role: belligerent}\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["--store", str(tmp_path / "store"), "eval-cards", str(gold_dir)])
+    assert result.exit_code == 2
+    assert "card.yaml" in result.output and "side 1 parties item 1 ('Liwa al-Haqq (Idlib')" in result.output
+    assert "unknown key 'Syria)'" in result.output
+
+
+def test_every_committed_gold_card_reads_cleanly():
+    from kg.commands.eval_cards import read_gold_cards
+    folders = [path for path in (ROOT / "tests" / "gold").iterdir() if path.is_dir()]
+    assert len(folders) >= 4
+    assert sum(len(read_gold_cards(folder)) for folder in folders) >= 56

@@ -220,13 +220,57 @@ class Score:
                 "precision": round(precision, 3), "recall": round(recall, 3), "f1": round(f1, 3)}
 
 
+#: The keys a gold card's items may have, by list (see the README of tests/gold/cards).
+_FIGURE_KEYS = frozenset({"value", "min", "max", "kind", "vague", "claimant", "phase", "period",
+                          "civilian", "approximate"})
+GOLD_ITEM_KEYS: dict[str, frozenset[str]] = {
+    "parties": frozenset({"name", "role", "start", "end"}),
+    "commanders": frozenset({"name", "role", "kia"}),
+    "units": frozenset({"name", "parent"}),
+    "strength": _FIGURE_KEYS,
+    "casualties": _FIGURE_KEYS,
+    "casualties_total": _FIGURE_KEYS,
+}
+
+
+def gold_card_problems(gold: dict[str, Any]) -> list[str]:
+    """What is wrong with the items of a gold card: an unknown key, or a name that is missing.
+
+    An unknown key is most often a name with a comma in a YAML flow mapping
+    (``{name: Liwa al-Haqq (Idlib, Syria)}`` reads as the name ``Liwa al-Haqq (Idlib`` and a
+    key ``Syria)``), which would silently score a name nobody wrote.
+
+    >>> gold_card_problems({"sides": [{"number": 1, "parties": [{"name": "A (B", "C)": None}]}]})
+    ["side 1 parties item 1 ('A (B'): unknown key 'C)' (a comma inside an unquoted name? quote the name)"]
+    """
+    problems: list[str] = []
+    lists = [(f"side {side.get('number')} {key}", key, side.get(key) or [])
+             for side in gold.get("sides") or [] for key in GOLD_ITEM_KEYS if key != "casualties_total"]
+    lists.append(("casualties_total", "casualties_total", gold.get("casualties_total") or []))
+    for where, key, items in lists:
+        for number, item in enumerate(items, 1):
+            label = f"{where} item {number}" + (f" ({item.get('name')!r})" if isinstance(item, dict) and "name" in item else "")
+            if not isinstance(item, dict):
+                problems.append(f"{label}: not a mapping: {item!r}")
+                continue
+            problems += [f"{label}: unknown key {extra!r} (a comma inside an unquoted name? quote the name)"
+                         for extra in sorted(set(item) - GOLD_ITEM_KEYS[key], key=str)]
+            if key in ("parties", "commanders", "units") and not item.get("name"):
+                problems.append(f"{label}: no name")
+    return problems
+
+
 def read_gold_cards(folder: str | Path, split: str = "all") -> list[tuple[Path, dict[str, Any]]]:
-    """Every gold card of a folder (``*.yaml``), optionally of one split only."""
+    """Every gold card of a folder (``*.yaml``), optionally of one split only; a card whose
+    items do not read as the README says raises ``ValueError`` naming the file and item."""
     cards = []
     for path in sorted(Path(folder).glob("*.yaml")):
         gold = yaml.safe_load(path.read_text(encoding="utf-8"))
         if not isinstance(gold, dict) or "title" not in gold:
             raise ValueError(f"{path}: not a gold card (a mapping with 'title' and 'sides')")
+        problems = gold_card_problems(gold)
+        if problems:
+            raise ValueError(f"{path}: " + "; ".join(problems))
         if split == "all" or gold.get("split") == split:
             cards.append((path, gold))
     return cards
@@ -292,6 +336,7 @@ def eval_cards(obj: Context, gold_dir: str, split: str, as_json: bool, errors: b
     """Precision, recall and F1 of the store's conflict cards against gold cards, per field
     family (see tests/gold/cards/README.md)."""
     try:
+        read_gold_cards(gold_dir, split)     # bad gold is bad input, whatever the store holds
         report = evaluate(obj.store(read_only=True), gold_dir, split)
     except (ValueError, yaml.YAMLError) as error:
         _fail(str(error), EXIT_USAGE)
