@@ -663,6 +663,17 @@ def _proper_name(words: str) -> bool:
     return bool(_PROPER_NAME.fullmatch(words)) and _one_thing(words)
 
 
+def _only_count_status(words: str) -> bool:
+    """Words that say only how a figure is known (``count-status`` in ``figure_words.tsv``).
+
+    >>> _only_count_status("confirmed"), _only_count_status("reported in total"), _only_count_status("confirmed dead")
+    (True, True, False)
+    """
+    status = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "count-status")}
+    pattern = rf"(?:(?:{_alternatives(sorted(status))})\s*)+"
+    return bool(re.fullmatch(pattern, _clean_words(words).casefold()))
+
+
 def _one_thing(subject: str) -> bool:
     """A singular noun phrase (``A patrol boat``, ``Frigate``, ``Su-27 fighter``, ``Antonov
     An-225 Mriya``): one thing. Not a plural (``tanks``, ``Su-25s``), a list (``X and Y``) or
@@ -1175,6 +1186,11 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         for index in range(1, len(entries)):
             if kinds[index] is None and kinds[index - 1] in _THING_KINDS and entries[index].words \
                     and civilian_status(entries[index].words) is None:
+                kinds[index] = kinds[index - 1]
+        # "150 claimed killed, 68–103 confirmed": a figure whose words only say how it is
+        # known (count-status in figure_words.tsv) leaves out the kind of the figure before it.
+        for index in range(1, len(entries)):
+            if kinds[index] is None and kinds[index - 1] is not None and _only_count_status(entries[index].words):
                 kinds[index] = kinds[index - 1]
         # "5,000+ civilians killed, 5,000+ wounded": a figure that names only a kind counts
         # the people of the figure before it
