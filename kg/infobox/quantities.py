@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
+from kg.infobox.claims import CLAIM_LABEL, PHASE_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
@@ -89,7 +89,7 @@ _FIGURE = re.compile(
 #: Words standing for an amount; ``unknown`` & co. mean unknown, the others vague.
 _UNKNOWN_WORDS = r"unknown|unspecified|undisclosed|n/a|not known"
 _VAGUE_WORDS = (
-    r"several|dozens|a dozen|dozen|hundreds|thousands|tens of thousands|many|numerous|"
+    r"(?:low|high|mid)\s+(?:hundreds|thousands|dozens)|several|dozens|a dozen|dozen|hundreds|thousands|tens of thousands|many|numerous|"
     r"a few|few|heavy|light|significant|minimal|moderate|high|large numbers?|some"
 )
 _WORD_ANCHOR = re.compile(
@@ -128,9 +128,10 @@ _NOTE_LINE = re.compile(
     r"^(?:see\b|for\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
 )
 _LINE_START_LABEL = re.compile(r"^(?P<label>[^:()]{1,70}(?:\([^()]*\)[^:()]{0,20})?)\s*:\s*(?P<rest>.*)$")
-#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`) or a year.
+#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`), a phase
+#: (``First phase: Unknown Second phase: 180 killed``: the line breaks were lost) or a year.
 _MID_LINE_LABEL = re.compile(
-    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
+    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|{PHASE_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
 )
 _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
                    re.IGNORECASE | re.DOTALL)
@@ -976,7 +977,7 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         items.append(heading(label, info))
     for mid_label, part in _split_mid_line_labels(rest):
         mid_info = _classify_label(mid_label, links, year)
-        if mid_info.claim is not None and mid_label is not None:
+        if (mid_info.claim is not None or mid_info.phase is not None) and mid_label is not None:
             items.append(heading(mid_label, mid_info))
         if part.strip():
             items.append(figures(part, line_info=info, label_info=mid_info))
@@ -1179,6 +1180,11 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 kinds[index] = kinds[index + 1]
             if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
                 civilians[index] = civilians[index + 1]
+        # "1,479 killed, including at least 13 commanders": a part of a figure with no kind
+        # of its own counts the same kind as the figure it is part of.
+        for index in range(1, len(entries)):
+            if kinds[index] is None and entries[index].including and kinds[index - 1] is not None:
+                kinds[index] = kinds[index - 1]
         # "1 aircraft lost 1 warship": a figure of things with no kind of its own, right after
         # a figure of things lost (destroyed, damaged) on the same line, shares its loss verb
         # (the run "1 aircraft, 1 warship lost" written the other way round). People never
@@ -1299,8 +1305,10 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
     """A parenthetical with a number and a casualty kind (``310–400 killed (250 executed)``)
     is a figure of its own, ``part_of`` the figure it follows (of no figure when that one
     has no number: ``Unknown (50 Afghan fighters killed)``), with a ``sub-count`` warning.
-    A number without a kind word (``91 killed (11 non-combat)``) says which of the people
-    counted it means, not what happened to them: it stays a note of its figure."""
+    A number of people without a kind word (``180 killed (47 Hezbollah fighters; Army
+    claim)``) counts some of the figure's own: a sub-count of the figure's kind. A number
+    that names no people (``91 killed (11 non-combat)``) only says which of the people
+    counted it means: it stays a note of its figure."""
     result: list[Quantity] = []
     moved: dict[int, int] = {}
     for index, (entry, quantity) in enumerate(zip(entries, quantities)):
@@ -1309,9 +1317,12 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
         for content in entry.parentheticals:
-            if not _SUB_COUNT.match(content) or casualty_kind(content) is None:
+            # "(47 Hezbollah fighters; Army claim)": the figure is one part of the note
+            part = next((p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)), "")
+            own_kind = casualty_kind(part) if part else None
+            if own_kind is None and (not part or civilian_status(part) is None):
                 continue
-            subs = _read_part(content, field, shown, True, warnings, as_of=quantity.as_of,
+            subs = _read_part(part, field, shown, True, warnings, as_of=quantity.as_of,
                               context="", name=None, claim=quantity.claimant, phase=quantity.phase,
                               year=year)
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
@@ -1319,6 +1330,8 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
                 sub.part_of = moved[index] if counted else None
                 if sub.civilian is None:
                     sub.civilian = quantity.civilian
+                if own_kind is None:
+                    sub.kind = quantity.kind     # "180 killed (47 Hezbollah fighters)": 47 of the killed
                 result.append(sub)
             if subs:
                 warnings.append(ReadWarning("sub-count", field.name, shown,
