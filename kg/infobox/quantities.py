@@ -960,8 +960,8 @@ def _without_tags(field: Field, warnings: list[ReadWarning] | None = None) -> Fi
     few: ``Per Azerbaijan:<ref name=…>``, ``captured<Br>several tanks``), and a range broken
     after its dash joined again (warning ``range-joined``).
 
-    >>> _without_tags(Field("strength1", "🇲🇱 6,000–\n7,000 \n(pre-war: ~12,150)")).text
-    '🇲🇱 6,000–7,000 \n(pre-war: ~12,150)'
+    >>> _without_tags(Field("strength1", "🇲🇱 6,000–\\n7,000 \\n(pre-war: ~12,150)")).text
+    '🇲🇱 6,000–7,000 \\n(pre-war: ~12,150)'
     """
     text = _TAGS.sub(" ", _BR.sub("\n", field.text))
     for match in _BROKEN_RANGE.finditer(text):
