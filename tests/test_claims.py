@@ -20,7 +20,8 @@ CLAIMS = [
     ("Per Ukraine", "ukraine/battle_of_sumy", "Ukraine", "Ukraine"),
     ("Per Armenian sources", "caucasus/2016_nagorno-karabakh_conflict", "Armenian sources", "Armenia"),
     ("Azerbaijani claim", "caucasus/2016_nagorno-karabakh_conflict", "Azerbaijani", "Azerbaijan"),
-    ("Per Armenia/Artsakh", "caucasus/2020_nagorno-karabakh_war", "Armenia/Artsakh", "Armenia"),
+    # a joint claim is no single entity: its words (blind5 al-Bab card, 'Turkish and SAA')
+    ("Per Armenia/Artsakh", "caucasus/2020_nagorno-karabakh_war", "Armenia/Artsakh", None),
     ("SOHR claim", "syria (several)", "SOHR", "Syrian Observatory for Human Rights"),
     ("per SDF", "syria/2019_turkish_offensive_into_north-eastern_syria", "SDF", "Syrian Democratic Forces"),
     ("Per DPR", "ukraine/battle_of_avdiivka_(2022)", "DPR", "Donetsk People's Republic"),
@@ -38,7 +39,11 @@ CLAIMS = [
     ("opposition claim", "syria/battle_of_hosn", "opposition", None),
     ("Army claim", "syria/battle_of_hosn", "Army", None),
     ("per gov.", "syria/qaboun_offensive_(2017)", "gov", None),
-    ("Kurdish and NDF claim", "syria/battle_of_al-hasakah_(2016)", "Kurdish and NDF", "Kurds"),
+    ("Kurdish and NDF claim", "syria/battle_of_al-hasakah_(2016)", "Kurdish and NDF", None),
+    ("Turkish and SAA claims", "blind5 syria/battle_of_al-bab", "Turkish and SAA", None),
+    # the claimant is who is quoted, not who relays the quote
+    ("according to NKR Interior Minister as quoted by Human Rights Watch",
+     "blind5 caucasus/siege_of_stepanakert", "NKR Interior Minister", None),
 ]
 
 
@@ -127,7 +132,7 @@ def test_cards_show_the_claimant_in_json_and_text(claims_store):
     assert claimed[0] == (40, 93, {"iri": None, "label": "Army", "text": "Army claim"})
     text = CliRunner().invoke(main, ["--store", str(claims_store), "show", "2020 Nagorno-Karabakh war"]).output
     assert "2,906 servicemen killed [killed] (per Azerbaijan)" in text
-    assert "60+ servicemen captured [captured] (per Armenia)" in text
+    assert "60+ servicemen captured [captured] (per Armenia/Artsakh)" in text
 
 
 def test_the_named_query_lists_figures_by_claimant(claims_store):

@@ -148,7 +148,8 @@ def test_several_figures_on_one_line(text, expected):
 
 
 @pytest.mark.parametrize("words, kind", [
-    ("killed", "killed"), ("dead", "killed"), ("deaths", "killed"), ("overall deaths", "deaths"),
+    ("killed", "killed"), ("dead", "deaths"), ("deaths", "deaths"), ("overall deaths", "deaths"), ("died", "deaths"),
+    ("dead, killed in action", "killed"), ("fatalities", "deaths"),
     ("total deaths", "deaths"), ("wounded", "wounded"), ("injured", "wounded"),
     ("captured", "captured"), ("prisoners", "captured"), ("POW", "captured"),
     ("missing", "missing"), ("displaced", "displaced"), ("refugees", "displaced"),

@@ -39,7 +39,7 @@ from kg.document import Link
 from kg.infobox.flags import country_title
 from kg.infobox.records import Claimant, EntityRef
 
-__all__ = ["read_claim", "read_phase", "claim_in", "cut_claim", "is_claim_note", "names_a_source", "CLAIM_LABEL"]
+__all__ = ["read_claim", "read_phase", "PHASE_LABEL", "claim_in", "cut_claim", "is_claim_note", "names_a_source", "CLAIM_LABEL"]
 
 _LEADING = re.compile(
     r"^(?P<lead>per|according\s+to|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by|reported\s+by)"
@@ -64,19 +64,26 @@ _NOT_A_CLAIMANT = re.compile(
     r"lowest|upper|total|overall|final|preliminary|western)\b",
     re.IGNORECASE,
 )
+#: Claimants named together (``Turkish and SAA``, ``Armenia/Artsakh``).
+_JOINT = re.compile(r"\s*[/&]\s*|\s+and\s+", re.IGNORECASE)
+#: Who passes a claim on (``NKR Interior Minister as quoted by Human Rights Watch``): the
+#: claimant is the one quoted.
+_RELAY = re.compile(r"\s*,?\s+(?:as\s+)?(?:quoted|cited|relayed|reported)\s+(?:by|in)\s+.+$", re.IGNORECASE)
 #: Claimants written in lower case after "per" ("per gov.", "per local reports").
 _LOWER_CASE_CLAIMANT = re.compile(
     r"(?:pro-)?gov(?:ernment|t)?\.?|opposition|rebels?|activists|locals?|local (?:sources|reports|media)|"
     r"state media|officials?|monitors?|residents|witnesses",
     re.IGNORECASE,
 )
-_PHASE = re.compile(
-    r"^(?:(?:first|second|third|fourth|fifth|sixth|final|initial|last|\d+(?:st|nd|rd|th))\s+"
+#: A phase name: an ordinal and a phase noun (``Second phase``, ``First assault wave``) or
+#: ``Phase 2``.
+PHASE_LABEL = (
+    r"(?i:(?:first|second|third|fourth|fifth|sixth|final|initial|last|\d+(?:st|nd|rd|th))\s+"
     r"(?:(?:assault|attack|ground|air|main|counter)\s+)?"      # "First assault wave"
     r"(?:phase|stage|battle|offensive|siege|wave|assault)"
-    r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))$",
-    re.IGNORECASE,
+    r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))"
 )
+_PHASE = re.compile(rf"^{PHASE_LABEL}$")
 #: Words that mark a source or an estimate without naming who (``(SOHR claim)``, ``reports``,
 #: ``official count``): a label or note with one of them is no scope, name or kind word.
 _SOURCE_WORDS = re.compile(
@@ -118,6 +125,14 @@ def _claimant_ref(name: str, links: Iterable[Link]) -> EntityRef | None:
     for link in links:
         if folded in (_fold(link.anchor), _fold(link.page)):
             return EntityRef(link.page, link.page)
+    whole = [name, _SPEAKER_NOUNS.sub("", name)]
+    page = next(filter(None, (_claimant_pages().get(_fold(n)) or country_title(n) for n in whole)), None)
+    if page:
+        return EntityRef(page, page)
+    if _JOINT.search(name):
+        # "Turkish and SAA claims", "Armenia/Artsakh": one figure given by several together
+        # is no single entity (cards.md: one claimant, iri null, its words)
+        return None
     # "per the [British MoD](…) sources": a link inside the claim words names the claimant
     # more precisely than a demonym or country around it
     inside = [link for link in links if _fold(link.anchor)
@@ -125,9 +140,8 @@ def _claimant_ref(name: str, links: Iterable[Link]) -> EntityRef | None:
     if inside:
         best = max(inside, key=lambda link: len(link.anchor))
         return EntityRef(best.page, best.page)
-    # "Armenia/Artsakh", "Kurdish and NDF": a joint claim is linked to its first claimant;
     # "MoD of the Russian Federation": a body of a country speaks for the country.
-    parts = [name, *re.split(r"\s*[/&]\s*|\s+and\s+|\s+of\s+(?:the\s+)?", name)]
+    parts = re.split(r"\s+of\s+(?:the\s+)?", name)
     for part in parts:
         for candidate in (part, _SPEAKER_NOUNS.sub("", part)):
             page = _claimant_pages().get(_fold(candidate)) or country_title(candidate)
@@ -149,7 +163,7 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     match = match or _TRAILING.match(core)
     if match is None:
         return None
-    name = re.sub(r"^the\s+", "", match.group("name").strip(" ,;:"), flags=re.IGNORECASE)
+    name = re.sub(r"^the\s+", "", _RELAY.sub("", match.group("name")).strip(" ,;:"), flags=re.IGNORECASE)
     if not name or len(name.split()) > 6 or re.search(r"[\d,;]", name) or _NOT_A_CLAIMANT.match(name):
         return None                       # "(per ISW, early April)" is read part by part
     links = list(links)

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import CLAIM_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
+from kg.infobox.claims import CLAIM_LABEL, PHASE_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
@@ -89,7 +89,7 @@ _FIGURE = re.compile(
 #: Words standing for an amount; ``unknown`` & co. mean unknown, the others vague.
 _UNKNOWN_WORDS = r"unknown|unspecified|undisclosed|n/a|not known"
 _VAGUE_WORDS = (
-    r"several|dozens|a dozen|dozen|hundreds|thousands|tens of thousands|many|numerous|"
+    r"(?:low|high|mid)\s+(?:hundreds|thousands|dozens)|several|dozens|a dozen|dozen|hundreds|thousands|tens of thousands|many|numerous|"
     r"a few|few|heavy|light|significant|minimal|moderate|high|large numbers?|some"
 )
 _WORD_ANCHOR = re.compile(
@@ -125,12 +125,13 @@ _DATE_PREPOSITION = re.compile(
 _ESTIMATE_WORD = re.compile(r"\b(?:est\.?|estimated?|estimates)(?=\s|$|[;,.)])", re.IGNORECASE)
 _HEADING_SKIP = re.compile(r"^(?:units|equipment|total|overall|in total|note|notes)$", re.IGNORECASE)
 _NOTE_LINE = re.compile(
-    r"^(?:see\b|for\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
+    r"^(?:see\b|for\b|\.*\s*full list\b|reports?\b|notes?\b|strength estimates\b|figures\b|[^\d]*\bsee\b)", re.IGNORECASE
 )
 _LINE_START_LABEL = re.compile(r"^(?P<label>[^:()]{1,70}(?:\([^()]*\)[^:()]{0,20})?)\s*:\s*(?P<rest>.*)$")
-#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`) or a year.
+#: A label inside a line: a claim (see :data:`~kg.infobox.claims.CLAIM_LABEL`), a phase
+#: (``First phase: Unknown Second phase: 180 killed``: the line breaks were lost) or a year.
 _MID_LINE_LABEL = re.compile(
-    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
+    rf"(?:(?<=\s)|^)(?P<label>{CLAIM_LABEL}|{PHASE_LABEL}|\d{{4}}(?:\s*[–-]\s*\d{{2,4}})?)\s*:\s*"
 )
 _TAGS = re.compile(r"<ref[^>]*/>|<ref[^>]*>.*?</ref>|<ref[^>]*>|</?(?!br\b|hr\b)[a-z][^>]*>",
                    re.IGNORECASE | re.DOTALL)
@@ -158,21 +159,25 @@ _LOSS_OF = {kind: [verb for verb, of in loss_verbs().items() if of == kind] for 
 
 # Casualty kinds, looked for in this order (the first family found wins, several -> casualties).
 _KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
-    ("deaths", re.compile(r"\b(?:overall|total)\s+deaths?\b", re.IGNORECASE)),
-    ("killed", re.compile(
-        r"\b(?:killed|kill|dead|deaths?|died|KIA|executed|fatalities|lost their lives|"
-        r"massacred|slain)\b", re.IGNORECASE)),
+    # "dead", "died", "deaths" say people died, not how: deaths, unless "killed" is written too
+    ("deaths", re.compile(r"\b(?:dead|deaths?|died|fatalities|lost their lives)\b", re.IGNORECASE)),
+    ("killed", re.compile(r"\b(?:killed|kill|KIA|executed|massacred|slain)\b", re.IGNORECASE)),
     ("wounded", re.compile(r"\b(?:wounded|injured|injuries|WIA|hurt)\b", re.IGNORECASE)),
     ("captured", re.compile(
         r"\b(?:captured|prisoners?|POWs?|PoWs?|taken prisoner|abducted|arrested|detained|"
-        r"hostages?|surrendered|seized)\b", re.IGNORECASE)),
+        r"hostages?|surrendered|seized|kidnapped)\b", re.IGNORECASE)),
     ("missing", re.compile(r"\b(?:missing|MIA)\b", re.IGNORECASE)),
-    ("displaced", re.compile(r"\b(?:displaced|refugees?|evacuated|fled|IDPs?)\b", re.IGNORECASE)),
+    ("displaced", re.compile(r"\b(?:displaced|refugees?|evacuated|fled|IDPs?|deported|deportees?)\b", re.IGNORECASE)),
     ("destroyed", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['destroyed'])})\b", re.IGNORECASE)),
     ("damaged", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['damaged'])})\b", re.IGNORECASE)),
     ("deserted", re.compile(r"\b(?:deserted|defected|defectors?)\b", re.IGNORECASE)),
     ("casualties", re.compile(r"\bcasualt(?:y|ies)\b", re.IGNORECASE)),
 ]
+#: People set free (``4 hostages freed``): a count of hostages or prisoners that is no loss.
+_FREED = re.compile(r"\b(?:freed|released|rescued|liberated)\b", re.IGNORECASE)
+#: Words that say people were taken (not only that they were prisoners or hostages).
+_TAKEN = re.compile(r"\b(?:captured|taken prisoner|abducted|arrested|detained|surrendered|seized|kidnapped)\b",
+                    re.IGNORECASE)
 _CIVILIAN = re.compile(r"\bcivilians?\b", re.IGNORECASE)
 _COMBATANT = re.compile(
     r"\b(?:soldiers?|fighters?|troops?|servicem[ae]n|servicewom[ae]n|militiam[ae]n|militants?|"
@@ -203,12 +208,14 @@ def casualty_kind(text: str) -> str | None:
         if pattern.search(rest):
             found.append(kind)
             rest = pattern.sub(" ", rest)
+    if "captured" in found and _FREED.search(text) and not _TAKEN.search(text):
+        found.remove("captured")                 # "4 hostages freed": no loss
     if not found:
         return None
     if found == ["killed", "captured"] and re.search(r"\bexecuted\b", text, re.IGNORECASE):
         return "killed"                          # "15 prisoners executed"
-    if "deaths" in found:
-        found = [k for k in found if k not in ("deaths", "killed")] + ["deaths"]
+    if "deaths" in found and "killed" in found:
+        found.remove("deaths")                   # "killed" written: killed ("10 dead, killed in action")
     if len(found) > 1:
         # "wounded and sick", "killed (executed)": one family; different families: casualties.
         return "casualties"
@@ -456,6 +463,11 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
 _SEPARATOR = re.compile(r"(?:\s*(?:,|;|\band\b|\bor\b|&)\s*)+(?:including\s*)?$", re.IGNORECASE)
 
 
+#: One capitalised word between a figure and a number (``8-10 Leopard 2 tanks``): the
+#: number is the model of the named thing, not a count (not a month: ``5 March 6 killed``).
+_NAME_BEFORE_DESIGNATION = re.compile(rf"\s+(?!(?:{_MONTH_NAMES})\b)[A-Z][a-z]+\s+")
+
+
 def _find_entries(text: str) -> list[_Entry]:
     """Cut a line (parentheticals removed) at its anchors."""
     anchors: list[_Entry] = []
@@ -478,6 +490,9 @@ def _find_entries(text: str) -> list[_Entry]:
         if (_is_year(low_text) and (high_text is None or _is_year(high_text) or len(high_text) == 2)
                 and (high_text is not None or _DATE_PREPOSITION.search(before))):
             continue                       # "in 2014", "2013–2014"
+        if (anchors and figure[0] is not None and len(low_text) <= 3 and re.match(r"\s+[a-z]", after)
+                and _NAME_BEFORE_DESIGNATION.fullmatch(text[anchors[-1].end:match.start()])):
+            continue                       # "8-10 Leopard 2 tanks": a model number after a name
         if low_text.lower() in _NUMBER_WORDS and not re.match(r"\s*[^\W\d_]", after):
             continue                       # a number word must be followed by a noun
         if low_text.lower() in ("one",) and re.match(r"\s*(?:of|another)\b", after, re.IGNORECASE):
@@ -562,8 +577,9 @@ def _read_prefix(text: str, entry: _Entry) -> None:
         if match and match.group(0).strip():
             if entry.value is not None:
                 entry.minimum, entry.value = entry.value, None
-            else:
+            elif not re.search(r"(?i)\bor\b", text[entry.start:entry.end]):
                 entry.maximum = None       # "At least 8–9": at least 8
+            # "At least three or five": two reported counts, the bound on the lower one
             before = before[: match.start()]
             entry.prefix_start = match.start()
             continue
@@ -755,7 +771,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
         leftovers: list[str] = []
         for part in dict.fromkeys([item, *parts]):
             claim = read_claim(part, links)
-            phase = read_phase(part) if claim is None else None
+            phase = _note_phase(part) if claim is None else None
             period = None
             if claim is None and phase is None:
                 period = period_of(part, year) or period_of(_ESTIMATE_WORD.sub("", part).strip(" ,;"), year)
@@ -783,6 +799,17 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
     return notes
 
 
+def _note_phase(note: str) -> str | None:
+    """The phase a note names (``(first phase)``, ``(second battle)``); an action
+    (``(final assault)``) is what the figure counts, a scope, not a phase.
+
+    >>> _note_phase("first phase"), _note_phase("final assault")
+    ('first phase', None)
+    """
+    phase = read_phase(note)
+    return None if phase is None or re.search(r"(?i)\b(?:assault|attack)$", phase) else phase
+
+
 def parse_quantities(field: Field, warnings: list[ReadWarning],
                      kind: QuantityKind = "strength", year: int | None = None) -> list[Quantity]:
     """All figures of a ``strengthN`` / ``casualtiesN`` field, in order. ``year`` (the year
@@ -806,7 +833,7 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     [(81, 'killed', 'Per Ukraine', 'Ukraine'), (12, 'wounded', 'Russian claim', 'Russia')]
     """
     casualties = kind == "casualties"
-    field = _without_tags(field)
+    field = _without_tags(field, warnings)
     grammar = replace(FIGURE_GRAMMAR, read_line=partial(_read_line, links=field.links, year=year, warnings=warnings))
     tree = build_tree(field, warnings, grammar)
     quantities: list[Quantity] = []
@@ -923,10 +950,26 @@ class _Figures(Entry):
 FIGURE_GRAMMAR = Grammar("figure", blank_ends_heading=True, placeholders=False)
 
 
-def _without_tags(field: Field) -> Field:
+#: A line ending in a number and a dash goes on with the number on the next line: one range
+#: broken across a line (``🇲🇱 6,000–`` / ``7,000``).
+_BROKEN_RANGE = re.compile(rf"(\d[ \t]*[–—−-])[ \t]*\n[ \t]*(?=(?:{_NUMBER})(?![\d,]))")
+
+
+def _without_tags(field: Field, warnings: list[ReadWarning] | None = None) -> Field:
     """``<br>`` as a line break, references and other tags removed (wtf_wikipedia leaves a
-    few: ``Per Azerbaijan:<ref name=…>``, ``captured<Br>several tanks``)."""
+    few: ``Per Azerbaijan:<ref name=…>``, ``captured<Br>several tanks``), and a range broken
+    after its dash joined again (warning ``range-joined``).
+
+    >>> _without_tags(Field("strength1", "🇲🇱 6,000–\\n7,000 \\n(pre-war: ~12,150)")).text
+    '🇲🇱 6,000–7,000 \\n(pre-war: ~12,150)'
+    """
     text = _TAGS.sub(" ", _BR.sub("\n", field.text))
+    for match in _BROKEN_RANGE.finditer(text):
+        if warnings is not None:
+            line = text[text.rfind("\n", 0, match.start()) + 1:match.end(1)].strip()
+            warnings.append(ReadWarning("range-joined", field.name, line,
+                                        f"{line!r} ends in a dash: the range goes on on the next line"))
+    text = _BROKEN_RANGE.sub(r"\1", text)
     return field if text == field.text else Field(field.name, text, field.links, field.formatting)
 
 
@@ -946,6 +989,9 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     if not text:
         return [], []
     stripped, parens = _remove_parentheticals(text)
+    if not stripped.strip(" .,;") and len(parens) == 1 and _is_figure_note(parens[0][1], year):
+        text = parens[0][1]                 # "(pre-war: ~12,150)": a figure with a label
+        stripped, parens = _remove_parentheticals(text)
     if not stripped.strip(" .,;") and parens:
         return [Piece("paren", line.start, line.end, content) for _, content in parens], []
 
@@ -976,11 +1022,24 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         items.append(heading(label, info))
     for mid_label, part in _split_mid_line_labels(rest):
         mid_info = _classify_label(mid_label, links, year)
-        if mid_info.claim is not None and mid_label is not None:
+        if (mid_info.claim is not None or mid_info.phase is not None) and mid_label is not None:
             items.append(heading(mid_label, mid_info))
         if part.strip():
             items.append(figures(part, line_info=info, label_info=mid_info))
     return [], items
+
+
+def _is_figure_note(note: str, year: int | None) -> bool:
+    """A line that is only a parenthetical holding a count of its own (``(pre-war:
+    ~12,150)``), not a date (``(by 12 October)``, ``(2013)``) or a qualifier.
+
+    >>> _is_figure_note("pre-war: ~12,150", None), _is_figure_note("by 12 October", 2012), _is_figure_note("2013", None)
+    (True, False, False)
+    """
+    if period_of(note, year) is not None:
+        return False
+    return any(e.value is not None or e.minimum is not None or e.maximum is not None
+               for e in _find_entries(_remove_parentheticals(note)[0]))
 
 
 def _heading_above(node: EntryNode) -> HeadingNode | None:
@@ -1179,6 +1238,11 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
                 kinds[index] = kinds[index + 1]
             if civilians[index] is None and civilians[index + 1] is not None and joined in ("and", "&", ", and"):
                 civilians[index] = civilians[index + 1]
+        # "1,479 killed, including at least 13 commanders": a part of a figure with no kind
+        # of its own counts the same kind as the figure it is part of.
+        for index in range(1, len(entries)):
+            if kinds[index] is None and entries[index].including and kinds[index - 1] is not None:
+                kinds[index] = kinds[index - 1]
         # "1 aircraft lost 1 warship": a figure of things with no kind of its own, right after
         # a figure of things lost (destroyed, damaged) on the same line, shares its loss verb
         # (the run "1 aircraft, 1 warship lost" written the other way round). People never
@@ -1299,8 +1363,10 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
     """A parenthetical with a number and a casualty kind (``310–400 killed (250 executed)``)
     is a figure of its own, ``part_of`` the figure it follows (of no figure when that one
     has no number: ``Unknown (50 Afghan fighters killed)``), with a ``sub-count`` warning.
-    A number without a kind word (``91 killed (11 non-combat)``) says which of the people
-    counted it means, not what happened to them: it stays a note of its figure."""
+    A number of people without a kind word (``180 killed (47 Hezbollah fighters; Army
+    claim)``) counts some of the figure's own: a sub-count of the figure's kind. A number
+    that names no people (``91 killed (11 non-combat)``) only says which of the people
+    counted it means: it stays a note of its figure."""
     result: list[Quantity] = []
     moved: dict[int, int] = {}
     for index, (entry, quantity) in enumerate(zip(entries, quantities)):
@@ -1309,9 +1375,12 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
         for content in entry.parentheticals:
-            if not _SUB_COUNT.match(content) or casualty_kind(content) is None:
+            # "(47 Hezbollah fighters; Army claim)": the figure is one part of the note
+            part = next((p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)), "")
+            own_kind = casualty_kind(part) if part else None
+            if own_kind is None and (not part or civilian_status(part) is None):
                 continue
-            subs = _read_part(content, field, shown, True, warnings, as_of=quantity.as_of,
+            subs = _read_part(part, field, shown, True, warnings, as_of=quantity.as_of,
                               context="", name=None, claim=quantity.claimant, phase=quantity.phase,
                               year=year)
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
@@ -1319,6 +1388,8 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
                 sub.part_of = moved[index] if counted else None
                 if sub.civilian is None:
                     sub.civilian = quantity.civilian
+                if own_kind is None:
+                    sub.kind = quantity.kind     # "180 killed (47 Hezbollah fighters)": 47 of the killed
                 result.append(sub)
             if subs:
                 warnings.append(ReadWarning("sub-count", field.name, shown,
