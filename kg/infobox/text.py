@@ -327,18 +327,24 @@ def initials(name: str) -> str:
 
 def alt_name(text: str, acronyms: bool = False) -> str | None:
     """The other name a parenthetical gives an entry, else ``None``: a quoted name
-    (``"Kadyrovites"``), a unit designation (``2nd Army Corps``: ordinal, capitalised words,
-    a ``unit-noun``) and, with ``acronyms`` (parties), an abbreviation (``PYD``). Other
-    parentheticals (``Reserve``, ``alleged by Armenia``) are no names.
+    (``"Kadyrovites"``), a name in another script than the English name's Latin one (the
+    name in Arabic after its transliteration: ``Katibat Saifullah (كتيبة سيف الله)``), a
+    unit designation (``2nd Army Corps``: ordinal, capitalised words, a ``unit-noun``) and,
+    with ``acronyms`` (parties), an abbreviation (``PYD``). Other parentheticals
+    (``Reserve``, ``alleged by Armenia``) are no names.
 
     >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("PYD")
     ('Kadyrovites', '2nd Army Corps', None, None)
     >>> alt_name("TEV-DEM", acronyms=True), alt_name("alleged by Armenia", acronyms=True)
     ('TEV-DEM', None)
+    >>> alt_name("كتيبة سيف الله"), alt_name("Азов")
+    ('كتيبة سيف الله', 'Азов')
     """
     text = normalise_space(text)
     if (match := _QUOTED_NAME.match(text)) is not None:
         return match.group("name").strip()
+    if script_language(text) not in (None, "en"):
+        return text
     words = text.split()
     if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
             and words[-1].casefold() in name_words("unit-noun"):
