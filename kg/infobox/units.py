@@ -297,7 +297,8 @@ def _is_unit_qualifier(text: str) -> bool:
     (True, True, False)
     """
     words = text.split()
-    return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
+    # the noun in lower case: "(Special Forces)" is a name
+    return qualifier_note(text) is not None or (len(words) > 1 and words[-1] in name_words("unit-part"))
 
 
 def _describes_unit(text: str) -> bool:
