@@ -21,7 +21,8 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
    in a flattened list), or the side's only belligerent party (``combatantN``, by name or
    page) with units bulleted under it (``Free Syrian Army`` / ``* Northern Storm
    Brigade``) is no unit: it sets ``group`` (and, for a country, ``country``) on the units
-   under it, parents none of them, and gives a ``unit-heading`` warning. Over bulleted
+   under it, parents none of them, and gives a ``unit-heading`` warning. So is a kind of
+   force over bulleted units (``Iraqi militias``: see :func:`_names_a_kind`). Over bulleted
    units its scope ends at the next top-level line. A party that is one of several on its
    side (``Jaysh al-Islam`` / ``*17th Brigade``) says which of them the units belong to: it
    stays a unit, their parent.
@@ -44,14 +45,19 @@ an abbreviation, ``Special Security Forces (HAT)``, as for parties) is kept in
 abbreviation that stands for a party of the side (its initials or other name:
 ``Farouq Brigades (FSA)``) says whose unit it is: a ``unit-qualifier``, kept in ``text``;
 one inside a link's anchor (``[[Alpha Group (Ukraine)|Alpha Group (SBU)]]``) says which, as
-a title's disambiguator does, and stays in the name. Any
+a title's disambiguator does, and stays in the name. A name in another script
+(``Katibat Saifullah (كتيبة سيف الله)``) is another name too. One that ends in a common noun in
+lower case describes the unit (``Liwa Suyuf al-Sham (Azaz branch)``, ``(Iraqi militia)``): a
+``unit-qualifier``, kept in ``text``. Two lines that link one page under one parent are one
+unit (``unit-repeated``). Any
 other parenthetical is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
 Forces (Airborne) Regiment``, ``Irregular civilian volunteers (militia)``), except one
 alone on a later line, which is kept only in ``text``. The reference is the link whose
 anchor is the name (a name cut by an image template is completed from an unplaced link:
 ``Mechanized Brigade`` -> ``92nd Mechanized Brigade``), else a plain name. Placeholders
 (``Unknown``, ``See order of battle``) are skipped with a ``placeholder`` warning, empty
-bullets (a unit whose name was only an icon) with ``empty-entry``.
+bullets (a unit whose name was only an icon) with ``empty-entry``; the units under an empty
+bullet are listed under the nearest named line above it at a lower level, if any.
 
 >>> from kg.document import Field, Link
 >>> f = Field("units1", "Syrian Armed Forces\\nUnits involved\\n\\nSyrian Army\\n* Republican Guard\\n** Syrian Marines SSI.png Syrian Marines",
