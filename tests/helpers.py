@@ -64,10 +64,14 @@ def field_of(case: dict[str, Any]) -> Field:
 
 
 def corpus_field(case: dict[str, Any]) -> Field:
-    """The field a case was copied from: ``case["field"]`` of the article ``case["article"]``."""
+    """The field a case was copied from: ``case["field"]`` of the article ``case["article"]``
+    (under ``data/wikipedia``, or a path from the repository root for the gold sets'
+    articles: ``tests/gold/blind5/articles/syria/battle_of_al-bab``)."""
     from kg.readers import read_document
 
-    box = read_document(CORPUS / f"{case['article']}.md").conflict_infobox
+    article = case["article"]
+    path = ROOT / f"{article}.md" if article.startswith("tests/") else CORPUS / f"{article}.md"
+    box = read_document(path).conflict_infobox
     assert box is not None, case["article"]
     return box.fields[case["field"]]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.document import Field, ReadWarning
+from kg.document import Field, Link, ReadWarning
 from kg.infobox.commanders import COMMANDER_GRAMMAR
 from kg.infobox.units import UNIT_GRAMMAR
 from kg.infobox.grammar import PARTY_GRAMMAR, EntryNode, FieldTree, Grammar, HeadingNode, build_tree
@@ -243,3 +243,52 @@ def test_blank_line_ends_a_tight_heading(text: str, headings: list[str | None]) 
 def test_commanders_heading_is_not_ended_by_a_blank_line() -> None:
     tree = build_tree(Field("commander1", "KIA:\nAbbas Samii\n\nJabbar Drisawi"), [], COMMANDER_GRAMMAR)
     assert [n.heading.text if n.heading else None for n in tree.entries()] == ["KIA", "KIA"]
+
+
+# --- names around links (session 5, blind5 misses) -------------------------------------------
+
+def entry_names(tree: FieldTree) -> list[tuple[str, list[str]]]:
+    return [(node.text, [link.page for link in node.links]) for node in tree.entries()]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), [
+    # Title-case words after a whole unit's link start a name of their own (real corpus)
+    ("wikipedia/syria/battle_of_raqqa_(2013).md", "units2",
+     [("Syrian Arab Army", ["Syrian Arab Army"]), ("17th Division", ["17th Division (Syria)"]),
+      ("Syrian Air Force", ["Syrian Air Force"]), ("Local police", [])]),
+    ("wikipedia/syria/battle_of_rastan_(2011).md", "combatant1",
+     [("Free Syrian Army", ["Free Syrian Army"]), ("Civilian rebels", [])]),
+])
+def test_title_case_words_after_a_link_are_another_name(source: str, name: str, expected: list) -> None:
+    grammar = UNIT_GRAMMAR if name.startswith("units") else PARTY_GRAMMAR
+    assert entry_names(build_tree(corpus_field(source, name), [], grammar)) == expected
+
+
+def test_abbreviations_before_a_common_noun_continue_the_link_before_them() -> None:
+    # Battle of Qalamoun (2013-2014), units1 (blind5): "* [[Saidnaya]] NDF militias" is one
+    # name, the NDF militias of Saidnaya; in the corpus' shape "[[Homs]] SAA units" too
+    tree = build_tree(corpus_field("../tests/gold/blind5/articles/syria/battle_of_qalamoun_(2013–2014).md",
+                                   "units1"), [], UNIT_GRAMMAR)
+    assert ("Saidnaya NDF militias", ["Saidnaya"]) in entry_names(tree)
+    field = Field("units1", "* Homs SAA units\n* Homs Local police", [Link("Homs"), Link("Homs")])
+    assert entry_names(build_tree(field, [], UNIT_GRAMMAR)) == [
+        ("Homs SAA units", ["Homs"]), ("Homs", ["Homs"]), ("Local police", [])]
+
+
+@pytest.mark.parametrize("grammar", [UNIT_GRAMMAR, PARTY_GRAMMAR, COMMANDER_GRAMMAR])
+def test_two_links_joined_by_and_are_two_entries(grammar: Grammar) -> None:
+    # Siege of Mariupol, units2 (blind5): "* [[National Police of Ukraine|National Police]]
+    # and [[State Border Guard Service of Ukraine|State Border Guard]] forces"; the same in
+    # every list field ("&" too); plain words with "and" stay one name ("Islamic Unity and
+    # Liberation Front", Raqqa 2013) and so does "[[Ba'ath Brigades]] and other [[Ba'ath
+    # Party]] militias" (early insurgency combatant1: more than a conjunction between)
+    tree = build_tree(corpus_field("../tests/gold/blind5/articles/ukraine/siege_of_mariupol.md", "units2"),
+                      [], grammar)
+    assert [(n, p) for n, p in entry_names(tree) if "Police" in n or "Border" in n] == [
+        ("National Police", ["National Police of Ukraine"]),
+        ("State Border Guard forces", ["State Border Guard Service of Ukraine"])]
+    field = Field("combatant1", "* A & B\n* Islamic Unity and Liberation Front", [Link("A"), Link("B")])
+    assert [n for n, _ in entry_names(build_tree(field, [], grammar))] == ["A", "B", "Islamic Unity and Liberation Front"]
+    insurgency = build_tree(corpus_field("wikipedia/syria/early_insurgency_phase_of_the_syrian_civil_war.md",
+                                         "combatant1"), [], grammar)
+    assert "Ba'ath Brigades and other Ba'ath Party militias" in [n for n, _ in entry_names(insurgency)]

@@ -327,18 +327,24 @@ def initials(name: str) -> str:
 
 def alt_name(text: str, acronyms: bool = False) -> str | None:
     """The other name a parenthetical gives an entry, else ``None``: a quoted name
-    (``"Kadyrovites"``), a unit designation (``2nd Army Corps``: ordinal, capitalised words,
-    a ``unit-noun``) and, with ``acronyms`` (parties), an abbreviation (``PYD``). Other
-    parentheticals (``Reserve``, ``alleged by Armenia``) are no names.
+    (``"Kadyrovites"``), a name in another script than the English name's Latin one (the
+    name in Arabic after its transliteration: ``Katibat Saifullah (كتيبة سيف الله)``), a
+    unit designation (``2nd Army Corps``: ordinal, capitalised words, a ``unit-noun``) and,
+    with ``acronyms`` (parties), an abbreviation (``PYD``). Other parentheticals
+    (``Reserve``, ``alleged by Armenia``) are no names.
 
     >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("PYD")
     ('Kadyrovites', '2nd Army Corps', None, None)
     >>> alt_name("TEV-DEM", acronyms=True), alt_name("alleged by Armenia", acronyms=True)
     ('TEV-DEM', None)
+    >>> alt_name("كتيبة سيف الله"), alt_name("Азов")
+    ('كتيبة سيف الله', 'Азов')
     """
     text = normalise_space(text)
     if (match := _QUOTED_NAME.match(text)) is not None:
         return match.group("name").strip()
+    if script_language(text) not in (None, "en"):
+        return text
     words = text.split()
     if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
             and words[-1].casefold() in name_words("unit-noun"):
@@ -739,6 +745,12 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                 continue
             if current is not None and current.has_name:
                 previous = current.name_pieces[-1]
+                if _coordinates_links(current):
+                    # "[[National Police]] and [[State Border Guard]] forces": two names
+                    # joined by a conjunction are two entries; the conjunction is neither
+                    current.pieces.pop()
+                    start(piece)
+                    continue
                 if not current.after_paren and (
                     (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
                     # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
@@ -761,6 +773,32 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                         comma_splits, split_text)
     close()
     return leading, items
+
+
+#: A conjunction between two links: each link is a name of its own.
+_CONJUNCTIONS = {"and", "&"}
+
+
+def _coordinates_links(entry: Entry) -> bool:
+    """True when the entry so far ends in a link and a conjunction (``[[National Police]]
+    and``): the link that follows is another entry, not part of this name."""
+    pieces = entry.name_pieces
+    return len(pieces) >= 2 and pieces[-1].kind == "text" and pieces[-1].text.strip() in _CONJUNCTIONS \
+        and pieces[-2].kind == "link"
+
+
+def _ends_in_common_noun(text: str) -> bool:
+    """Plain words after a link that are abbreviations before a common noun in lower case
+    (``[[Saidnaya]] NDF militias``: the NDF militias of Saidnaya) name no unit of their
+    own: they continue the name before them. Words in title case start a name of their
+    own (``[[Syrian Air Force]] Local police``, ``[[Free Syrian Army]] Civilian rebels``).
+
+    >>> _ends_in_common_noun("NDF militias"), _ends_in_common_noun("Local police"), _ends_in_common_noun("Tank Battalion")
+    (True, False, False)
+    """
+    words = text.split()
+    return len(words) > 1 and words[-1].isalpha() and words[-1].islower() \
+        and all(_ACRONYM.match(word) or word.islower() for word in words[:-1])
 
 
 def _joins_link(text: str, joins_link) -> bool:
@@ -848,6 +886,7 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                         start(sub)
                 elif previous.kind == "link" and not keyword and (
                     _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
+                    or _ends_in_common_noun(part)
                 ):
                     current.pieces.append(sub)
                 else:

@@ -21,7 +21,8 @@ of the nearest unit above it with a smaller level; ``None`` if there is none):
    in a flattened list), or the side's only belligerent party (``combatantN``, by name or
    page) with units bulleted under it (``Free Syrian Army`` / ``* Northern Storm
    Brigade``) is no unit: it sets ``group`` (and, for a country, ``country``) on the units
-   under it, parents none of them, and gives a ``unit-heading`` warning. Over bulleted
+   under it, parents none of them, and gives a ``unit-heading`` warning. So is a kind of
+   force over bulleted units (``Iraqi militias``: see :func:`_names_a_kind`). Over bulleted
    units its scope ends at the next top-level line. A party that is one of several on its
    side (``Jaysh al-Islam`` / ``*17th Brigade``) says which of them the units belong to: it
    stays a unit, their parent.
@@ -44,14 +45,19 @@ an abbreviation, ``Special Security Forces (HAT)``, as for parties) is kept in
 abbreviation that stands for a party of the side (its initials or other name:
 ``Farouq Brigades (FSA)``) says whose unit it is: a ``unit-qualifier``, kept in ``text``;
 one inside a link's anchor (``[[Alpha Group (Ukraine)|Alpha Group (SBU)]]``) says which, as
-a title's disambiguator does, and stays in the name. Any
+a title's disambiguator does, and stays in the name. A name in another script
+(``Katibat Saifullah (كتيبة سيف الله)``) is another name too. One that ends in a common noun in
+lower case describes the unit (``Liwa Suyuf al-Sham (Azaz branch)``, ``(Iraqi militia)``): a
+``unit-qualifier``, kept in ``text``. Two lines that link one page under one parent are one
+unit (``unit-repeated``). Any
 other parenthetical is part of the unit's name and stays in it (``17th Division (Reserve)``, ``46th Special
 Forces (Airborne) Regiment``, ``Irregular civilian volunteers (militia)``), except one
 alone on a later line, which is kept only in ``text``. The reference is the link whose
 anchor is the name (a name cut by an image template is completed from an unplaced link:
 ``Mechanized Brigade`` -> ``92nd Mechanized Brigade``), else a plain name. Placeholders
 (``Unknown``, ``See order of battle``) are skipped with a ``placeholder`` warning, empty
-bullets (a unit whose name was only an icon) with ``empty-entry``.
+bullets (a unit whose name was only an icon) with ``empty-entry``; the units under an empty
+bullet are listed under the nearest named line above it at a lower level, if any.
 
 >>> from kg.document import Field, Link
 >>> f = Field("units1", "Syrian Armed Forces\\nUnits involved\\n\\nSyrian Army\\n* Republican Guard\\n** Syrian Marines SSI.png Syrian Marines",
@@ -90,6 +96,7 @@ from kg.infobox.text import (
     strip_markup,
     names_page,
     tidy_name,
+    UNDEFINED,
 )
 
 __all__ = ["parse_units", "split_units", "units_in_strength"]
@@ -148,11 +155,13 @@ def parse_units(field: Field, warnings: list[ReadWarning], parties: Sequence[Par
             # "Local ad hoc militias" after "Free Syrian Army" / "* …": out of its scope
             group, group_country, heads_bullets = None, None, False
         if row.kind == "empty-bullet":
-            # The units under an icon-only bullet have no parent we know of.
+            # An icon-only bullet keeps its place in the outline: the units under it are
+            # listed under the nearest named line above it at a lower level ("Syrian Armed
+            # Forces" / "* [icon]" / "** 4th Division"), else under no unit we know of
             level = row.level + (1 if in_force else 0)
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            stack.append((level, None))
+            stack.append((level, stack[-1][1] if stack else None))
             continue
         entries = row.entries
         is_force = (
@@ -164,7 +173,7 @@ def parse_units(field: Field, warnings: list[ReadWarning], parties: Sequence[Par
                 or strip_markup(scanned.text[row.line.start:row.line.end]) in bold
             )
         )
-        heading = _group_heading(row, entries, following, bold, scanned, side)
+        heading = _group_heading(row, entries, following, bold, scanned, side, in_force)
         if heading is not None:
             # "Azerbaijan" (bold) over its units, or the side's only party ("Free Syrian
             # Army" over its brigades): a country or group heading heads the units under
@@ -200,9 +209,31 @@ def parse_units(field: Field, warnings: list[ReadWarning], parties: Sequence[Par
             while stack and stack[-1][0] >= level:
                 stack.pop()
             unit.parent = stack[-1][1] if stack else None
+            twin = _same_unit(units, unit)
+            if twin is not None:
+                # "*[[Hezbollah armed strength|Light infantry]]" / "*[[Hezbollah armed
+                # strength|Mechanized infantry]]": two lines naming one page under one
+                # parent are one unit; what is listed under either is listed under it
+                warnings.append(ReadWarning("unit-repeated", field.name, unit.text,
+                                            f"{unit.ref.name!r} links {unit.ref.page!r} as {units[twin].ref.name!r} "
+                                            f"above it does, under the same parent: one unit"))
+                stack.append((level, twin))
+                continue
             stack.append((level, len(units)))
             units.append(unit)
     return units
+
+
+def _same_unit(units: list[Unit], unit: Unit) -> int | None:
+    """The index of a unit listed before ``unit`` that links the same page (its section
+    too) at the same level under the same parent, else ``None``."""
+    if unit.ref.page is None:
+        return None
+    for index, other in enumerate(units):
+        if (other.ref.page, other.ref.fragment, other.level, other.parent) == (
+                unit.ref.page, unit.ref.fragment, unit.level, unit.parent):
+            return index
+    return None
 
 
 #: A part of a unit written as such: ``2 battalions from 93rd Armored Brigade``, ``elements
@@ -272,7 +303,23 @@ def _is_unit_qualifier(text: str) -> bool:
     (True, True, False)
     """
     words = text.split()
-    return qualifier_note(text) is not None or (len(words) > 1 and words[-1].casefold() in name_words("unit-part"))
+    # the noun in lower case: "(Special Forces)" is a name
+    return qualifier_note(text) is not None or (len(words) > 1 and words[-1] in name_words("unit-part"))
+
+
+def _describes_unit(text: str) -> bool:
+    """A parenthetical that ends in a common noun, lower case, describes the unit (which
+    branch, what kind of force: ``Azaz branch``, ``Northern Aleppo Governorate branch``,
+    ``Iraqi militia``); it does not name it. A name's own words are capitalised
+    (``17th Division (Reserve)``, ``Popular Committees (Sanamayn)``): those stay.
+
+    >>> _describes_unit("Northern Aleppo Governorate branch"), _describes_unit("Iraqi militia")
+    (True, True)
+    >>> _describes_unit("Reserve"), _describes_unit("al-Qaeda"), _describes_unit("كتيبة سيف الله")
+    (False, False, False)
+    """
+    words = text.split()
+    return bool(words) and words[-1].isalpha() and words[-1].islower()
 
 
 #: An alternative name written inside the name: ``BARS-16 ("Kuban") detachment``.
@@ -320,37 +367,62 @@ class _SideNames:
 
 
 def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine | None, bold: set[str],
-                   scanned: ScannedField, side: _SideNames) -> tuple[str, EntityRef | None] | None:
-    """A line over units that is no unit: ``(text, country)``. Three forms, none with a
-    parenthetical, none a force written with its list heading (``Syrian Armed Forces`` /
-    ``Units involved``: a unit):
+                   scanned: ScannedField, side: _SideNames, in_force: bool = False
+                   ) -> tuple[str, EntityRef | None] | None:
+    """A line over units that is no unit: ``(text, country)``. Four forms, none with a
+    parenthetical, none (but a country) a force written with its list heading (``Syrian
+    Armed Forces`` / ``Units involved``: a unit):
 
-    * a country's name (``Azerbaijan``, linked or not): a country is never a unit;
+    * a country's name (``Azerbaijan``, linked or not), also over a heading (``🇺🇦
+      Ukraine`` / ``Inside Mariupol:``): a country is never a unit;
     * a plain line in bold (``Syrian mercenaries``);
-    * the side's only belligerent party, by name or page, with units bulleted under it
-      (``Free Syrian Army`` / ``* Northern Storm Brigade`` when ``combatant1`` is the Free
-      Syrian Army alone): the line says whose units follow, which the side already says.
-      A party that is one of several (``Jaysh al-Islam`` / ``*17th Brigade``) says which
-      of them the units belong to: it stays a unit, their parent.
+    * the side's only belligerent party, by name or page (a link to ``undefined``, a
+      template wtf_wikipedia could not render, counts as none), with units bulleted under
+      it (``Free Syrian Army`` / ``* Northern Storm Brigade`` when ``combatant1`` is the
+      Free Syrian Army alone): the line says whose units follow, which the side already
+      says. A party that is one of several (``Jaysh al-Islam`` / ``*17th Brigade``) says
+      which of them the units belong to: it stays a unit, their parent;
+    * a kind of force, not a force (:func:`_names_a_kind`: ``Iraqi militias``, unlinked)
+      over units bulleted under it, outside a force's list: a group label, as
+      ``Allied militias`` is.
     """
     if row.level != 0 or len(entries) != 1 or row.width != 1 or following is None:
         return None
     entry = entries[0]
-    if following.heading_only or entry.parens:
+    if entry.parens:
         return None
     text = tidy_name(entry.text)
-    pages = [split_page(link.page)[0] for link in entry.links]
+    pages = [split_page(link.page)[0] for link in entry.links if not UNDEFINED.fullmatch(link.page.strip())]
     if len(pages) > 1 or (pages and not names_page(text, pages[0])):
         return None
     title = country_title(pages[0] if pages else text)
     if title is not None:
         return text, EntityRef(title, title)
+    if following.heading_only:
+        return None
     names = {text.casefold(), *(page.casefold() for page in pages)}
     if following.level > 0 and names & side.sole:
+        return text, None
+    if following.level > 0 and not in_force and not entry.links and _names_a_kind(text):
         return text, None
     if pages or strip_markup(scanned.text[row.line.start:row.line.end]) not in bold:
         return None
     return text, None
+
+
+def _names_a_kind(text: str) -> bool:
+    """A kind of force rather than a force's name: capitalised words (who: ``Iraqi``,
+    ``Christian``) before a plural common noun in lower case (``militias``, ``units``).
+
+    >>> _names_a_kind("Iraqi militias"), _names_a_kind("Christian militias")
+    (True, True)
+    >>> _names_a_kind("BARS militia"), _names_a_kind("Tiger Forces"), _names_a_kind("Local ad hoc militias")
+    (False, False, False)
+    """
+    words = text.split()
+    head = words[-1] if words else ""
+    return len(words) >= 2 and head.isalpha() and head.islower() and head.endswith("s") \
+        and all(word[:1].isupper() for word in words[:-1])
 
 
 def _in_anchor(text: str, entry: Entry) -> bool:
@@ -387,10 +459,14 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
         as_period = parse_period(text) if text else None
         if as_period is not None and period is None:
             period = as_period
-        elif text and as_period is None and (_is_unit_qualifier(text) or text in side.abbreviations):
+        elif text and as_period is None and (_is_unit_qualifier(text) or text in side.abbreviations
+                                             or (_describes_unit(text) and not _in_anchor(text, entry))):
             # "BARS-16 (Kuban detachment)", "(per SOHR)", "(not directly fighting)": says
             # which part, who claims, or how far; "Farouq Brigades (FSA)": whose unit it
-            # is (a party of the side): kept in the unit's text, not its name
+            # is (a party of the side); "Liwa Suyuf al-Sham (Azaz branch)", "(Iraqi
+            # militia)": which branch, what kind (inside a link's anchor, "[[Irregular
+            # military|Irregular civilian volunteers (militia)]]", it is the name as the
+            # link writes it): kept in the unit's text, not its name
             warnings.append(ReadWarning("unit-qualifier", field_name, source,
                                         f"{text!r} qualifies the unit; not part of its name"))
         elif text and alt_name(text, acronyms=not _in_anchor(text, entry)) is not None:

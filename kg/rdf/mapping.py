@@ -44,6 +44,7 @@ from kg.infobox.records import (
 from kg.rdf import terms as T
 from kg.time import clip, day_bounds, parse_period
 from kg.infobox.flags import is_country_title
+from kg.infobox.text import script_language
 from kg.names import is_generic
 
 RDF_TYPE = NamedNode(T.RDF + "type")
@@ -101,6 +102,16 @@ def text_literal(text: str, language: str | None = None) -> Literal:
     if language:
         return Literal(clean_text(text), language=language)
     return Literal(clean_text(text))
+
+
+def alt_label(name: str) -> Literal:
+    """Another name of an entity, tagged with the language its script implies (``en`` for
+    Latin: ``PYD``; ``ar`` for the Arabic name of a unit written after its transliteration).
+
+    >>> alt_label("PYD").language, alt_label("كتيبة سيف الله").language
+    ('en', 'ar')
+    """
+    return text_literal(name, script_language(name) or "en")
 
 
 def int_literal(value: int) -> Literal:
@@ -399,7 +410,7 @@ class DocumentMapper:
         entity = self.entity(party.ref, T.Country if country else T.ArmedGroup, party.field)
         self.add(node, T.party, entity)
         for alt in party.alt_names:     # "(PYD)": another name of the party
-            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
+            self._once(entity, SKOS_ALT, alt_label(alt))
         self.add(node, T.role, T.Supporter if party.role == "supporter" else T.Belligerent)
         if party.group:
             self.add(node, T.group, text_literal(party.group))
@@ -436,7 +447,7 @@ class DocumentMapper:
         entity = self.entity(unit.ref, T.MilitaryUnit, unit.field)
         self.add(node, T.unit, entity)
         for alt in unit.alt_names:      # "(2nd Army Corps)", '("Kadyrovites")': another name of the unit
-            self._once(entity, SKOS_ALT, text_literal(alt, "en"))
+            self._once(entity, SKOS_ALT, alt_label(alt))
         self.add(node, T.level, int_literal(unit.level))
         if parent is not None:
             self.add(node, T.parentDeployment, parent)
