@@ -73,7 +73,7 @@ from kg.infobox.text import (
 __all__ = ["parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
 
 _RANK_ABBREVIATION = r"(?:Lt|Lieut|Col|Gen|Maj|Brig|Capt|Cpt|Cmdr|Cdr|Sgt|Adm|Cpl|Pvt|Lt\.\s?Col|Lt\.\s?Gen)\."
-_RANK_WORD = r"(?:Lieutenant|Colonel|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
+_RANK_WORD = r"(?:Lieutenant|Colonel|Brigade\s+General|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
 _RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
 #: One or more ranks at the start of a name, followed by the name.
@@ -241,6 +241,10 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
     flag = entry.flag
     country = entry_country(entry)
     if skip_entry(name, flag is not None, field_name, source, "a commander", warnings):
+        return None
+    if _ONLY_RANKS.match(name):
+        # "Unnamed Brigadier": a rank with no name names nobody
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}: a rank without a name"))
         return None
 
     roles: list[str] = []
