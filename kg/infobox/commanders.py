@@ -240,11 +240,11 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
 
     flag = entry.flag
     country = entry_country(entry)
-    if skip_entry(name, flag is not None, field_name, source, "a commander", warnings):
+    if name and (_ONLY_RANKS.match(core.strip(" *")) or _ONLY_RANKS.match(name)):
+        # "Unnamed Brigadier", "Maj. Gen.": a rank with no name names nobody
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {tidy_name(core)!r}: a rank without a name"))
         return None
-    if _ONLY_RANKS.match(name):
-        # "Unnamed Brigadier": a rank with no name names nobody
-        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {name!r}: a rank without a name"))
+    if skip_entry(name, flag is not None, field_name, source, "a commander", warnings):
         return None
 
     roles: list[str] = []
@@ -288,7 +288,11 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
         roles.append(note.text)
         role_links.extend(_refs(_line_links(note.line)))
 
-    ref = entry_ref(scanned, entry, name, warnings)
+    # a linked rank before the name ("[[Brigade General]] Gregory de Saint-Quentin") is no
+    # link of the person's
+    named = replace(entry, pieces=[p for p in entry.pieces
+                                   if not (p.kind == "link" and _ONLY_RANKS.match(strip_markup(p.text)))])
+    ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
                      kia=kia, period=period, country=country)
 

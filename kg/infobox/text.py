@@ -773,7 +773,7 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
         else:  # text
             following = pieces[position + 1:]
             _group_text(piece, following, state, start, close, items, line, scanned,
-                        comma_splits, split_text)
+                        comma_splits, split_text, joins_link)
     close()
     return leading, items
 
@@ -790,7 +790,7 @@ def _joins_link(text: str, joins_link, rank_only: bool = False) -> bool:
 
 
 def _group_text(piece: Piece, following: list[Piece], state, start, close, items, line, scanned,
-                comma_splits: bool, split_text) -> None:
+                comma_splits: bool, split_text, joins_link=None) -> None:
     text = piece.text
     cursor = 0
     chunks: list[tuple[str, int, int]] = []     # (kind, start, end) with kind text/gap/sep/colon
@@ -869,6 +869,9 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                         start(sub)
                 elif previous.kind == "link" and not keyword and (
                     _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
+                    # "[[Colonel]] Suheil al-Hassan": the name after a linked rank
+                    or (len(current.name_pieces) == 1
+                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
                 ):
                     current.pieces.append(sub)
                 else:
