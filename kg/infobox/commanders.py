@@ -7,8 +7,11 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 
 * **Name and reference.** The reference is the link whose anchor is the name, else a plain
   name. A rank before the name (``Maj. Gen.``, ``Col.``, ``Colonel``, ``1st Lt.``) is not
-  part of the name; it stays in ``text``. ``Unknown`` and similar placeholders are skipped
-  (warning ``placeholder``).
+  part of the name; it stays in ``text``. So is a linked rank (``[[Brigade General]]
+  [[Gregory de Saint-Quentin]]``): the name after it joins it, and the rank's link is not
+  the person's. ``Unknown`` and similar placeholders, and a rank with no name (``Unnamed
+  Brigadier``), are skipped (warning ``placeholder``). A person listed twice on a side is
+  one commander (:func:`kg.infobox.merge_repeats`, warning ``duplicate-entry``).
 * **Role.** The parenthetical after the name is the role, also when it is on the next line
   (``Ali Abdullah Ayyoub`` / ``(Chief of the General Staff)``) or starts the next line
   before another name (``(Russian intervention force commander) Maher al-Assad``: the role
