@@ -223,3 +223,51 @@ def test_a_guessed_split_reaches_the_side() -> None:
     assert [c.ref.name for c in record.sides[1].commanders] == ["Mohamed Zawahiri", "Islam Aloush", "Abu Ali"]
     assert [(w.field, w.text) for w in doc.warnings if w.kind == "guessed-split"] == [
         ("commander2", "Mohamed Zawahiri Islam Aloush Abu Ali")]
+
+
+# --- a linked rank before a person (blind5 Mali War; the wikitext reader's shapes) ----------
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # Mali War's commander1 line as wikitext: the rank is a link of its own
+    ("{{flagicon|France}} [[Brigade General]] [[Gregory de Saint-Quentin]]",
+     [("Gregory de Saint-Quentin", "Gregory de Saint-Quentin", "France")]),
+    # the same with the person unlinked
+    ("{{flagicon|France}} [[Brigade General]] Gregory de Saint-Quentin",
+     [("Gregory de Saint-Quentin", None, "France")]),
+    # Wikipedia's piped rank links (shapes of the corpus' unlinked 'Maj. Gen.', 'Col.')
+    ("[[Major general|Maj. Gen.]] [[Qasem Soleimani]]<br>[[Colonel (Syria)|Col.]] [[Suheil al-Hassan]]",
+     [("Qasem Soleimani", "Qasem Soleimani", None), ("Suheil al-Hassan", "Suheil al-Hassan", None)]),
+    ("[[Lieutenant general|Lt. Gen.]] [[Valery Gerasimov]]", [("Valery Gerasimov", "Valery Gerasimov", None)]),
+    # a linked group before a person is no rank: two entries, as before
+    ("[[Hezbollah]] [[Hassan Nasrallah]]", [("Hezbollah", "Hezbollah", None), ("Hassan Nasrallah", "Hassan Nasrallah", None)]),
+])
+def test_a_linked_rank_is_the_rank_of_the_person_after_it(source: str, expected: list) -> None:
+    from kg.readers.wikitext import wikitext_field
+
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(wikitext_field("commander1", source), warnings)
+    assert [(c.ref.name, c.ref.page, c.country.page if c.country else None) for c in commanders] == expected
+    assert warnings == []
+
+
+def test_a_linked_rank_in_the_wtf_text_is_no_commander() -> None:
+    """Mali War's commander1 as wtf_wikipedia gives it (flag, 'Brigade General' and the
+    name each linked): one commander, with the flag's country and the whole line as text."""
+    from test_parties import MALI_WAR
+
+    field = read_document(MALI_WAR).conflict_infobox.fields["commander1"]
+    (line,) = [line for line in field.text.split("\n") if "Saint-Quentin" in line]
+    assert line == "🇫🇷 Brigade General Gregory de Saint-Quentin"
+    commanders = [c for c in parse_commanders(field, []) if c.text.startswith("🇫🇷 Brig")]
+    assert [(c.ref.name, c.ref.page, c.country.page, c.text) for c in commanders] == [
+        ("Gregory de Saint-Quentin", "Gregory de Saint-Quentin", "france", line)]
+    assert "Brigade General" not in [c.ref.name for c in parse_commanders(field, [])]
+
+
+@pytest.mark.parametrize("text", ["Firas Issa\n Unnamed Brigadier", "Firas Issa\nColonel", "Firas Issa\nMaj. Gen."])
+def test_a_rank_without_a_name_is_nobody(text: str) -> None:
+    """2021 Daraa offensive's commander1 ('Unnamed Brigadier', blind5) and its shape with a
+    bare rank: a placeholder, no commander."""
+    warnings: list[ReadWarning] = []
+    assert [c.ref.name for c in parse_commanders(Field("commander1", text), warnings)] == ["Firas Issa"]
+    assert "placeholder" in [w.kind for w in warnings]

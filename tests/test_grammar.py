@@ -197,3 +197,21 @@ def test_image_names_are_removed_whole_on_the_corpus() -> None:
                     assert stem.rsplit(".", 1)[0].strip(), (path.name, name, warning)
                     assert file_name in field.text, (path.name, name, warning)
     assert removed > 50
+
+
+def test_quote_runs_left_by_a_bold_across_lines_are_markup() -> None:
+    """Mali War's "'''Supported by:" / "ECOWAS Full List:'''" (wtf_wikipedia left the bold's
+    quotes when it spans a line break): blanked in the scanned text, offsets kept, so
+    'Supported by:' is a heading."""
+    from kg.infobox.text import scan_field
+
+    text = "🇫🇷 France\n'''Supported by:\nECOWAS Full List:'''\n🇧🇯 Benin"
+    scanned = scan_field(Field("combatant1", text, []), [])
+    assert "'" not in scanned.clean and len(scanned.clean) == len(text)
+    parties = parse_parties(Field("combatant1", text, []), [])
+    assert [(p.ref.name, p.role) for p in parties] == [
+        ("France", "belligerent"), ("ECOWAS", "supporter"), ("Benin", "supporter")]
+    # Aleppo (2012–2016)'s link text "'''Russia'''" in a bold line: the link is still found
+    anchored = scan_field(Field("combatant1", "'''Russia''' (from 2015)", [Link("Russia", "'''Russia'''")]), [])
+    assert [(p.kind, p.text) for p in anchored.lines[0].pieces if p.text.strip()] == [
+        ("link", "Russia"), ("paren", "from 2015")]

@@ -280,3 +280,69 @@ def test_another_name_of_a_party_is_an_alternative_label(tmp_path) -> None:
     assert "PYD" in labels[pyd]
     assert not any("(PYD)" in label or "(MFS)" in label for ls in labels.values() for label in ls)
     assert any({"Syriac Military Council", "MFS"} <= ls for ls in labels.values())
+
+
+# --- an entity listed twice on a side (blind5 Mali War; Battle of Harem as a guard) --------
+
+MALI_WAR = CORPUS.parents[1] / "tests" / "gold" / "blind5" / "articles" / "sahel" / "mali_war.md"
+
+
+def test_an_entity_listed_twice_in_one_role_is_one_party() -> None:
+    """Mali War's combatant1 lists Portugal and the United Kingdom among MINUSMA's
+    contributors and again in the supporters' full list, and commander1 lists Mahamat Déby
+    Itno twice: one party / commander each, with a ``duplicate-entry`` warning. Germany is
+    a belligerent (2017-present) and a supporter: two statements, both kept."""
+    from kg.infobox import parse_conflict
+
+    doc = read_document(MALI_WAR)
+    side = parse_conflict(doc).sides[0]
+    counts = Counter((p.ref.name, p.role) for p in side.parties)
+    assert counts[("Portugal", "supporter")] == 1 and counts[("United Kingdom", "supporter")] == 1
+    assert max(counts.values()) == 1
+    assert [(p.role, p.period.text if p.period else None) for p in side.parties if p.ref.name == "Germany"] == [
+        ("belligerent", "2017-present"), ("supporter", None)]
+    assert [c.ref.page for c in side.commanders if c.ref.name == "Mahamat Déby Itno"] == ["Mahamat Déby Itno"]
+    assert sorted((w.field, w.text) for w in doc.warnings if w.kind == "duplicate-entry") == [
+        ("combatant1", "🇬🇧 United Kingdom"), ("combatant1", "🇵🇹 Portugal"), ("commander1", "🇹🇩 Mahamat Déby Itno")]
+
+
+def test_a_repeat_adds_what_the_first_lacks() -> None:
+    """In the shape of Mali War's lists: the repeat's period (and link) fill the first
+    entry's; a repeat in another role stays apart."""
+    from kg.infobox import merge_repeats
+
+    text = "🇫🇷 France\n\nSupported by:\n\n🇵🇹 Portugal\n\n🇵🇹 Portugal (from 2014)\n\n🇫🇷 France"
+    warnings: list[ReadWarning] = []
+    parties = merge_repeats(parse_parties(Field("combatant1", text, [Link("portugal", "Portugal")]), []), warnings)
+    assert [(p.ref.name, p.role, p.period.text if p.period else None) for p in parties] == [
+        ("France", "belligerent", None), ("Portugal", "supporter", "from 2014"), ("France", "supporter", None)]
+    assert [(w.kind, w.text) for w in warnings] == [("duplicate-entry", "🇵🇹 Portugal (from 2014)")]
+
+
+def test_two_people_linked_to_one_page_stay_two() -> None:
+    """Battle of Harem's commander2 links both 'Basil Eissa' and 'Mohaned Eissa' to the
+    page Idlib Martyrs' Brigade: two names, two commanders (a repeat is the same name)."""
+    from kg.infobox import parse_conflict
+
+    doc = read_document(CORPUS / "syria" / "battle_of_harem.md")
+    names = [c.ref.name for c in parse_conflict(doc).sides[1].commanders]
+    assert "Basil Eissa" in names and "Mohaned Eissa" in names
+    assert not [w for w in doc.warnings if w.kind == "duplicate-entry"]
+
+
+def test_the_graph_has_one_participation_per_party_and_role(tmp_path) -> None:
+    """The RDF of Mali War: no party twice in one role on a side, no person commanding
+    twice on a side (Portugal, United Kingdom, Mahamat Déby Itno were each mapped twice)."""
+    import kg
+    from kg.builder import build
+
+    with kg.open_store(tmp_path / "store") as store:
+        build(store, [MALI_WAR], progress=False)
+        parties = kg.query(store, """SELECT ?s ?e ?r (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ckg:participation ?p .
+                                     ?p ckg:party ?e ; ckg:role ?r } GROUP BY ?s ?e ?r""")
+        commands = kg.query(store, """SELECT ?s ?e (COUNT(DISTINCT ?c) AS ?n) WHERE { ?s ckg:command ?c .
+                                      ?c ckg:commander ?e } GROUP BY ?s ?e""")
+    assert parties and commands
+    assert [row for row in parties if int(row["n"]) > 1] == []
+    assert [row for row in commands if int(row["n"]) > 1] == []
+    assert sum(row["e"].endswith("/Germany") for row in parties) == 2

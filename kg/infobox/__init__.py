@@ -15,6 +15,7 @@ is the full-width row of totals, not a side.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from kg.document import Document, Field, ReadWarning
 from kg.infobox.commanders import parse_commanders
@@ -28,13 +29,15 @@ from kg.infobox.fields import (
 )
 from kg.infobox.parties import parse_parties
 from kg.infobox.quantities import parse_quantities
-from kg.infobox.records import ConflictRecord, EntityRef, Side
-from kg.infobox.text import initials
+from kg.infobox.records import Commander, ConflictRecord, EntityRef, Party, Side
+from kg.infobox.text import initials, names_page, normalise_space
 from kg.infobox.units import parse_units, units_in_strength
 
 _SIDE_FIELD = re.compile(r"^(combatant|commander|units|strength|casualties)(\d+)([a-d]?)$")
 
-__all__ = ["link_quantity_subjects", "parse_conflict", "side_fields"]
+__all__ = ["link_quantity_subjects", "merge_repeats", "parse_conflict", "side_fields"]
+
+R = TypeVar("R", Party, Commander)
 
 
 def side_fields(fields: dict[str, Field]) -> tuple[dict[int, dict[str, list[Field]]], list[Field]]:
@@ -105,8 +108,10 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
         side = Side(number)
         for field in families.get("combatant", []):
             side.parties.extend(parse_parties(field, warnings, year))
+        side.parties = merge_repeats(side.parties, warnings)
         for field in families.get("commander", []):
             side.commanders.extend(parse_commanders(field, warnings, doc.body))
+        side.commanders = merge_repeats(side.commanders, warnings)
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings, side.parties))
         for field in families.get("strength", []):
@@ -125,6 +130,65 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
             continue
         _extend_quantities(record.casualties_total, parse_quantities(field, warnings, "casualties", year))
     return record
+
+
+def _same_page(a: EntityRef, b: EntityRef) -> bool:
+    """Two references that can be one thing: the same name (case and spaces aside) and no
+    two different pages (an unlinked repeat of a linked name is the same entry)."""
+    if normalise_space(a.name).casefold() != normalise_space(b.name).casefold():
+        return False
+    if a.page is None or b.page is None:
+        return True
+    return names_page(a.page, b.page)
+
+
+def merge_repeats(records: list[R], warnings: list[ReadWarning]) -> list[R]:
+    """The parties or commanders of one side with an entity listed twice in the same role
+    (Mali War: ``Portugal`` among MINUSMA's contributors and again in the supporters'
+    full list; ``Mahamat Déby Itno`` twice) made one: the first is kept, and what the
+    repeat adds (a period, a country, a group, a role, other names) is merged into it, with
+    a ``duplicate-entry`` warning. The same entity in another role (Germany as belligerent
+    and as supporter) or under another name stays apart.
+
+    >>> from kg.infobox.records import Party
+    >>> first, again = (Party(EntityRef("Portugal", p), "supporter", "combatant1", "Portugal") for p in ("portugal", None))
+    >>> w = []; [p.ref.page for p in merge_repeats([first, again], w)], w[0].kind
+    (['portugal'], 'duplicate-entry')
+    """
+    kept: list[R] = []
+    for record in records:
+        same = next((k for k in kept if _same_page(k.ref, record.ref) and _same_role(k, record)), None)
+        if same is None:
+            kept.append(record)
+            continue
+        _merge_into(same, record)
+        warnings.append(ReadWarning("duplicate-entry", record.field, record.text,
+                                    f"{record.ref.name!r} is listed again on this side in the same role; "
+                                    f"one entry kept"))
+    return kept
+
+
+def _same_role(a: Party | Commander, b: Party | Commander) -> bool:
+    if isinstance(a, Party) and isinstance(b, Party):
+        return a.role == b.role
+    if isinstance(a, Commander) and isinstance(b, Commander):
+        return a.role is None or b.role is None or a.role == b.role
+    return False
+
+
+def _merge_into(first: Party | Commander, repeat: Party | Commander) -> None:
+    """Fill what the first record lacks from its repeat."""
+    if first.ref.page is None and repeat.ref.page is not None:
+        first.ref = repeat.ref
+    first.period = first.period or repeat.period
+    first.country = first.country or repeat.country
+    if isinstance(first, Party) and isinstance(repeat, Party):
+        first.group = first.group or repeat.group
+        first.alt_names = tuple(dict.fromkeys(first.alt_names + repeat.alt_names))
+    elif isinstance(first, Commander) and isinstance(repeat, Commander):
+        if first.role is None and repeat.role is not None:
+            first.role, first.role_links = repeat.role, list(repeat.role_links)
+        first.kia = first.kia or repeat.kia
 
 
 def _extend_units(side: Side, units: list) -> None:

@@ -7,8 +7,11 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 
 * **Name and reference.** The reference is the link whose anchor is the name, else a plain
   name. A rank before the name (``Maj. Gen.``, ``Col.``, ``Colonel``, ``1st Lt.``) is not
-  part of the name; it stays in ``text``. ``Unknown`` and similar placeholders are skipped
-  (warning ``placeholder``).
+  part of the name; it stays in ``text``. So is a linked rank (``[[Brigade General]]
+  [[Gregory de Saint-Quentin]]``): the name after it joins it, and the rank's link is not
+  the person's. ``Unknown`` and similar placeholders, and a rank with no name (``Unnamed
+  Brigadier``), are skipped (warning ``placeholder``). A person listed twice on a side is
+  one commander (:func:`kg.infobox.merge_repeats`, warning ``duplicate-entry``).
 * **Role.** The parenthetical after the name is the role, also when it is on the next line
   (``Ali Abdullah Ayyoub`` / ``(Chief of the General Staff)``) or starts the next line
   before another name (``(Russian intervention force commander) Maher al-Assad``: the role
@@ -73,7 +76,7 @@ from kg.infobox.text import (
 __all__ = ["parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
 
 _RANK_ABBREVIATION = r"(?:Lt|Lieut|Col|Gen|Maj|Brig|Capt|Cpt|Cmdr|Cdr|Sgt|Adm|Cpl|Pvt|Lt\.\s?Col|Lt\.\s?Gen)\."
-_RANK_WORD = r"(?:Lieutenant|Colonel|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
+_RANK_WORD = r"(?:Lieutenant|Colonel|Brigade\s+General|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
 _RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
 #: One or more ranks at the start of a name, followed by the name.
@@ -240,6 +243,10 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
 
     flag = entry.flag
     country = entry_country(entry)
+    if name and (_ONLY_RANKS.match(core.strip(" *")) or _ONLY_RANKS.match(name)):
+        # "Unnamed Brigadier", "Maj. Gen.": a rank with no name names nobody
+        warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {tidy_name(core)!r}: a rank without a name"))
+        return None
     if skip_entry(name, flag is not None, field_name, source, "a commander", warnings):
         return None
 
@@ -284,7 +291,11 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
         roles.append(note.text)
         role_links.extend(_refs(_line_links(note.line)))
 
-    ref = entry_ref(scanned, entry, name, warnings)
+    # a linked rank before the name ("[[Brigade General]] Gregory de Saint-Quentin") is no
+    # link of the person's
+    named = replace(entry, pieces=[p for p in entry.pieces
+                                   if not (p.kind == "link" and _ONLY_RANKS.match(strip_markup(p.text)))])
+    ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
                      kia=kia, period=period, country=country)
 

@@ -30,7 +30,16 @@ Scoping rules, the tree's :attr:`EntryNode.heading`:
 * with :attr:`Grammar.blank_ends_heading` a heading written tight over its entries
   (``Supported by:`` / ``X``) ends at the next blank line (warning ``heading-ended``); one
   written loose (``Supported by:`` / blank / ``X`` / blank / ``Y``, wtf_wikipedia's style)
-  does not;
+  does not; nor does any heading in a field whose lines mostly follow a blank line
+  (:func:`blank_separated`: Mali War's ``combatant1`` puts a blank line between nearly
+  all its entries, ``Supported by:`` / ``ECOWAS`` / blank / ``Benin`` …): there a blank
+  line is a line break, not the end of a block;
+* a collapsed list's title after a name (``ECOWAS Full List:``, from
+  ``{{collapsible list|title=…}}``) is cut off (warning ``placeholder``): the name is an
+  entry, the colon no heading, and the entries listed under it stay in the scope of the
+  heading above (``Full list`` alone on a line is a ``placeholder`` line);
+* wiki bold/italic quote runs left in the text (``'''Supported by:`` / ``…'''``, a bold
+  spanning a line break) are markup, blanked by :func:`~kg.infobox.text.scan_field`;
 * a bullet with only an icon is an ``empty-bullet`` line: it keeps its place in the outline
   so that its ``**`` children are not taken for children of the bullet above;
 * a flag-only line before ``Supported by:`` (``🇮🇶 Supported by: X``) is an entry (the
@@ -77,7 +86,7 @@ from kg.infobox.text import (
     strip_markup,
 )
 
-__all__ = ["qualifier_note", "Grammar", "FieldTree", "TreeLine", "HeadingNode", "EntryNode", "build_tree",
+__all__ = ["qualifier_note", "blank_separated", "Grammar", "FieldTree", "TreeLine", "HeadingNode", "EntryNode", "build_tree",
            "PARTY_GRAMMAR", "SUPPORT_HEADING", "KIA_HEADING", "STRUCTURAL_HEADING"]
 
 #: A heading after which parties are supporters.
@@ -285,6 +294,9 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
     ``orphan-qualifier``, ``heading-ended``, ``ignored-heading``) are appended in line
     order."""
     scanned = scan_field(field, warnings)
+    # a field that separates its entries by blank lines (wtf_wikipedia's rendering of some
+    # lists) uses them as line breaks: no heading ends at one
+    blank_ends = grammar.blank_ends_heading and not blank_separated(scanned)
     lines: list[TreeLine] = []
     last: EntryNode | None = None
     heading: HeadingNode | None = None
@@ -330,14 +342,14 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             else:
                 warnings.append(ReadWarning("orphan-qualifier", field.name, text,
                                             f"parenthetical before any {grammar.record} ignored"))
-        if grammar.blank_ends_heading and scope == "tight" and line.after_blank \
+        if blank_ends and scope == "tight" and line.after_blank \
                 and not any(isinstance(i, Heading) for i in items):
             # A heading written tight over its entries ends at a blank line; wtf_wikipedia's
             # blank lines between every entry ("Supported by:" / "" / "X" / "" / "Y") do not
             warnings.append(ReadWarning("heading-ended", field.name, text,
                                         f"a blank line ends the heading above {text!r}"))
             heading, scope = None, None
-        elif grammar.blank_ends_heading and scope == "tight" and line.after_blank and items \
+        elif blank_ends and scope == "tight" and line.after_blank and items \
                 and isinstance(items[0], Heading) and items[0].text.strip():
             # a heading after the blank line: the one above ended there too, so it is not
             # the new heading's outer one
@@ -363,6 +375,10 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
                 scope = "loose" if line.after_blank else "tight"
             last = EntryNode(item, heading, text=entry_name(scanned, item))
             tree_line.nodes.append(last)
+            for title in item.titles:
+                warnings.append(ReadWarning("placeholder", field.name, text,
+                                            f"skipped {title.text!r} (the title of a collapsed list after "
+                                            f"{last.text!r})"))
         if items:
             lines.append(tree_line)
         elif leading:
@@ -370,6 +386,21 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
             lines.append(tree_line)
         previous_line = line
     return FieldTree(scanned, lines)
+
+
+def blank_separated(scanned: ScannedField) -> bool:
+    """True when most lines of the field that hold something follow a blank line (the
+    first one aside): the field's style puts a blank line between entries, so a blank line
+    is a line break there, not the end of a block.
+
+    >>> from kg.document import Field
+    >>> blank_separated(scan_field(Field("c", "Supported by:\\nX\\n\\nY\\n\\nZ"), []))
+    True
+    >>> blank_separated(scan_field(Field("c", "A\\n* B\\n\\nGermans:\\nC\\nD\\n\\nE"), []))
+    False
+    """
+    held = [line for line in scanned.lines if not line.blank][1:]
+    return 2 * sum(line.after_blank for line in held) > len(held)
 
 
 def _linked_heading_as_entry(item: Entry | Heading) -> Entry | Heading:

@@ -35,6 +35,10 @@ order:
   (``undefined-artifact``), ``Unknown`` and other placeholders skipped (``placeholder``),
   template residue such as ``style=margin-bottom:0.5em`` skipped (``markup-artifact``).
 
+* **Repeats.** The same entity listed twice on a side in the same role (Mali War's
+  Portugal, among MINUSMA's contributors and in the supporters' full list) is one party:
+  :func:`kg.infobox.merge_repeats` merges them per side (warning ``duplicate-entry``).
+
 ``text`` of a party is its source entry (flag, image name, name and qualifiers as written);
 ``field`` the field name. Nothing here raises on odd input: it degrades and warns.
 

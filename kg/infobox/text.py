@@ -476,6 +476,8 @@ def scan_field(field: Field, warnings: list[ReadWarning]) -> ScannedField:
     Halab``); links are then placed with :func:`locate_links`; a link inside a
     parenthetical belongs to it (``(Major General of IRGC)``). An image name that starts
     the text after a link or parenthetical, or repeats one seen before, is cut out too.
+    Wiki bold/italic quote runs left in the text (``'''Supported by:``) are blanked the
+    same way: they are markup, so ``Supported by:`` reads as a heading.
 
     >>> f = Field("c", "🇮🇶 Iraqi Shia militias (from 2013)", [Link("iraq", "🇮🇶"), Link("Private militias in Iraq", "Iraqi Shia militias")])
     >>> [(p.kind, p.text) for p in scan_field(f, []).lines[0].pieces if p.text.strip()]
@@ -498,6 +500,11 @@ def scan_field(field: Field, warnings: list[ReadWarning]) -> ScannedField:
     clean = blank_image_names(text, field.name, warnings, image_spans)
     if changed:
         located, unplaced = locate_links(Field(field.name, clean, list(field.links)))
+    # wiki bold/italic quote runs that wtf_wikipedia left (a bold spanning a line break:
+    # "'''Supported by:" / "ECOWAS Full List:'''") are markup, never text: blanked like
+    # image names (offsets kept), except inside a located link's anchor
+    clean = _blank(clean, [(m.start(), m.end()) for m in _WIKI_MARKUP.finditer(clean)
+                           if not any(item.start < m.end() and m.start() < item.end for item in located)])
     seen_images = {text[s:e].strip() for s, e in image_spans}
     lines: list[FieldLine] = []
     offset = 0
@@ -637,6 +644,9 @@ class Entry:
     later: list[Piece] = field(default_factory=list)
     images: list[Piece] = field(default_factory=list)
     after_paren: bool = False
+    #: the title of a collapsed list written after the name (``ECOWAS Full List:``), cut
+    #: off: a placeholder, not part of the name (see :func:`cut_list_title`)
+    titles: list[Piece] = field(default_factory=list)
 
     @property
     def name_pieces(self) -> list[Piece]:
@@ -705,6 +715,7 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
         state["current"] = None
         if current is None:
             return
+        cut_list_title(current)
         heading = _as_heading(scanned, current)
         if heading is not None:
             items.append(heading)
@@ -753,6 +764,10 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                     continue
                 if not current.after_paren and (
                     (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
+                    # "[[Brigade General]] [[Gregory de Saint-Quentin]]": a linked rank
+                    # (joins_link says so) is the rank of the person linked after it
+                    or (previous.kind == "link" and len(current.name_pieces) == 1
+                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
                     # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
                     or (previous.kind == "link" and _is_unit_type(piece.link)
                         and scanned.text[previous.end:piece.start] == " ")
@@ -770,7 +785,7 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
         else:  # text
             following = pieces[position + 1:]
             _group_text(piece, following, state, start, close, items, line, scanned,
-                        comma_splits, split_text)
+                        comma_splits, split_text, joins_link)
     close()
     return leading, items
 
@@ -801,17 +816,19 @@ def _ends_in_common_noun(text: str) -> bool:
         and all(_ACRONYM.match(word) or word.islower() for word in words[:-1])
 
 
-def _joins_link(text: str, joins_link) -> bool:
+def _joins_link(text: str, joins_link, rank_only: bool = False) -> bool:
+    """True when ``text`` before a link joins it: ``joins_link(text)`` (a rank), else (not
+    ``rank_only``) one word or a text ending with a connector."""
     words = text.split()
     if not words or HEADING_WORDS.match(text.strip()):
         return False
     if joins_link is not None and joins_link(text.strip()):
         return True
-    return len(words) == 1 or words[-1].lower() in _CONNECTORS
+    return not rank_only and (len(words) == 1 or words[-1].lower() in _CONNECTORS)
 
 
 def _group_text(piece: Piece, following: list[Piece], state, start, close, items, line, scanned,
-                comma_splits: bool, split_text) -> None:
+                comma_splits: bool, split_text, joins_link=None) -> None:
     text = piece.text
     cursor = 0
     chunks: list[tuple[str, int, int]] = []     # (kind, start, end) with kind text/gap/sep/colon
@@ -841,7 +858,11 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
         if kind == "colon":
             current = state["current"]
             state["current"] = None
-            if current is not None and current.flag is not None and current.has_name \
+            if current is not None and cut_list_title(current):
+                # "ECOWAS Full List:": the colon closes the list's title, not a heading
+                items.append(current)
+                state["last"] = current
+            elif current is not None and current.flag is not None and current.has_name \
                     and HEADING_WORDS.match(strip_markup(scanned.clean[current.name_pieces[0].start:
                                                                          current.name_pieces[-1].end])):
                 # "🇮🇶 Supported by: X": the flag is an entry of its own (the belligerent
@@ -887,6 +908,9 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                 elif previous.kind == "link" and not keyword and (
                     _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
                     or _ends_in_common_noun(part)
+                    # "[[Colonel]] Suheil al-Hassan": the name after a linked rank
+                    or (len(current.name_pieces) == 1
+                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
                 ):
                     current.pieces.append(sub)
                 else:
@@ -896,6 +920,34 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                 current.pieces.append(sub)
             else:
                 start(sub)          # also "🇮🇶 Supported by X": the flag alone, then the heading
+
+
+#: The title of a collapsed list (``{{collapsible list|title=Full list}}``) that a template
+#: left after the name of what the list details: ``ECOWAS Full List``.
+_LIST_TITLE = re.compile(r"^(?P<name>.*?\S)(?P<title>\s+full\s+list)\s*$", re.IGNORECASE)
+
+
+def cut_list_title(entry: Entry) -> bool:
+    """Cut a collapsed list's title (``Full list``) off the end of an entry's name, into
+    ``entry.titles``; True when there was one. The name before it is the entry; the
+    entries listed under it stay in the heading scope above.
+
+    >>> e = Entry(0, 0, pieces=[Piece("text", 0, 16, "ECOWAS Full List")])
+    >>> cut_list_title(e), [p.text for p in e.pieces], [p.text for p in e.titles]
+    (True, ['ECOWAS'], ['Full List'])
+    """
+    if not entry.pieces or entry.pieces[-1].kind != "text" or entry.titles:
+        return False
+    last = entry.pieces[-1]
+    match = _LIST_TITLE.match(last.text)
+    if match is None:
+        return False
+    cut = last.start + match.end("name")
+    entry.pieces[-1] = Piece("text", last.start, cut, match.group("name"))
+    title = match.group("title")
+    entry.titles.append(Piece("text", cut + len(title) - len(title.lstrip()), last.start + match.end("title"),
+                              title.strip()))
+    return True
 
 
 def _ends_here(following: list[Piece]) -> bool:
