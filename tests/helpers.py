@@ -63,11 +63,26 @@ def field_of(case: dict[str, Any]) -> Field:
     return Field(case["field"], case["text"], links, case.get("formatting") or {})
 
 
+def case_article(case: dict[str, Any]) -> Path:
+    """The article a case was copied from: ``case["article"]`` under the corpus, or under
+    ``case["root"]`` (a folder of the repository: the tuning articles of a gold set that
+    are not in the corpus, ``tests/gold/blind5/articles``).
+
+    >>> case_article({"article": "syria/battle_of_hosn"}) == CORPUS / "syria" / "battle_of_hosn.md"
+    True
+    >>> case_article({"article": "syria/battle_of_al-bab", "root": "tests/gold/blind5/articles"}).is_file()
+    True
+    """
+    folder = ROOT / case["root"] if case.get("root") else CORPUS
+    return folder / f"{case['article']}.md"
+
+
 def corpus_field(case: dict[str, Any]) -> Field:
-    """The field a case was copied from: ``case["field"]`` of the article ``case["article"]``."""
+    """The field a case was copied from: ``case["field"]`` of the article ``case["article"]``
+    (:func:`case_article`)."""
     from kg.readers import read_document
 
-    box = read_document(CORPUS / f"{case['article']}.md").conflict_infobox
+    box = read_document(case_article(case)).conflict_infobox
     assert box is not None, case["article"]
     return box.fields[case["field"]]
 
