@@ -263,6 +263,7 @@ def test_an_unclosed_parenthesis_at_the_line_end_is_left_alone() -> None:
     ("Jonathan Jeffrey (aka Abu Ibrahim)", "Jonathan Jeffrey", "Abu Ibrahim", None),
     ("Jonathan Jeffrey (also known as Abu Ibrahim; ISIL leader)", "Jonathan Jeffrey", "Abu Ibrahim", "ISIL leader"),
     ("Abu Suleiman (known as 'the Sheikh', Jund ash-Sham emir)", "Abu Suleiman", "the Sheikh", "Jund ash-Sham emir"),
+    ("Abu Ali (ISIL emir, a.k.a. Abu Hamza)", "Abu Ali", "Abu Hamza", "ISIL emir"),
     # "aka" only as a word: "Akademik" starts no other name
     ("Ivan Petrov (Akademik battalion commander)", "Ivan Petrov", None, "Akademik battalion commander"),
 ])

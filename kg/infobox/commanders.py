@@ -20,8 +20,8 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 * **Other names.** A parenthetical part that starts with words introducing another name
   (``(a.k.a. Abu Ibrahim Al-Francy)``, ``(alias: "Abu Suleiman", Emir and Founder of Jund
   ash-Sham)``; :func:`~kg.infobox.text.split_other_name`) gives the person's other name
-  (``alt_names``, ``skos:altLabel``; warning ``alt-name``), not a role; the rest of the
-  part after a comma is the role.
+  (``alt_names``, ``skos:altLabel``; warning ``alt-name``), not a role: the name runs to
+  a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``).
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; one with other words (``(FSA Aleppo top commander,
   2013)``) is a role. A scope, phase or claim qualifier that is no datable period
@@ -287,7 +287,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             other = split_other_name(text)
             if other is not None:
                 # "(a.k.a. Abu Ibrahim Al-Francy)": another name of the person, not a role;
-                # what follows a comma ('alias: "Abu Suleiman", Emir of …') is the role
+                # the rest of the part ('alias: "Abu Suleiman", Emir of …') is the role
                 keep_alt_name(other[0], field_name, source, alt_names, warnings)
                 text = other[1]
                 if not text:

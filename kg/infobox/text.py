@@ -328,33 +328,37 @@ def initials(name: str) -> str:
 @cache
 def _other_name_marker() -> re.Pattern[str]:
     words = sorted(name_words("other-name"), key=len, reverse=True)     # "also known as" before "known as"
-    return re.compile(r"^(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?![\w.])\s*:?\s*",
+    return re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?![\w.])\s*:?\s*",
                       re.IGNORECASE)
 
 
 def split_other_name(text: str) -> tuple[str, str] | None:
-    """``(other name, rest)`` when a parenthetical's text starts with words that introduce
-    another name (``a.k.a.``, ``also known as``, ``alias:``; ``other-name`` in
-    ``name_words.tsv``): the name runs to the first comma (a quoted name to its closing
-    quote), the rest after the comma is what the parenthetical says besides (a role).
-    ``None`` when no such words start the text.
+    """``(other name, rest)`` when a parenthetical's text, or a part of it after a comma,
+    starts with words that introduce another name (``a.k.a.``, ``also known as``,
+    ``alias:``; ``other-name`` in ``name_words.tsv``): the name runs to the next comma (a
+    quoted name to its closing quote); the rest is what the parenthetical says besides (a
+    role). ``None`` when no such words start the text or a part of it.
 
     >>> split_other_name("a.k.a. Abu Ibrahim Al-Francy")
     ('Abu Ibrahim Al-Francy', '')
     >>> split_other_name('alias: "Abu Suleiman", Emir and Founder of Jund ash-Sham')
     ('Abu Suleiman', 'Emir and Founder of Jund ash-Sham')
+    >>> split_other_name("ISIL emir, also known as Abu Ali")
+    ('Abu Ali', 'ISIL emir')
     >>> split_other_name("Akademik commander") is None, split_other_name("aka") is None
     (True, True)
     """
     text = normalise_space(text)
-    marker = _other_name_marker().match(text)
-    if marker is None:
-        return None
-    name, _, rest = text[marker.end():].partition(",")
-    quoted = _QUOTED_NAME.match(name.strip())
-    name = quoted.group("name") if quoted else name
-    name = name.strip()
-    return (name, rest.strip()) if name else None
+    for start in [0, *(m.end() for m in re.finditer(r",\s*", text))]:
+        marker = _other_name_marker().match(text, start)
+        if marker is None:
+            continue
+        name, _, after = text[marker.end():].partition(",")
+        quoted = _QUOTED_NAME.match(name.strip())
+        name = (quoted.group("name") if quoted else name).strip()
+        if name:
+            return name, ", ".join(part for part in (text[:start].rstrip(" ,"), after.strip()) if part)
+    return None
 
 
 def alt_name(text: str, acronyms: bool = False) -> str | None:
