@@ -63,15 +63,30 @@ def field_of(case: dict[str, Any]) -> Field:
     return Field(case["field"], case["text"], links, case.get("formatting") or {})
 
 
+def case_article(case: dict[str, Any]) -> Path:
+    """The article a case was copied from: ``case["article"]`` under the corpus, a path from
+    the repository root (``tests/gold/blind5/articles/syria/battle_of_al-bab``), or under
+    ``case["root"]`` (a folder of the repository: the tuning articles of a gold set that
+    are not in the corpus, ``tests/gold/blind5/articles``).
+
+    >>> case_article({"article": "syria/battle_of_hosn"}) == CORPUS / "syria" / "battle_of_hosn.md"
+    True
+    >>> case_article({"article": "syria/battle_of_al-bab", "root": "tests/gold/blind5/articles"}).is_file()
+    True
+    """
+    article = case["article"]
+    if article.startswith("tests/"):         # a path from the repository root
+        return ROOT / f"{article}.md"
+    folder = ROOT / case["root"] if case.get("root") else CORPUS
+    return folder / f"{article}.md"
+
+
 def corpus_field(case: dict[str, Any]) -> Field:
     """The field a case was copied from: ``case["field"]`` of the article ``case["article"]``
-    (under ``data/wikipedia``, or a path from the repository root for the gold sets'
-    articles: ``tests/gold/blind5/articles/syria/battle_of_al-bab``)."""
+    (:func:`case_article`)."""
     from kg.readers import read_document
 
-    article = case["article"]
-    path = ROOT / f"{article}.md" if article.startswith("tests/") else CORPUS / f"{article}.md"
-    box = read_document(path).conflict_infobox
+    box = read_document(case_article(case)).conflict_infobox
     assert box is not None, case["article"]
     return box.fields[case["field"]]
 

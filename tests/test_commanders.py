@@ -12,7 +12,9 @@ import pytest
 from helpers import (
     ARTICLES,
     CORPUS,
+    DATA,
     SAMPLE_CLEAN,
+    case_article,
     corpus_field,
     field_of,
     load_cases,
@@ -38,6 +40,7 @@ def as_dict(commander: Commander, keys: set[str]) -> dict:
         "kia": commander.kia,
         "period": commander.period.text if commander.period else None,
         "country": commander.country.page if commander.country else None,
+        "alt_names": list(commander.alt_names),
     }
     if "text" in keys:
         record["text"] = commander.text
@@ -45,7 +48,7 @@ def as_dict(commander: Commander, keys: set[str]) -> dict:
 
 
 def expected_dict(expected: dict) -> dict:
-    record = {"role": None, "role_links": [], "kia": False, "period": None, "country": None}
+    record = {"role": None, "role_links": [], "kia": False, "period": None, "country": None, "alt_names": []}
     record.update(expected)
     return record
 
@@ -53,7 +56,7 @@ def expected_dict(expected: dict) -> dict:
 @pytest.mark.parametrize("case", load_cases("commanders.yaml"))
 def test_fixture_case(case: dict) -> None:
     warnings: list[ReadWarning] = []
-    body = read_document(CORPUS / f"{case['article']}.md").body if case.get("body_from_article") else ""
+    body = read_document(case_article(case)).body if case.get("body_from_article") else ""
     commanders = parse_commanders(field_of(case), warnings, body)
     expected = [expected_dict(e) for e in case["expected"] or []]
     actual = [as_dict(c, set(e)) for c, e in zip(commanders, expected)] + [
@@ -186,6 +189,7 @@ def test_corpus_commanders_are_clean() -> None:
                 total += 1
                 label = f"{path.name} {name}: {commander.ref.name!r}"
                 check_name(commander.ref.name, label)
+                assert commander.ref.name.count("(") == commander.ref.name.count(")"), label
                 assert commander.field == name and commander.text, label
                 assert commander.ref.name.lower() != "unknown", label
                 assert commander.role is None or commander.role.strip(), label
@@ -271,3 +275,62 @@ def test_a_rank_without_a_name_is_nobody(text: str) -> None:
     warnings: list[ReadWarning] = []
     assert [c.ref.name for c in parse_commanders(Field("commander1", text), warnings)] == ["Firas Issa"]
     assert "placeholder" in [w.kind for w in warnings]
+
+
+# --- unclosed parentheses and other names (issue 13, blind5) -------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    # Qalamoun's shape with a flag instead of the gap: a flag ends the entry too
+    ("🇸🇾 Abu Azzam (deputy commander 🇸🇾 Ahmed Durra (Qara commander)",
+     [("Abu Azzam", "deputy commander"), ("Ahmed Durra", "Qara commander")]),
+    # the open "(" holds a closed one before the gap
+    ("Abu Azzam (deputy (acting) commander  Ahmed Durra (Qara commander)",
+     [("Abu Azzam", "deputy (acting) commander"), ("Ahmed Durra", "Qara commander")]),
+])
+def test_an_unclosed_parenthesis_ends_where_the_entry_ends(text: str, expected: list) -> None:
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(Field("commander2", text, [Link("syria", "🇸🇾")]), warnings)
+    assert [(c.ref.name, c.role) for c in commanders] == expected
+    assert [(w.kind, w.field) for w in warnings] == [("unclosed-parenthesis", "commander2")]
+
+
+def test_an_unclosed_parenthesis_at_the_line_end_is_left_alone() -> None:
+    """Gettysburg's casualties1 (wikitext reader): a parenthetical that goes on over the next
+    lines is not closed at the first line's end, and nothing warns."""
+    from kg.infobox.text import scan_field
+
+    field = read_document(DATA / "wikitext" / "Battle_of_Gettysburg__infobox_only_wikiline_spec.wiki") \
+        .conflict_infobox.fields["casualties1"]
+    assert field.text.startswith("23,049 total (3,155 killed;\n")
+    warnings: list[ReadWarning] = []
+    scanned = scan_field(field, warnings)
+    assert not any(p.kind == "paren" for line in scanned.lines for p in line.pieces) and warnings == []
+
+
+@pytest.mark.parametrize("text, name, alt, role", [
+    ("Jonathan Jeffrey (aka Abu Ibrahim)", "Jonathan Jeffrey", "Abu Ibrahim", None),
+    ("Jonathan Jeffrey (also known as Abu Ibrahim; ISIL leader)", "Jonathan Jeffrey", "Abu Ibrahim", "ISIL leader"),
+    ("Abu Suleiman (known as 'the Sheikh', Jund ash-Sham emir)", "Abu Suleiman", "the Sheikh", "Jund ash-Sham emir"),
+    ("Abu Ali (ISIL emir, a.k.a. Abu Hamza)", "Abu Ali", "Abu Hamza", "ISIL emir"),
+    # "aka" only as a word: "Akademik" starts no other name
+    ("Ivan Petrov (Akademik battalion commander)", "Ivan Petrov", None, "Akademik battalion commander"),
+])
+def test_another_name_in_the_parenthetical_is_no_role(text: str, name: str, alt: str | None, role: str | None) -> None:
+    warnings: list[ReadWarning] = []
+    [commander] = parse_commanders(Field("commander1", text), warnings)
+    assert (commander.ref.name, commander.alt_names, commander.role) == (name, (alt,) if alt else (), role)
+    assert [w.kind for w in warnings] == (["alt-name"] if alt else [])
+
+
+def test_another_name_of_a_commander_is_an_alternative_label(tmp_path) -> None:
+    """Battle of Hosn, commander2: 'Khaled Mahmoud al-Dandashi (alias: "Abu Suleiman", …)':
+    the person's skos:altLabel is Abu Suleiman; the command's role is the rest."""
+    import kg
+    from kg.builder import build
+
+    with kg.open_store(tmp_path / "store") as store:
+        build(store, [CORPUS / "syria" / "battle_of_hosn.md"], progress=False)
+        rows = kg.query(store, """SELECT ?alt ?role WHERE { ?c ckg:commander ?p ; ckg:roleDescription ?r .
+            ?p rdfs:label "Khaled Mahmoud al-Dandashi"@en ; skos:altLabel ?a .
+            BIND(STR(?a) AS ?alt) BIND(STR(?r) AS ?role) }""")
+    assert {(r["alt"], r["role"]) for r in rows} >= {("Abu Suleiman", "Emir and Founder of Jund ash-Sham")}

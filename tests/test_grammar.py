@@ -215,3 +215,23 @@ def test_quote_runs_left_by_a_bold_across_lines_are_markup() -> None:
     anchored = scan_field(Field("combatant1", "'''Russia''' (from 2015)", [Link("Russia", "'''Russia'''")]), [])
     assert [(p.kind, p.text) for p in anchored.lines[0].pieces if p.text.strip()] == [
         ("link", "Russia"), ("paren", "from 2015")]
+
+
+@pytest.mark.parametrize("family, field, text, links, expected", [
+    ("parties", "combatant1", "Jaish al-Islam (a.k.a. Liwa al-Islam)", [Link("Jaish al-Islam")],
+     ("Jaish al-Islam", ("Liwa al-Islam",))),
+    ("units", "units1", "Syrian Army\n* Tiger Forces (also known as Qawat al-Nimr)",
+     [Link("Syrian Army"), Link("Tiger Forces")], ("Tiger Forces", ("Qawat al-Nimr",))),
+    ("commanders", "commander1", "Suheil al-Hassan (alias: \"The Tiger\")", [Link("Suheil al-Hassan")],
+     ("Suheil al-Hassan", ("The Tiger",))),
+])
+def test_a_name_after_aka_is_another_name_in_every_family(family: str, field: str, text: str, links: list[Link],
+                                                          expected: tuple) -> None:
+    """'(a.k.a. X)', '(also known as X)', '(alias: "X")' (other-name words, name_words.tsv)
+    name the entry again: an alternative label with an alt-name warning, in every names
+    family (corpus: only commanders have one, Battle of Hosn; these shapes are made up)."""
+    parse = {"parties": parse_parties, "units": parse_units, "commanders": parse_commanders}[family]
+    warnings: list[ReadWarning] = []
+    last = parse(Field(field, text, links), warnings)[-1]
+    assert (last.ref.name, last.alt_names) == expected
+    assert [(w.kind, w.field) for w in warnings] == [("alt-name", field)]

@@ -20,6 +20,11 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   when it reads like one (it has a word such as *commander*, *minister*, *head*, *leader*,
   *chief*: ``Bashar al-Assad`` / ``President of Syria``). Links inside a role (``(Major
   General of IRGC)``) go to ``role_links``; they are never commanders.
+* **Other names.** A parenthetical part that starts with words introducing another name
+  (``(a.k.a. Abu Ibrahim Al-Francy)``, ``(alias: "Abu Suleiman", Emir and Founder of Jund
+  ash-Sham)``; :func:`~kg.infobox.text.split_other_name`) gives the person's other name
+  (``alt_names``, ``skos:altLabel``; warning ``alt-name``), not a role: the name runs to
+  a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``).
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; one with other words (``(FSA Aleppo top commander,
   2013)``) is a role. A scope, phase or claim qualifier that is no datable period
@@ -66,7 +71,9 @@ from kg.infobox.text import (
     entry_ref,
     entry_source,
     drop_unknown_prefix,
+    keep_alt_name,
     skip_entry,
+    split_other_name,
     split_page,
     split_trailing_parentheticals,
     strip_markup,
@@ -253,6 +260,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
     roles: list[str] = []
     role_links: list[EntityRef] = []
     period: Period | None = None
+    alt_names: list[str] = []
     qualifiers: list[tuple[str, tuple[Link, ...]]] = [(text, ()) for text in inside]
     qualifiers += [(piece.text, piece.inner) for piece in entry.parens]
     for qualifier, links in qualifiers:
@@ -283,6 +291,14 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
                 warnings.append(ReadWarning("ignored-text", field_name, source,
                                             f"a note on the name, not a role: {text!r}"))
                 continue
+            other = split_other_name(text)
+            if other is not None:
+                # "(a.k.a. Abu Ibrahim Al-Francy)": another name of the person, not a role;
+                # the rest of the part ('alias: "Abu Suleiman", Emir of …') is the role
+                keep_alt_name(other[0], field_name, source, alt_names, warnings)
+                text = other[1]
+                if not text:
+                    continue
             kept.append(text)
         if kept:
             roles.append("; ".join(kept))
@@ -297,7 +313,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
                                    if not (p.kind == "link" and _ONLY_RANKS.match(strip_markup(p.text)))])
     ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
-                     kia=kia, period=period, country=country)
+                     kia=kia, period=period, country=country, alt_names=tuple(alt_names))
 
 
 def _line_links(line: FieldLine) -> list[Link]:

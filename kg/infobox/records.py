@@ -102,6 +102,8 @@ class Commander:
     kia: bool = False
     period: Period | None = None
     country: EntityRef | None = None
+    #: other names written in parentheses (``Jonathan Jeffrey (a.k.a. Abu Ibrahim Al-Francy)``)
+    alt_names: tuple[str, ...] = ()
 
 
 @dataclass

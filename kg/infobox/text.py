@@ -325,8 +325,45 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in re.split(r"[\s-]+", name) if word[:1].isupper())
 
 
+@cache
+def _other_name_marker() -> re.Pattern[str]:
+    words = sorted(name_words("other-name"), key=len, reverse=True)     # "also known as" before "known as"
+    return re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?![\w.])\s*:?\s*",
+                      re.IGNORECASE)
+
+
+def split_other_name(text: str) -> tuple[str, str] | None:
+    """``(other name, rest)`` when a parenthetical's text, or a part of it after a comma,
+    starts with words that introduce another name (``a.k.a.``, ``also known as``,
+    ``alias:``; ``other-name`` in ``name_words.tsv``): the name runs to the next comma (a
+    quoted name to its closing quote); the rest is what the parenthetical says besides (a
+    role). ``None`` when no such words start the text or a part of it.
+
+    >>> split_other_name("a.k.a. Abu Ibrahim Al-Francy")
+    ('Abu Ibrahim Al-Francy', '')
+    >>> split_other_name('alias: "Abu Suleiman", Emir and Founder of Jund ash-Sham')
+    ('Abu Suleiman', 'Emir and Founder of Jund ash-Sham')
+    >>> split_other_name("ISIL emir, also known as Abu Ali")
+    ('Abu Ali', 'ISIL emir')
+    >>> split_other_name("Akademik commander") is None, split_other_name("aka") is None
+    (True, True)
+    """
+    text = normalise_space(text)
+    for start in [0, *(m.end() for m in re.finditer(r",\s*", text))]:
+        marker = _other_name_marker().match(text, start)
+        if marker is None:
+            continue
+        name, _, after = text[marker.end():].partition(",")
+        quoted = _QUOTED_NAME.match(name.strip())
+        name = (quoted.group("name") if quoted else name).strip()
+        if name:
+            return name, ", ".join(part for part in (text[:start].rstrip(" ,"), after.strip()) if part)
+    return None
+
+
 def alt_name(text: str, acronyms: bool = False) -> str | None:
-    """The other name a parenthetical gives an entry, else ``None``: a quoted name
+    """The other name a parenthetical gives an entry, else ``None``: a name after words that
+    say so (``a.k.a. Abu Ibrahim Al-Francy``, :func:`split_other_name`), a quoted name
     (``"Kadyrovites"``), a name in another script than the English name's Latin one (the
     name in Arabic after its transliteration: ``Katibat Saifullah (كتيبة سيف الله)``), a
     unit designation (``2nd Army Corps``: ordinal, capitalised words, a ``unit-noun``) and,
@@ -339,8 +376,12 @@ def alt_name(text: str, acronyms: bool = False) -> str | None:
     ('TEV-DEM', None)
     >>> alt_name("كتيبة سيف الله"), alt_name("Азов")
     ('كتيبة سيف الله', 'Азов')
+    >>> alt_name("also known as Tiger Forces")
+    'Tiger Forces'
     """
     text = normalise_space(text)
+    if (other := split_other_name(text)) is not None and not other[1]:
+        return other[0]                 # "(a.k.a. Abu Ibrahim Al-Francy)"
     if (match := _QUOTED_NAME.match(text)) is not None:
         return match.group("name").strip()
     if script_language(text) not in (None, "en"):
@@ -364,7 +405,10 @@ def keep_alt_name(alt: str, field_name: str, source: str, found: list[str], warn
 #: Words that end a text and go on into the following link (``4th Division of`` + link).
 _CONNECTORS = {"of", "from", "in", "the", "and", "for", "at", "on", "with", "to", "&"}
 _LEAD = re.compile(r"[ \t\u00a0]*(?P<bullets>\*+)?")
-_TEXT_SPLIT = re.compile(r"(?P<gap>[ \t\u00a0\u2009]{2,}|\t)|(?P<sep>[,;])|(?P<colon>:)(?=\s|$)")
+#: A wide gap between two entries on a line (where wtf_wikipedia joined a line break).
+_GAP_PATTERN = r"[ \t\u00a0\u2009]{2,}|\t"
+_GAP = re.compile(_GAP_PATTERN)
+_TEXT_SPLIT = re.compile(rf"(?P<gap>{_GAP_PATTERN})|(?P<sep>[,;])|(?P<colon>:)(?=\s|$)")
 
 
 @dataclass(frozen=True)
@@ -527,7 +571,7 @@ def scan_field(field: Field, warnings: list[ReadWarning]) -> ScannedField:
             if not any(p.start < match.end() and match.start() < p.end for p in spans):
                 spans.append(Piece("flag", match.start(), match.end(), match.group()))
         spans.sort(key=lambda p: p.start)
-        spans = _with_parens(clean, content, end, spans)
+        spans = _with_parens(clean, content, end, spans, field.name, warnings)
         pieces = _fill_text(text, clean, content, end, spans, seen_images, field.name, warnings)
         line = FieldLine(index, start, end, level, pieces, after_blank)
         lines.append(line)
@@ -542,14 +586,57 @@ def _blank(text: str, spans: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _with_parens(clean: str, start: int, end: int, spans: list[Piece]) -> list[Piece]:
+def _with_parens(clean: str, start: int, end: int, spans: list[Piece], field_name: str = "",
+                 warnings: list[ReadWarning] | None = None) -> list[Piece]:
     """Find the outermost balanced parentheticals of a line (skipping links, flags and
-    images) and fold the links inside each into it."""
+    images) and fold the links inside each into it. A ``(`` that the line does not close
+    before a wide gap, a flag or an image name, with more of the line after it, was closed
+    there: the gap ends the entry, and its closing parenthesis was lost (``Abu Azzam
+    Al-Kuwaiti (Qalamoun deputy commander  Ahmed al-Assir``; warning
+    ``unclosed-parenthesis``). One the line does not close at all is left as text: it may go
+    on over the next lines (``23,049 total (3,155 killed;``)."""
+    ordered = sorted(spans, key=lambda p: p.start)
+    parens: list[tuple[int, int]] = []
+    unclosed: set[tuple[int, int]] = set()
+    position = start
+    while position < end:
+        found, opened = _balanced_parens(clean, position, end, ordered)
+        parens += found
+        close = _entry_break(clean, opened, end, ordered) if opened is not None else None
+        if opened is None or close is None:
+            break
+        parens.append((opened, close))
+        unclosed.add((opened, close))
+        if warnings is not None:
+            text = normalise_space(clean[opened:close])
+            warnings.append(ReadWarning("unclosed-parenthesis", field_name, normalise_space(clean[start:end]),
+                                        f"{text!r} is not closed before the entry ends: closed there"))
+        position = close
+    if not parens:
+        return spans
+    kept: list[Piece] = []
+    inner: dict[tuple[int, int], list[Link]] = {p: [] for p in parens}
+    for piece in spans:
+        holder = next((p for p in parens if p[0] <= piece.start and piece.end <= p[1]), None)
+        if holder is None:
+            kept.append(piece)
+        elif piece.kind == "link" and piece.link is not None:
+            inner[holder].append(piece.link)
+    for s, e in parens:
+        inside = clean[s + 1:e] if (s, e) in unclosed else clean[s + 1:e - 1]
+        kept.append(Piece("paren", s, e, inside.strip(), inner=tuple(inner[(s, e)])))
+    kept.sort(key=lambda p: p.start)
+    return kept
+
+
+def _balanced_parens(clean: str, start: int, end: int,
+                     ordered: list[Piece]) -> tuple[list[tuple[int, int]], int | None]:
+    """The outermost balanced parentheticals between ``start`` and ``end`` (skipping the
+    ``ordered`` spans), and where an outermost ``(`` left open opened (else ``None``)."""
     parens: list[tuple[int, int]] = []
     depth = 0
     opened = -1
     position = start
-    ordered = sorted(spans, key=lambda p: p.start)
     cursor = 0
     while position < end:
         while cursor < len(ordered) and ordered[cursor].end <= position:
@@ -569,20 +656,20 @@ def _with_parens(clean: str, start: int, end: int, spans: list[Piece]) -> list[P
             if depth == 0:
                 parens.append((opened, position + 1))
         position += 1
-    if not parens:
-        return spans
-    kept: list[Piece] = []
-    inner: dict[tuple[int, int], list[Link]] = {p: [] for p in parens}
-    for piece in spans:
-        holder = next((p for p in parens if p[0] <= piece.start and piece.end <= p[1]), None)
-        if holder is None:
-            kept.append(piece)
-        elif piece.kind == "link" and piece.link is not None:
-            inner[holder].append(piece.link)
-    for s, e in parens:
-        kept.append(Piece("paren", s, e, clean[s + 1:e - 1].strip(), inner=tuple(inner[(s, e)])))
-    kept.sort(key=lambda p: p.start)
-    return kept
+    return parens, (opened if depth > 0 else None)
+
+
+def _entry_break(clean: str, opened: int, end: int, ordered: list[Piece]) -> int | None:
+    """Where the entry holding an open ``(`` ends on its line: the first wide gap (outside
+    links), flag or image name after it that has more of the line after it; ``None`` when
+    there is none."""
+    breaks = [p.start for p in ordered if p.kind in ("flag", "image") and p.start > opened]
+    breaks += [m.start() for m in _GAP.finditer(clean, opened, end)
+               if not any(p.start <= m.start() < p.end for p in ordered)]
+    for position in sorted(breaks):
+        if clean[position:end].strip() and clean[opened + 1:position].strip():
+            return len(clean[:position].rstrip())
+    return None
 
 
 def _fill_text(text: str, clean: str, start: int, end: int, spans: list[Piece], seen: set[str],

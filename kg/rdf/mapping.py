@@ -425,7 +425,10 @@ class DocumentMapper:
                                   entity_iri(commander.ref, scope=self.scope)))
         self.add(side, T.command, node)
         self.add(node, RDF_TYPE, T.Command)
-        self.add(node, T.commander, self.entity(commander.ref, T.Person, commander.field))
+        person = self.entity(commander.ref, T.Person, commander.field)
+        self.add(node, T.commander, person)
+        for alt in commander.alt_names:  # "(a.k.a. Abu Ibrahim Al-Francy)": another name of the person
+            self._once(person, SKOS_ALT, text_literal(alt, "en"))
         if commander.role:
             self.add(node, T.roleDescription, text_literal(commander.role))
         for ref in commander.role_links:
