@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from kg.pipeline import ItemResult, WorkItem, batched, iter_work, process_item
+from kg.pipeline import ItemResult, StoredDocuments, WorkItem, batched, iter_work, process_item
 from kg.pipeline import LoadedResult as _LoadedResult  # the builder's writer reads both kinds
 from kg.resolution import Resolution, Surface, current_resolver, identity_quads, load_aliases, load_surfaces, resolve
 from kg.resolution import rename_quads as rename_quads  # re-exported: moved to kg.resolution
@@ -267,7 +267,7 @@ class DaskArticles:
                     yield result
                     continue
                 yield _LoadedResult(result.item, "processed", by_graph.get(result.item.iri, []), result.title,
-                                    warnings=result.warnings)
+                                    warnings=result.warnings, reader=result.reader)
 
     def identity_inputs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`kg.resolution.refresh_identity` after the load."""
@@ -277,10 +277,11 @@ class DaskArticles:
 def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, shard_dir: str | Path | None = None,
                   *, skip_unchanged: bool = True) -> tuple[Path, list[MappedPartition]]:
     """``kg build --scheduler ADDRESS --no-load``: the final shards of the articles under
-    ``paths`` (those whose content hash the store does not hold already) and ``identity.nq``,
-    resolved against the store's documents. Returns the folder and the partitions."""
-    known = store.document_hashes() if skip_unchanged else {}
-    items = (item for item in iter_work(list(paths)) if known.get(item.iri) != item.content_hash)
+    ``paths`` (but those the store holds already, same content read by the same reader) and
+    ``identity.nq``, resolved against the store's documents. Returns the folder and the partitions."""
+    stored = StoredDocuments.of(store)
+    items = (item for item in iter_work(list(paths))
+             if not skip_unchanged or stored.why_read(item.iri, item.content_hash) is not None)
     cluster = DaskArticles(store, scheduler, shard_dir)
     try:
         cluster.map_and_resolve(items, current_resolver(store))
