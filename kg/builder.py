@@ -28,7 +28,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 import kg.process
 from kg._version import __version__
-from kg.distributed import DaskArticles, _LoadedResult, read_shard
+from kg.distributed import DaskArticles, _LoadedResult, read_readers, read_shard
 from kg.document import Document, ReadWarning, content_hash
 from kg.identity import document_iri
 from kg.linking import Linker, link_news
@@ -498,8 +498,8 @@ def record_ingestion(store: KGStore, iri: str, stamp: str, reader: str | None = 
 def _log_quads(iri: str, stamp: str, reader: str | None) -> list[Quad]:
     """The build log of a document just written: when, and with which reader.
 
-    >>> [q.predicate.value.rsplit("/", 1)[-1] for q in _log_quads("https://example.org/d", "2024-01-01T00:00:00Z", "sha256:ab")]
-    ['prov#generatedAtTime', 'readerFingerprint']
+    >>> [q.predicate.value.split("#")[-1] for q in _log_quads("https://example.org/d", "2024-01-01T00:00:00Z", "sha256:ab")]
+    ['generatedAtTime', 'readerFingerprint']
     """
     log = NamedNode(BUILD_LOG_GRAPH)
     quads = [Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)]
@@ -611,12 +611,13 @@ def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -
     shards = sorted(Path(shard_dir).glob("part-*.nq"))
     if not shards:
         raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
+    readers = read_readers(shard_dir)  # none recorded (an older folder): the next build reads them again
     for shard in shards:
         for graph, quads in sorted(read_shard(shard).items()):
             paths = [q.object.value for q in quads if q.predicate == T.sourcePath
                      and q.subject == NamedNode(graph) and isinstance(q.object, Literal)]
             item = _ShardItem(paths[0] if paths else graph, graph)
-            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
+            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads, reader=readers.get(graph))))
     writer.flush()
     report.identity = refresh_identity(store)
     _build_news(store, [], report, True, stamp, False, None)  # relink older news

@@ -288,4 +288,34 @@ def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, s
     finally:
         cluster.close()
     cluster.write_identity_shard()
+    write_readers(cluster.shard_dir, cluster.partitions)
     return cluster.shard_dir, cluster.partitions
+
+
+#: In a folder of shards: which reader fingerprint read each document (``IRI<TAB>fingerprint``),
+#: so that ``kg load-shards`` records them and the next build does not read them all again.
+READERS_FILE = "readers.tsv"
+
+
+def write_readers(shard_dir: str | Path, partitions: list[MappedPartition]) -> Path:
+    """Write :data:`READERS_FILE` for the processed documents of ``partitions``."""
+    rows = sorted(f"{r.item.iri}\t{r.reader}\n" for p in partitions for r in p.results
+                  if r.status == "processed" and r.reader)
+    path = Path(shard_dir) / READERS_FILE
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+def read_readers(shard_dir: str | Path) -> dict[str, str]:
+    """Document IRI -> reader fingerprint, from a folder's :data:`READERS_FILE` (empty without one).
+
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> item = WorkItem("data/x.md", "sha256:ab")
+    >>> _ = write_readers(folder, [MappedPartition(0, [ItemResult(item, "processed", reader="sha256:cd")])])
+    >>> read_readers(folder) == {item.iri: "sha256:cd"}
+    True
+    """
+    path = Path(shard_dir) / READERS_FILE
+    if not path.is_file():
+        return {}
+    return dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)

@@ -618,7 +618,7 @@ class KGStore:
         """
         return {q.subject.value: q.object.value
                 for q in self.raw.quads_for_pattern(None, terms.readerFingerprint, None, terms.BUILD_LOG_GRAPH)
-                if isinstance(q.subject, ox.NamedNode)}
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
 
     def as_rdflib(self) -> rdflib.Dataset:
         """A copy of the store as an ``rdflib.Dataset`` (for pyshacl and other rdflib users).
