@@ -7,7 +7,11 @@ others; what the store already holds for it stays untouched. After the documents
 derived graph (compatibility view, ``alliedWith``/``opposed``) is recomputed.
 
 Ingestion times live in a graph of their own (:data:`BUILD_LOG_GRAPH`), outside the
-document graphs, so that exports of the same input stay byte-identical across builds.
+document graphs, so that exports of the same input stay byte-identical across builds; so do
+the fingerprints of the reader each document was read with and of the linker each news
+document was linked with. A file is skipped only when the store holds its content read by
+the current reader (:func:`kg.process.reader_fingerprint`): after an upgrade or a fixed
+parsing rule, unchanged files are read again once.
 """
 
 from __future__ import annotations

@@ -16,7 +16,9 @@ import kg.process
 from conftest import CORPUS, DATA, ROOT
 from kg.builder import BUILD_LOG_GRAPH, PROV_GENERATED, build, remove
 from kg.cli import main
+from kg.document import Document
 from kg.identity import document_iri
+from kg.infobox.records import ConflictRecord
 from kg.process import NOT_READER_SOURCES, reader_source_files
 from kg.rdf import terms as T
 from kg.sparql import select
@@ -67,9 +69,10 @@ def test_a_new_reader_reads_unchanged_files_again_and_its_facts_replace_the_old(
     # the "new version": a parsing rule that no longer reads the result field
     parse = kg.process.parse_conflict
 
-    def without_result(doc):  # type: ignore[no-untyped-def]
+    def without_result(doc: Document) -> ConflictRecord | None:
         record = parse(doc)
-        record.result = None
+        if record is not None:
+            record.result = None
         return record
 
     monkeypatch.setattr(kg.process, "parse_conflict", without_result)
@@ -172,3 +175,12 @@ def test_the_reader_fingerprint_is_the_same_in_another_process() -> None:
     other = subprocess.run([sys.executable, "-c", "import kg.process; print(kg.process.reader_fingerprint())"],
                            capture_output=True, text=True, cwd=ROOT, check=True).stdout.strip()
     assert other == kg.process.reader_fingerprint() and other.startswith("sha256:") and len(other) == 71
+
+
+def test_exports_leave_the_reader_fingerprints_out(built, tmp_path: Path) -> None:
+    built.close()
+    out = tmp_path / "all.nq"
+    result = CliRunner().invoke(main, ["--store", str(tmp_path / "store"), "export", "--format", "nq", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    text = out.read_text(encoding="utf-8")
+    assert "contentHash" in text and "readerFingerprint" not in text and "linkerFingerprint" not in text
