@@ -7,7 +7,11 @@ others; what the store already holds for it stays untouched. After the documents
 derived graph (compatibility view, ``alliedWith``/``opposed``) is recomputed.
 
 Ingestion times live in a graph of their own (:data:`BUILD_LOG_GRAPH`), outside the
-document graphs, so that exports of the same input stay byte-identical across builds.
+document graphs, so that exports of the same input stay byte-identical across builds; so do
+the fingerprints of the reader each document was read with and of the linker each news
+document was linked with. A file is skipped only when the store holds its content read by
+the current reader (:func:`kg.process.reader_fingerprint`): after an upgrade or a fixed
+parsing rule, unchanged files are read again once.
 """
 
 from __future__ import annotations
@@ -26,11 +30,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import pyoxigraph
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.distributed import DaskArticles, _LoadedResult, read_shard
+import kg.process
+from kg._version import __version__
+from kg.distributed import DaskArticles, _LoadedResult, read_readers, read_shard
 from kg.document import Document, ReadWarning, content_hash
 from kg.identity import document_iri
 from kg.linking import Linker, link_news
-from kg.pipeline import LocalArticles, default_workers, iter_work
+from kg.pipeline import LocalArticles, StoredDocuments, default_workers, iter_work
 from kg.process import ProcessedDocument as ProcessedDocument  # re-exported: moved to kg.process
 from kg.process import map_quads as map_quads  # re-exported: moved to kg.process
 from kg.process import process_file as process_file  # re-exported: moved to kg.process
@@ -49,7 +55,10 @@ from kg.view import VIEW_GRAPH, refresh_view
 if TYPE_CHECKING:
     from kg.store import KGStore
 
-BUILD_LOG_GRAPH = T.GRAPH + "builds"
+BUILD_LOG_GRAPH = T.BUILD_LOG_GRAPH.value
+#: Build-log predicate: the reader fingerprint (:func:`kg.process.reader_fingerprint`) a
+#: document was last read with; a build reads a file again when it differs.
+READER_FINGERPRINT = T.readerFingerprint
 PROV_GENERATED = NamedNode(T.PROV + "generatedAtTime")
 XSD_DATETIME = NamedNode(T.XSD + "dateTime")
 
@@ -79,6 +88,9 @@ class BuildReport:
     relinked: list[str] = field(default_factory=list)
     #: News documents whose links could not be redone (source file gone or changed): path -> why.
     not_relinked: dict[str, str] = field(default_factory=dict)
+    #: Documents whose files are unchanged but were read again: the store holds them as read
+    #: by another reader (an upgrade, a fixed parsing rule) or by one it did not record.
+    reread: list[str] = field(default_factory=list)
 
     def count(self, status: str) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -109,6 +121,8 @@ class BuildReport:
             f"{'derived triples':<24}{self.derived_triples:>8}",
             f"{'seconds':<24}{self.seconds:>8.2f}",
         ]
+        if self.reread:
+            lines.append(f"{'re-read (reader changed)':<24}{len(self.reread):>8}")
         if self.relinked:
             lines.append(f"{'news relinked':<24}{len(self.relinked):>8}")
         for dump, stats in sorted(self.dump_stats.items()):
@@ -167,15 +181,22 @@ def build(
     news = [f for f in iter_source_files(paths) if document_kind(f) == "news"]
     stamp = ingestion_time()
     resolver = current_resolver(store)
-    known = store.document_hashes()
+    stored = StoredDocuments.of(store)
+    if skip_unchanged and stored.other_reader:
+        _say(progress, f"{stored.other_reader} stored document(s) were read by another reader than this one "
+                       f"(conflict-kg {__version__}, reader {stored.reader[7:19]}) or before readers were "
+                       "recorded: those in these paths are read again, their files unchanged or not")
     stale_before = is_stale(store)  # an earlier build stopped half-way: redo the whole view
     writer = _BatchWriter(store, stamp, batch_quads)
 
     def todo() -> Iterator[Any]:
         for item in iter_work(paths, report.dump_stats):
-            if skip_unchanged and known.get(item.iri) == item.content_hash:
+            why = stored.why_read(item.iri, item.content_hash) if skip_unchanged else "forced"
+            if why is None:
                 report.outcomes.append(DocumentOutcome(item.path, item.iri, "unchanged"))
                 continue
+            if why == "reader":
+                report.reread.append(item.iri)
             yield item
 
     # Identities are resolved before anything is written (new documents go in renamed to
@@ -260,19 +281,17 @@ class _BatchWriter:
         if not self.marked:
             mark_stale(self.store, True)
             self.marked = True
-        log = NamedNode(BUILD_LOG_GRAPH)
         if item.iri in self.existing:
             self.replaced += 1
             self.flush()
             self.store.replace_graph(item.iri, quads)
-            record_ingestion(self.store, item.iri, self.stamp)
+            record_ingestion(self.store, item.iri, self.stamp, result.reader)
             self.unflushed += len(quads)
         else:
             self.existing.add(item.iri)
             self.pending_graphs.append(item.iri)
             self.pending.extend(quads)
-            self.pending.append(Quad(NamedNode(item.iri), PROV_GENERATED,
-                                     Literal(self.stamp, datatype=XSD_DATETIME), log))
+            self.pending.extend(_log_quads(item.iri, self.stamp, result.reader))
             if len(self.pending) >= self.batch_quads:
                 self.flush()
         return DocumentOutcome(item.path, item.iri, "stored", title=result.title, triples=len(quads),
@@ -308,6 +327,7 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
         return
     linker = Linker.from_store(store)
     fingerprint = linker.fingerprint()
+    reader, readers = kg.process.reader_fingerprint(), store.document_readers()
     done: set[str] = set()
     for path in _progress(files, progress, "news"):
         iri = document_iri(str(path))
@@ -315,7 +335,9 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
         try:
             doc = read_document(path)
             same = store.document_hash(iri) == doc.content_hash
-            if skip_unchanged and same and linked_with(store, iri) == fingerprint:
+            if skip_unchanged and same and readers.get(iri) != reader:
+                report.reread.append(iri)  # read by other code: linked again, stored if it changed
+            if skip_unchanged and same and readers.get(iri) == reader and linked_with(store, iri) == fingerprint:
                 outcome = DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
             else:
                 quads = _link_quads(doc, linker)
@@ -326,7 +348,8 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
                     record_ingestion(store, iri, stamp)
                     outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
                                               warnings=doc.warnings)
-                _record_fingerprint(store, iri, fingerprint)
+                _record_log(store, iri, LINKER_FINGERPRINT, fingerprint)
+                _record_log(store, iri, READER_FINGERPRINT, reader)
         except DocumentError as exc:
             outcome = DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
@@ -374,9 +397,10 @@ def linked_with(store: KGStore, iri: str) -> str | None:
     return str(rows[0]["f"]) if rows else None
 
 
-def _record_fingerprint(store: KGStore, iri: str, fingerprint: str) -> None:
-    store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{LINKER_FINGERPRINT.value}> ?f }} }}")
-    store.add_quads([Quad(NamedNode(iri), LINKER_FINGERPRINT, Literal(fingerprint), NamedNode(BUILD_LOG_GRAPH))])
+def _record_log(store: KGStore, iri: str, predicate: NamedNode, value: str) -> None:
+    """Set the build log's ``predicate`` of document ``iri`` (a fingerprint) to ``value``."""
+    store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> <{predicate.value}> ?f }} }}")
+    store.add_quads([Quad(NamedNode(iri), predicate, Literal(value), NamedNode(BUILD_LOG_GRAPH))])
 
 
 def _news_in_store(store: KGStore) -> list[dict[str, Any]]:
@@ -412,7 +436,7 @@ def relink_news(store: KGStore, stamp: str | None = None, *, linker: Any = None,
     if not news:
         return [], {}
     linker = linker if linker is not None else Linker.from_store(store)
-    fingerprint = linker.fingerprint()
+    fingerprint, reader = linker.fingerprint(), kg.process.reader_fingerprint()
     stamp = stamp or ingestion_time()
     relinked: list[str] = []
     missed: dict[str, str] = {}
@@ -435,7 +459,8 @@ def relink_news(store: KGStore, stamp: str | None = None, *, linker: Any = None,
             store.replace_graph(iri, quads)
             record_ingestion(store, iri, stamp)
             relinked.append(iri)
-        _record_fingerprint(store, iri, fingerprint)
+        _record_log(store, iri, LINKER_FINGERPRINT, fingerprint)
+        _record_log(store, iri, READER_FINGERPRINT, reader)  # read again from its file just now
     if missed:
         # The next best thing: mentions follow merges, so that none points at a retired IRI.
         resolver = current_resolver(store)
@@ -467,11 +492,30 @@ def mark_stale(store: KGStore, stale: bool) -> None:
         store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{BUILD_LOG_GRAPH}> <{STALE.value}> ?x }} }}")
 
 
-def record_ingestion(store: KGStore, iri: str, stamp: str) -> None:
-    """Note in the build log graph when the document was (re)ingested."""
+def record_ingestion(store: KGStore, iri: str, stamp: str, reader: str | None = None) -> None:
+    """Note in the build log graph when the document was (re)ingested, and the reader
+    fingerprint it was read with (None: not known; the next build reads its file again)."""
     store.update(f"DELETE WHERE {{ GRAPH <{BUILD_LOG_GRAPH}> {{ <{iri}> ?p ?o }} }}")
+    store.add_quads(_log_quads(iri, stamp, reader))
+
+
+def _log_quads(iri: str, stamp: str, reader: str | None) -> list[Quad]:
+    """The build log of a document just written: when, and with which reader.
+
+    >>> [q.predicate.value.split("#")[-1] for q in _log_quads("https://example.org/d", "2024-01-01T00:00:00Z", "sha256:ab")]
+    ['generatedAtTime', 'readerFingerprint']
+    """
     log = NamedNode(BUILD_LOG_GRAPH)
-    store.add_quads([Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)])
+    quads = [Quad(NamedNode(iri), PROV_GENERATED, Literal(stamp, datatype=XSD_DATETIME), log)]
+    if reader is not None:
+        quads.append(Quad(NamedNode(iri), READER_FINGERPRINT, Literal(reader), log))
+    return quads
+
+
+def _say(progress: bool | None, message: str) -> None:
+    """A line on stderr, shown where progress bars are (a terminal, or ``--progress``)."""
+    if progress if progress is not None else sys.stderr.isatty():
+        print(f"kg build: {message}", file=sys.stderr)
 
 
 #: Incremental derivation pays off for a few new articles; beyond this share of the
@@ -571,12 +615,13 @@ def load_shards(store: KGStore, shard_dir: str | Path, *, derive: bool = True) -
     shards = sorted(Path(shard_dir).glob("part-*.nq"))
     if not shards:
         raise FileNotFoundError(f"{shard_dir}: no part-*.nq shards")
+    readers = read_readers(shard_dir)  # none recorded (an older folder): the next build reads them again
     for shard in shards:
         for graph, quads in sorted(read_shard(shard).items()):
             paths = [q.object.value for q in quads if q.predicate == T.sourcePath
                      and q.subject == NamedNode(graph) and isinstance(q.object, Literal)]
             item = _ShardItem(paths[0] if paths else graph, graph)
-            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads)))
+            report.outcomes.append(writer.write(_LoadedResult(item, "processed", quads, reader=readers.get(graph))))
     writer.flush()
     report.identity = refresh_identity(store)
     _build_news(store, [], report, True, stamp, False, None)  # relink older news

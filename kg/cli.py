@@ -241,7 +241,7 @@ def build(obj: Context, paths: tuple[str, ...], force: bool, progress: bool | No
     if as_json:
         click.echo(json.dumps({
             "stored": report.count("stored"), "unchanged": report.count("unchanged"),
-            "skipped": report.count("skipped"),
+            "skipped": report.count("skipped"), "reread_reader_changed": len(report.reread),
             "dumps": {path: str(stats) for path, stats in sorted(report.dump_stats.items())},
             "failed": [{"path": o.path, "status": o.status, "code": o.code, "reason": o.reason}
                        for o in report.failed],

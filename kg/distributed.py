@@ -58,7 +58,7 @@ from typing import TYPE_CHECKING, Any
 
 import pyoxigraph
 
-from kg.pipeline import ItemResult, WorkItem, batched, iter_work, process_item
+from kg.pipeline import ItemResult, StoredDocuments, WorkItem, batched, iter_work, process_item
 from kg.pipeline import LoadedResult as _LoadedResult  # the builder's writer reads both kinds
 from kg.resolution import Resolution, Surface, current_resolver, identity_quads, load_aliases, load_surfaces, resolve
 from kg.resolution import rename_quads as rename_quads  # re-exported: moved to kg.resolution
@@ -267,7 +267,7 @@ class DaskArticles:
                     yield result
                     continue
                 yield _LoadedResult(result.item, "processed", by_graph.get(result.item.iri, []), result.title,
-                                    warnings=result.warnings)
+                                    warnings=result.warnings, reader=result.reader)
 
     def identity_inputs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`kg.resolution.refresh_identity` after the load."""
@@ -277,14 +277,45 @@ class DaskArticles:
 def map_to_shards(store: KGStore, paths: Iterable[str | Path], scheduler: Any, shard_dir: str | Path | None = None,
                   *, skip_unchanged: bool = True) -> tuple[Path, list[MappedPartition]]:
     """``kg build --scheduler ADDRESS --no-load``: the final shards of the articles under
-    ``paths`` (those whose content hash the store does not hold already) and ``identity.nq``,
-    resolved against the store's documents. Returns the folder and the partitions."""
-    known = store.document_hashes() if skip_unchanged else {}
-    items = (item for item in iter_work(list(paths)) if known.get(item.iri) != item.content_hash)
+    ``paths`` (but those the store holds already, same content read by the same reader) and
+    ``identity.nq``, resolved against the store's documents. Returns the folder and the partitions."""
+    stored = StoredDocuments.of(store)
+    items = (item for item in iter_work(list(paths))
+             if not skip_unchanged or stored.why_read(item.iri, item.content_hash) is not None)
     cluster = DaskArticles(store, scheduler, shard_dir)
     try:
         cluster.map_and_resolve(items, current_resolver(store))
     finally:
         cluster.close()
     cluster.write_identity_shard()
+    write_readers(cluster.shard_dir, cluster.partitions)
     return cluster.shard_dir, cluster.partitions
+
+
+#: In a folder of shards: which reader fingerprint read each document (``IRI<TAB>fingerprint``),
+#: so that ``kg load-shards`` records them and the next build does not read them all again.
+READERS_FILE = "readers.tsv"
+
+
+def write_readers(shard_dir: str | Path, partitions: list[MappedPartition]) -> Path:
+    """Write :data:`READERS_FILE` for the processed documents of ``partitions``."""
+    rows = sorted(f"{r.item.iri}\t{r.reader}\n" for p in partitions for r in p.results
+                  if r.status == "processed" and r.reader)
+    path = Path(shard_dir) / READERS_FILE
+    path.write_text("".join(rows), encoding="utf-8")
+    return path
+
+
+def read_readers(shard_dir: str | Path) -> dict[str, str]:
+    """Document IRI -> reader fingerprint, from a folder's :data:`READERS_FILE` (empty without one).
+
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> item = WorkItem("data/x.md", "sha256:ab")
+    >>> _ = write_readers(folder, [MappedPartition(0, [ItemResult(item, "processed", reader="sha256:cd")])])
+    >>> read_readers(folder) == {item.iri: "sha256:cd"}
+    True
+    """
+    path = Path(shard_dir) / READERS_FILE
+    if not path.is_file():
+        return {}
+    return dict(line.split("\t", 1) for line in path.read_text(encoding="utf-8").splitlines() if "\t" in line)

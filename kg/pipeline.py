@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyoxigraph
 
+import kg.process
 from kg.document import ReadWarning
 from kg.process import ItemResult, WorkItem, _init_worker, process_item
 from kg.readers import document_kind, iter_source_files
@@ -102,6 +103,45 @@ def iter_work(paths: Iterable[str | Path], dump_stats: dict[str, object] | None 
             yield WorkItem(str(path), digest)
 
 
+@dataclass(frozen=True)
+class StoredDocuments:
+    """What a store holds of its documents, for deciding which files a build reads: their
+    content hashes and the reader fingerprints they were read with, each fetched in one
+    query (:meth:`~kg.store.KGStore.document_hashes`, :meth:`~kg.store.KGStore.document_readers`),
+    and the current reader's (:func:`kg.process.reader_fingerprint`).
+
+    >>> stored = StoredDocuments({"d:a": "h1", "d:b": "h1", "d:c": "h1"}, {"d:a": "r1", "d:b": "r0"}, "r1")
+    >>> [stored.why_read(iri, "h1") for iri in ("d:a", "d:b", "d:c", "d:new")], stored.why_read("d:a", "h2")
+    ([None, 'reader', 'reader', 'new'], 'changed')
+    >>> stored.other_reader
+    2
+    """
+
+    hashes: dict[str, str]
+    readers: dict[str, str]
+    reader: str
+
+    @classmethod
+    def of(cls, store: KGStore) -> StoredDocuments:
+        return cls(store.document_hashes(), store.document_readers(), kg.process.reader_fingerprint())
+
+    def why_read(self, iri: str, content_hash: str) -> str | None:
+        """None when the store holds the document as the current reader reads this content
+        (a build skips it); else ``"new"``, ``"changed"`` (other content) or ``"reader"`` (the
+        same content, read by other code: an upgrade, a fixed rule, or no fingerprint recorded)."""
+        held = self.hashes.get(iri)
+        if held is None:
+            return "new"
+        if held != content_hash:
+            return "changed"
+        return None if self.readers.get(iri) == self.reader else "reader"
+
+    @property
+    def other_reader(self) -> int:
+        """Documents of the store read by another reader than the current one (or unknown)."""
+        return sum(1 for iri in self.hashes if self.readers.get(iri) != self.reader)
+
+
 def process_items(items: Iterable[WorkItem], resolver: dict[str, str], workers: int = 1) -> Iterator[ItemResult]:
     """Results of :func:`process_item` in the order of ``items``."""
     if workers <= 1:
@@ -141,6 +181,7 @@ class LoadedResult:
     reason: str | None = None
     code: str | None = None
     warnings: list[ReadWarning] = field(default_factory=list)
+    reader: str | None = None  # the reader fingerprint it was read with (None: not known)
 
     def quads(self) -> list[pyoxigraph.Quad]:
         return self.data
@@ -223,7 +264,8 @@ class LocalArticles:
             quads = pyoxigraph.parse(self._spool.read(length), format=pyoxigraph.RdfFormat.N_QUADS)
             rename = self.renames.get(result.item.iri)
             data = list(rename_quads(quads, {result.item.iri: rename}) if rename else quads)
-            yield LoadedResult(result.item, "processed", data, result.title, warnings=result.warnings)
+            yield LoadedResult(result.item, "processed", data, result.title, warnings=result.warnings,
+                               reader=result.reader)
 
     def identity_inputs(self) -> dict[str, Any]:
         """Keyword arguments for :func:`kg.surface_index.refresh_identity_indexed` after the write."""

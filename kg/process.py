@@ -6,6 +6,8 @@ under the orchestrator (:mod:`kg.builder`), which stores what they return.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -14,12 +16,69 @@ from typing import Any
 import pyoxigraph
 from pyoxigraph import Quad
 
+from kg._version import __version__
 from kg.document import Document, Mention, ReadWarning
 from kg.identity import document_iri
 from kg.infobox import parse_conflict
 from kg.rdf.mapping import map_document
 from kg.readers import DocumentError, read_document
 from kg.readers.wikitext import document_from_wikitext
+
+
+#: What decides what one article file (or dump page) becomes as quads, relative to the kg
+#: package: the readers, the infobox parser, the mapper, the modules they call and the word
+#: lists they read. A folder counts with every file in it (code and data) but those in
+#: :data:`NOT_READER_SOURCES`. :func:`reader_fingerprint` hashes them; a test imports the
+#: per-document path and fails on a kg module or data file it uses that is in neither.
+READER_SOURCES = ("_version.py", "document.py", "errors.py", "identity.py", "names.py", "generic_words.tsv",
+                  "time.py", "time_words.tsv", "process.py", "readers", "infobox",
+                  "rdf/__init__.py", "rdf/terms.py", "rdf/mapping.py")
+#: Files the per-document path imports, or that sit in a folder of READER_SOURCES, whose
+#: code does not decide a document's quads: path -> why.
+NOT_READER_SOURCES = {
+    "__init__.py": "the package facade: lazy wrappers around the other modules, nothing runs per document",
+    "readers/wikitext_writer.py": "writes wikitext (the benchmark generator); no build reads with it",
+}
+
+
+@functools.cache
+def reader_fingerprint() -> str:
+    """A digest of the reader: the package version and the bytes of every file of
+    :data:`READER_SOURCES` (by sorted path relative to the package, never their dates), so
+    the same installed code gives the same value on any machine and in any run. A document
+    stored with another value was read by other code: a build reads it again even when its
+    file is unchanged. Computed once per process.
+
+    >>> fingerprint = reader_fingerprint()
+    >>> fingerprint.startswith("sha256:"), fingerprint == reader_fingerprint()
+    (True, True)
+    """
+    digest = hashlib.sha256(f"conflict-kg {__version__}\n".encode())
+    for relative, path in reader_source_files():
+        data = path.read_bytes()
+        digest.update(f"{relative}\n{len(data)}\n".encode())
+        digest.update(data)
+    return "sha256:" + digest.hexdigest()
+
+
+def reader_source_files() -> list[tuple[str, Path]]:
+    """The files :func:`reader_fingerprint` hashes: (path relative to the package, path),
+    sorted by relative path (``/``-separated on every system).
+
+    >>> ("infobox/figure_words.tsv" in dict(reader_source_files()), "cli.py" in dict(reader_source_files()))
+    (True, False)
+    """
+    package = Path(__file__).resolve().parent
+    files: dict[str, Path] = {}
+    for entry in READER_SOURCES:
+        path = package / entry
+        found = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for file in found:
+            relative = file.relative_to(package).as_posix()
+            compiled = "__pycache__" in file.parts or file.suffix in (".pyc", ".pyo")
+            if not compiled and relative not in NOT_READER_SOURCES:
+                files[relative] = file
+    return sorted(files.items())
 
 
 @dataclass
@@ -76,6 +135,8 @@ class ItemResult:
     reason: str | None = None
     code: str | None = None
     warnings: list[ReadWarning] = field(default_factory=list)
+    #: The :func:`reader_fingerprint` of the process that read it (a Dask worker's may differ).
+    reader: str | None = None
 
     def quads(self) -> list[pyoxigraph.Quad]:
         return list(pyoxigraph.parse(self.nquads, format=pyoxigraph.RdfFormat.N_QUADS)) if self.nquads else []
@@ -112,4 +173,4 @@ def process_item(item: WorkItem, resolver: dict[str, str] | None = None) -> Item
                           reason=f"{item.path}: internal error {type(exc).__name__}: {exc} "
                                  f"(at {Path(where.filename).name}:{where.lineno}); please report it")
     data = (pyoxigraph.serialize(quads, format=pyoxigraph.RdfFormat.N_QUADS) or b"") if quads else b""
-    return ItemResult(item, "processed", data, doc.title, warnings=doc.warnings)
+    return ItemResult(item, "processed", data, doc.title, warnings=doc.warnings, reader=reader_fingerprint())

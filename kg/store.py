@@ -609,6 +609,17 @@ class KGStore:
                 hashes[key] = value
         return hashes
 
+    def document_readers(self) -> dict[str, str]:
+        """Every recorded reader fingerprint at once (one read of the build log), graph IRI
+        -> the :func:`kg.process.reader_fingerprint` its document was read with.
+
+        >>> open_store(in_memory=True).document_readers()
+        {}
+        """
+        return {q.subject.value: q.object.value
+                for q in self.raw.quads_for_pattern(None, terms.readerFingerprint, None, terms.BUILD_LOG_GRAPH)
+                if isinstance(q.subject, ox.NamedNode) and isinstance(q.object, ox.Literal)}
+
     def as_rdflib(self) -> rdflib.Dataset:
         """A copy of the store as an ``rdflib.Dataset`` (for pyshacl and other rdflib users).
 

@@ -18,6 +18,8 @@ from conftest import DATA
 from kg.builder import BUILD_LOG_GRAPH, build
 from kg.cli import main
 from kg.exporter import export, format_for
+from kg.identity import document_iri
+from kg.process import reader_fingerprint
 from kg.store import open_store
 
 distributed = pytest.importorskip("distributed")
@@ -127,6 +129,8 @@ def test_no_load_leaves_shards_that_load_shards_loads(cluster, local, tmp_path):
     assert (shards / "identity.nq").stat().st_size > 0
     assert not list(shards.glob("*.raw"))
     kg("--store", str(store), "load-shards", str(shards))
+    with open_store(store) as opened:  # read by the workers' reader, recorded from readers.tsv
+        assert opened.document_readers() == {document_iri(str(a)): reader_fingerprint() for a in ARTICLES}
     kg("--store", str(store), "build", *map(str, NEWS))
     with open_store(store) as opened:
         assert nquads(opened, tmp_path / "loaded.nq") == local

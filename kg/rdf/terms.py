@@ -189,6 +189,10 @@ evidenceText = ckg("evidenceText")
 evidenceDocument = ckg("evidenceDocument")
 candidate = ckg("candidate")
 IDENTITY_GRAPH = NamedNode(GRAPH + "identity")
+#: The build log (kg.builder): ingestion times and what each document was read and linked
+#: with; bookkeeping, left out of exports.
+BUILD_LOG_GRAPH = NamedNode(GRAPH + "builds")
+readerFingerprint = ckg("readerFingerprint")  # document -> kg.process.reader_fingerprint() it was read with
 
 # --- mentions (Wikipedia body links and news) -----------------------------------------
 MentionCount = ckg("MentionCount")  # doc ckg:mentionCount [ckg:mentioned e ; ckg:count n]
