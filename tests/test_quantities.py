@@ -80,6 +80,7 @@ def test_quantity_keeps_its_source_line():
     ("2,000–4,000", None, 2000, 4000, False),
     ("2,000-4,000", None, 2000, 4000, False),
     ("2,000 to 4,000", None, 2000, 4000, False),
+    ("between 2,000 and 4,000", None, 2000, 4000, False),
     ("500+", None, 500, None, False),
     ("at least 500", None, 500, None, False),
     ("over 500", None, 500, None, False),
@@ -247,7 +248,7 @@ def test_corpus_quantities():
                     assert quantity.kind is not None
             assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
                                   "bad-range", "sub-count", "heading-ended", "open-range", "counted-names", "claimed-range",
-                                  "figure-split"}
+                                  "figure-split", "wider-count"}
                            for w in warnings)
     assert total > 500
 
@@ -374,3 +375,62 @@ def test_words_after_a_complete_figure_that_count_nothing_stay_its_description()
 def test_names_counted_without_italic(text, value):
     quantities = parse(text)
     assert [q.value for q in quantities] == [value]
+
+
+# ---- sixth blind set: ranges written in words, wider counts in parentheses, things defused ---
+# Real lines: Operation Serval (tests/gold/blind6), Battle of Anadan, Battle of Damascus (2012),
+# Mali War (blind5), Battle of Tabqa airbase, Battle of Tell Abyad (2016), Battle of Qalamoun
+# (2013–2014) (blind5), Battle of Sievierodonetsk (2022), 2016 Nagorno-Karabakh conflict,
+# Battle of al-Yaarubiyah.
+
+@pytest.mark.parametrize("field, text, expected", [
+    # "between X and Y": one range
+    ("strength2", "* between 5,000 and 10,000 fighters (Ansar Dine)", [(None, 5000, 10000, None)]),
+    ("casualties2", "Between 600 and 1,000 killed", [(None, 600, 1000, "killed")]),
+    # "X and Y" without "between": two figures, each with its own words
+    ("casualties2", "6 killed, 25 captured, 1–2 main battle tanks destroyed and 8 captured 5 APCs captured",
+     [(6, None, None, "killed"), (25, None, None, "captured"), (None, 1, 2, "destroyed"), (8, None, None, "captured"),
+      (5, None, None, "captured")]),
+    ("casualties2", "3 tanks and 1 armored car destroyed", [(3, None, None, "destroyed"), (1, None, None, "destroyed")]),
+    # "between" two dates is a period, no range
+    ("casualties3", ("estimated 1,200–1,500 killed or captured, including 859 ISGS members killed and 169 others "
+                     "captured (French intervention during Operation Barkhane between January 2020 and April 2021)"),
+     [(None, 1200, 1500, "casualties"), (859, None, None, "killed"), (169, None, None, "captured")]),
+])
+def test_between_x_and_y_is_one_range_and_x_and_y_two_figures(field, text, expected):
+    quantities = parse(text, field)
+    assert [(q.value, q.minimum, q.maximum, q.kind) for q in quantities] == expected
+
+
+@pytest.mark.parametrize("field, text, expected, warning", [
+    # wider than the figure (it says "in total"): a figure of its own, part of nothing
+    ("strength1", "4,000 French troops deployed, (5,100 involved in total)",
+     [(4000, None, None), (5100, None, None)], "wider-count"),
+    # smaller, with a kind or naming people: a sub-count of the figure
+    ("casualties2", "310–400 killed (250 executed)", [(None, None, "killed"), (250, 0, "killed")], "sub-count"),
+    ("casualties1", "47+ killed (47 YPG/YPJ killed)", [(None, None, "killed"), (47, 0, "killed")], "sub-count"),
+    ("casualties1", "Second phase: 180 killed (47 Hezbollah fighters; Army claim)",
+     [(180, None, "killed"), (47, 0, "killed")], "sub-count"),
+    ("casualties1", "10-11,000 killed (2,000 LPR servicemen), 20,000+ wounded",
+     [(None, None, "killed"), (2000, 0, "killed"), (None, None, "wounded")], "sub-count"),
+    # a number naming nothing counted (a part of no kind, dates) stays a note
+    ("casualties1", "* 91 troops killed (11 non-combat), 123 wounded", [(91, None, "killed"), (123, None, "wounded")],
+     None),
+    ("casualties2", "6 killed (24 and 26 Oct., per SOHR)", [(6, None, "killed")], None),
+])
+def test_a_count_in_parentheses_is_a_wider_figure_a_sub_count_or_a_note(field, text, expected, warning):
+    warnings: list = []
+    quantities = parse(text, field, warnings)
+    assert [(q.value, q.part_of, q.kind) for q in quantities] == expected
+    assert [w.kind for w in warnings if w.kind in ("wider-count", "sub-count")] == ([warning] if warning else [])
+
+
+@pytest.mark.parametrize("text, kind", [
+    ("60 IEDs defused", "destroyed"),          # Operation Serval casualties2
+    ("14 vehicles destroyed", "destroyed"),    # Battle of Damascus (2012)
+    ("1 search and rescue boat seized", "captured"),  # 2022 Snake Island campaign
+    ("3 mines dismantled", "destroyed"),       # in-shape: no corpus line
+])
+def test_things_made_useless_are_destroyed(text, kind):
+    [quantity] = parse(text, "casualties2")
+    assert quantity.kind == kind

@@ -22,11 +22,14 @@ into headings and figures, and the records are derived from the tree:
 * A range whose low end carries its own claim note (``3,770 (opposition sources) –3,857
   (Ba'athist sources)``) is two figures, each with its claimant (warning ``claimed-range``).
 * The rest of the line is cut at each *anchor*: a number (``20,000``, ``2,000–4,000``,
-  ``500+``), or a word standing for an amount (``Unknown``, ``None``, ``Several``,
+  ``between 5,000 and 10,000``, ``500+``), or a word standing for an amount (``Unknown``, ``None``, ``Several``,
   ``hundreds``). Prefixes read before an anchor: ``c.``/``about``/``~``… (approximate),
   ``at least``/``over``/``more than`` (lower bound), ``up to``/``fewer than`` (upper bound).
   Numbers that are dates (``on 6 March``, ``in 2014``), parts of names (``Su-25``,
   ``17th``, ``2S1``) or measures (``8 times``) are not anchors.
+* A count in parentheses after a figure is a sub-count of it (``310–400 killed (250
+  executed)``), or a figure of its own when it is wider (``(5,100 involved in total)``);
+  see :func:`_with_sub_counts`.
 * ``*`` lines are sub-counts: ``part_of`` is the index of the first quantity of the
   nearest line above with fewer bullets (headings reset it).
 
@@ -80,9 +83,11 @@ _MULTIPLIERS = {"hundred": 100, "thousand": 1_000, "million": 1_000_000}
 _AMOUNT = rf"(?:{_NUMBER}|{'|'.join(_NUMBER_WORDS)})(?:\s*(?:hundred|thousand|million)\b)?"
 _RANGE_SEPARATOR = r"\s*(?:[–—−‒-]|\bto\b|\bor\b)\s*"
 #: A number or a range of numbers that may be a count (checked further by the caller).
+#: ``between X and Y`` is one range (``between 5,000 and 10,000 fighters``); without
+#: ``between``, ``X and Y`` are two figures (``5 killed and 3 wounded``).
 _FIGURE = re.compile(
-    rf"(?<![\w.,/])(?<![\w]-)(?P<low>{_AMOUNT})"
-    rf"(?:(?P<sep>{_RANGE_SEPARATOR})(?P<high>{_AMOUNT}))?"
+    rf"(?<![\w.,/])(?<![\w]-)(?:(?P<between>\bbetween)\s+)?(?P<low>{_AMOUNT})"
+    rf"(?:(?P<sep>(?(between)\s+and\s+|{_RANGE_SEPARATOR}))(?P<high>{_AMOUNT}))?"
     rf"(?P<plus>\s*\+|\s+plus\b)?(?![\w])(?!-[A-Za-z])(?!\.\d)",
     re.IGNORECASE,
 )
@@ -1273,8 +1278,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             if quantity.kind == "destroyed" and _LOST_ONLY.search(entries[index].words + " " + context) and (
                     quantity.civilian is not None or civilian_status(context) is not None):
                 quantity.kind = "casualties"      # people "lost": not equipment
-        quantities = _with_sub_counts(entries, quantities, field, shown, warnings, year)
-    return quantities
+    return _with_sub_counts(entries, quantities, field, shown, warnings, year, casualties)
 
 
 def _complete_figure_end(words: str) -> int | None:
@@ -1358,15 +1362,42 @@ def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[i
 _SUB_COUNT = re.compile(rf"^\s*(?:c\.\s*|~\s*)?(?:{_NUMBER})\+?(?:\s*[–-]\s*(?:{_NUMBER}))?\+?\s+[^\W\d]")
 
 
+def _wider_count(part: str, figure: Quantity) -> bool:
+    """A count in a parenthetical that is no part of the figure before it but a wider count
+    of its own: it says so (``whole-count`` in ``figure_words.tsv``: ``(5,100 involved in
+    total)``), or it counts people or losses (``5,100 French troops``) and its number is
+    larger than every number of the figure. A number naming nothing (``(24 and 26 Oct., per
+    SOHR)``: dates) is no count.
+
+    >>> q = Quantity(field="strength1", text="", value=4000)
+    >>> _wider_count("5,100 involved in total", q), _wider_count("5,100 French troops", q), _wider_count("47 fighters", q)
+    (True, True, False)
+    >>> _wider_count("24 and 26 Oct., per SOHR", Quantity(field="casualties2", text="", value=6))
+    False
+    """
+    whole = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "whole-count")}
+    if re.search(rf"(?i)\b(?:{_alternatives(sorted(whole))})\b", part):
+        return True
+    if casualty_kind(part) is None and civilian_status(part) is None:
+        return False
+    amount = read_amount(part)
+    numbers = [n for n in (figure.value, figure.minimum, figure.maximum) if n is not None]
+    sub = [n for n in (amount or (None, None, None, False))[:3] if isinstance(n, int)]
+    return bool(numbers and sub and min(sub) > max(numbers))
+
+
 def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: Field, shown: str,
-                     warnings: list[ReadWarning], year: int | None) -> list[Quantity]:
+                     warnings: list[ReadWarning], year: int | None, casualties: bool = True) -> list[Quantity]:
     """A parenthetical with a number and a casualty kind (``310–400 killed (250 executed)``)
     is a figure of its own, ``part_of`` the figure it follows (of no figure when that one
     has no number: ``Unknown (50 Afghan fighters killed)``), with a ``sub-count`` warning.
     A number of people without a kind word (``180 killed (47 Hezbollah fighters; Army
     claim)``) counts some of the figure's own: a sub-count of the figure's kind. A number
     that names no people (``91 killed (11 non-combat)``) only says which of the people
-    counted it means: it stays a note of its figure."""
+    counted it means: it stays a note of its figure. A count wider than the figure
+    (:func:`_wider_count`: ``4,000 French troops deployed, (5,100 involved in total)``) is a
+    figure of its own beside it, part of nothing (warning ``wider-count``), in strength
+    fields as in casualty fields."""
     result: list[Quantity] = []
     moved: dict[int, int] = {}
     for index, (entry, quantity) in enumerate(zip(entries, quantities)):
@@ -1377,21 +1408,23 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
         for content in entry.parentheticals:
             # "(47 Hezbollah fighters; Army claim)": the figure is one part of the note
             part = next((p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)), "")
-            own_kind = casualty_kind(part) if part else None
-            if own_kind is None and (not part or civilian_status(part) is None):
+            own_kind = casualty_kind(part) if part and casualties else None
+            counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
+            wider = bool(part) and counted and _wider_count(part, quantity)
+            if own_kind is None and not wider and (not part or civilian_status(part) is None):
                 continue
-            subs = _read_part(part, field, shown, True, warnings, as_of=quantity.as_of,
+            subs = _read_part(part, field, shown, casualties, warnings, as_of=quantity.as_of,
                               context="", name=None, claim=quantity.claimant, phase=quantity.phase,
                               year=year)
-            counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
             for sub in subs:
-                sub.part_of = moved[index] if counted else None
+                sub.part_of = moved[index] if counted and not wider else None
                 if sub.civilian is None:
                     sub.civilian = quantity.civilian
-                if own_kind is None:
+                if own_kind is None and casualties:
                     sub.kind = quantity.kind     # "180 killed (47 Hezbollah fighters)": 47 of the killed
                 result.append(sub)
             if subs:
-                warnings.append(ReadWarning("sub-count", field.name, shown,
-                                            f"({content}) read as a figure of its own in {shown!r}"))
+                kind, what = ("wider-count", "a count wider than the figure before it") if wider else \
+                    ("sub-count", "a figure of its own")
+                warnings.append(ReadWarning(kind, field.name, shown, f"({content}) read as {what} in {shown!r}"))
     return result
