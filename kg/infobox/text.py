@@ -770,7 +770,7 @@ class Heading:
 
 
 def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = False,
-               split_text=None, joins_link=None) -> tuple[list[Piece], list[Entry | Heading]]:
+               split_text=None, joins_link=None, rank_link=None) -> tuple[list[Piece], list[Entry | Heading]]:
     """Group the pieces of one line into entries and headings.
 
     Returns ``(leading, items)``: ``leading`` are parentheticals that open the line before
@@ -781,7 +781,9 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
     is lower case (``fighters``) or a single word (``Loyalists``), else it is a new entry;
     text before a link joins it when it is one word (``Reconciled Free Syrian Army``), ends
     with a connector (``4th Division of`` + link) or ``joins_link(text)`` says so (a rank:
-    ``Maj. Gen.``); a parenthetical attaches to the entry before it; one word right after a
+    ``Maj. Gen.``); the name after a link that ``rank_link(link)`` says is a rank joins it
+    (``[[Ranks in the French Navy|ADM.]] [[Édouard Guillaud]]``); a parenthetical
+    attaches to the entry before it; one word right after a
     parenthetical at the end of the entry keeps the parenthetical inside the name
     (``46th Special Forces (Airborne) Regiment``). ``split_text(text)`` may cut plain text
     into several entries (ranks, ordinals). An entry that is only a heading word
@@ -852,9 +854,9 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                 if not current.after_paren and (
                     (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
                     # "[[Brigade General]] [[Gregory de Saint-Quentin]]": a linked rank
-                    # (joins_link says so) is the rank of the person linked after it
+                    # (rank_link says so) is the rank of the person linked after it
                     or (previous.kind == "link" and len(current.name_pieces) == 1
-                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
+                        and rank_link is not None and rank_link(previous.link))
                     # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
                     or (previous.kind == "link" and _is_unit_type(piece.link)
                         and scanned.text[previous.end:piece.start] == " ")
@@ -872,7 +874,7 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
         else:  # text
             following = pieces[position + 1:]
             _group_text(piece, following, state, start, close, items, line, scanned,
-                        comma_splits, split_text, joins_link)
+                        comma_splits, split_text, joins_link, rank_link)
     close()
     return leading, items
 
@@ -903,19 +905,19 @@ def _ends_in_common_noun(text: str) -> bool:
         and all(_ACRONYM.match(word) or word.islower() for word in words[:-1])
 
 
-def _joins_link(text: str, joins_link, rank_only: bool = False) -> bool:
-    """True when ``text`` before a link joins it: ``joins_link(text)`` (a rank), else (not
-    ``rank_only``) one word or a text ending with a connector."""
+def _joins_link(text: str, joins_link) -> bool:
+    """True when ``text`` before a link joins it: ``joins_link(text)`` (a rank), one word or
+    a text ending with a connector."""
     words = text.split()
     if not words or HEADING_WORDS.match(text.strip()):
         return False
     if joins_link is not None and joins_link(text.strip()):
         return True
-    return not rank_only and (len(words) == 1 or words[-1].lower() in _CONNECTORS)
+    return len(words) == 1 or words[-1].lower() in _CONNECTORS
 
 
 def _group_text(piece: Piece, following: list[Piece], state, start, close, items, line, scanned,
-                comma_splits: bool, split_text, joins_link=None) -> None:
+                comma_splits: bool, split_text, joins_link=None, rank_link=None) -> None:
     text = piece.text
     cursor = 0
     chunks: list[tuple[str, int, int]] = []     # (kind, start, end) with kind text/gap/sep/colon
@@ -996,8 +998,7 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
                     or _ends_in_common_noun(part)
                     # "[[Colonel]] Suheil al-Hassan": the name after a linked rank
-                    or (len(current.name_pieces) == 1
-                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
+                    or (len(current.name_pieces) == 1 and rank_link is not None and rank_link(previous.link))
                 ):
                     current.pieces.append(sub)
                 else:
