@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -277,6 +278,21 @@ def word_rows(path: Path, kind: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def is_unrendered_flag(link: Link | None, text: str) -> bool:
+    """True when ``text`` is written only by a link to ``undefined``: what wtf_wikipedia
+    writes for a flag template it could not render (``{{flag|Iraqi Kurdistan}}`` -> the
+    text ``Iraqi Kurdistan`` linked to ``undefined``, after the space of a dropped icon).
+    The text is then the name of the polity or organisation whose flag it is.
+
+    >>> is_unrendered_flag(Link("undefined", "Iraqi Kurdistan"), "Iraqi Kurdistan")
+    True
+    >>> is_unrendered_flag(Link("Peshmerga"), "Peshmerga"), is_unrendered_flag(Link("undefined", "PUK"), "PUK Group")
+    (False, False)
+    """
+    return link is not None and UNDEFINED.fullmatch(link.page.strip()) is not None \
+        and normalise_space(strip_markup(link.anchor)) == normalise_space(text)
+
+
 def name_words(kind: str) -> frozenset[str]:
     """The casefolded words of one kind in ``name_words.tsv`` (``unit-type``, ``unit-part``).
 
@@ -308,6 +324,51 @@ def _is_designation_after(link: Link | None, text: str) -> bool:
     nouns, kinds = name_words("unit-noun"), name_words("unit-kind")
     return bool(words and anchor) and words[-1] in nouns and anchor[-1] not in nouns \
         and all(word in nouns or word in kinds for word in words)
+
+
+def _is_unit_designation(text: str) -> bool:
+    """Capitalised words ending in a ``unit-noun`` (``name_words.tsv``): ``Counterterrorism
+    Group``, ``Tank Battalion``; not ``Local police``, ``Civilian rebels``.
+
+    >>> _is_unit_designation("Counterterrorism Group"), _is_unit_designation("Local police")
+    (True, False)
+    """
+    words = text.split()
+    return bool(words) and words[-1].casefold() in name_words("unit-noun") \
+        and all(word[:1].isupper() for word in words)
+
+
+def _names_no_unit(piece: Piece) -> bool:
+    """A link whose anchor ends in no ``unit-noun``: no whole unit (``[[Peshmerga]]``, not
+    ``[[Azov Regiment]]``)."""
+    words = strip_markup(piece.text).casefold().split()
+    return bool(words) and words[-1] not in name_words("unit-noun")
+
+
+def _chain_ends_in_designation(scanned: ScannedField, chain: Sequence[Piece], following: Sequence[Piece]) -> bool:
+    """True when the links ``chain`` go on, one space apart, with more links and then
+    the words of a unit's designation (:func:`_is_unit_designation`), no link of the chain
+    a whole unit (:func:`_names_no_unit`): ``[[PUK]] [[Peshmerga]] Counterterrorism Group``
+    is one unit, the PUK's Peshmerga Counterterrorism Group, not three. One link with words
+    after it is no chain (``[[Syrian Air Force]] Local police`` is two names)."""
+    links = list(chain)
+    for piece in following:
+        if piece.kind == "link" and piece.link is not None and scanned.text[links[-1].end:piece.start] == " ":
+            links.append(piece)
+        elif piece.kind == "text" and piece.text == " ":
+            continue
+        elif piece.kind == "text" and piece.start == links[-1].end and len(links) >= 2:
+            words = _TEXT_SPLIT.split(piece.text[1:], maxsplit=1)[0]
+            return piece.text.startswith(" ") and not piece.text.startswith("  ") \
+                and all(map(_names_no_unit, links)) and _is_unit_designation(words)
+        else:
+            return False
+    return False
+
+
+def _is_link_chain(pieces: Sequence[Piece]) -> bool:
+    """Name pieces that are two links or more and nothing else (``[[PUK]] [[Peshmerga]]``)."""
+    return len(pieces) >= 2 and all(p.kind == "link" for p in pieces)
 
 
 _QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]$")
@@ -860,6 +921,10 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                     # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
                     or (previous.kind == "link" and _is_unit_type(piece.link)
                         and scanned.text[previous.end:piece.start] == " ")
+                    # "[[PUK]] [[Peshmerga]] Counterterrorism Group": links one space apart
+                    # and a unit's designation after them are one name
+                    or (previous.kind == "link" and all(p.kind == "link" for p in current.name_pieces)
+                        and _chain_ends_in_designation(scanned, current.name_pieces, pieces[position:]))
                     or (previous.kind == "text" and (_joins_link(previous.text, joins_link)
                                                      or _CONTINUES.match(previous.text.strip())
                                                      or _CONTINUES.match(piece.text)))
@@ -999,6 +1064,9 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     or _ends_in_common_noun(part)
                     # "[[Colonel]] Suheil al-Hassan": the name after a linked rank
                     or (len(current.name_pieces) == 1 and rank_link is not None and rank_link(previous.link))
+                    # "[[PUK]] [[Peshmerga]] Counterterrorism Group": the designation after a
+                    # chain of links (joined by _chain_ends_in_designation) ends its name
+                    or (_is_link_chain(current.name_pieces) and _is_unit_designation(part))
                 ):
                     current.pieces.append(sub)
                 else:
