@@ -7,6 +7,7 @@ with hand-written expectations. Plus the full sample article and a corpus-wide c
 from __future__ import annotations
 
 import doctest
+from pathlib import Path
 
 import pytest
 from helpers import (
@@ -266,6 +267,49 @@ def test_a_linked_rank_in_the_wtf_text_is_no_commander() -> None:
     assert [(c.ref.name, c.ref.page, c.country.page, c.text) for c in commanders] == [
         ("Gregory de Saint-Quentin", "Gregory de Saint-Quentin", "france", line)]
     assert "Brigade General" not in [c.ref.name for c in parse_commanders(field, [])]
+
+
+OPERATION_SERVAL = Path(__file__).parent / "gold" / "blind6" / "articles" / "sahel" / "operation_serval.md"
+
+
+def test_a_rank_linked_to_a_page_on_ranks_is_no_commander() -> None:
+    """Operation Serval's commander1 (blind6) as wtf_wikipedia gives it: ``ADM.`` links to
+    ``Ranks in the French Navy``; it is Édouard Guillaud's rank, not a commander 'ADM'."""
+    field = read_document(OPERATION_SERVAL).conflict_infobox.fields["commander1"]
+    (line,) = [line for line in field.text.split("\n") if "Guillaud" in line]
+    assert line == "🇫🇷 ADM. Édouard Guillaud"
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(field, warnings)
+    assert [(c.ref.name, c.ref.page, c.country.page if c.country else None) for c in commanders
+            if c.text == line] == [("Édouard Guillaud", "Édouard Guillaud", "france")]
+    assert [c.ref.name for c in commanders] == ["François Hollande", "Édouard Guillaud", "Dioncounda Traoré",
+                                                "Ibrahim Boubacar Keïta", "Mahamat Déby Itno", "Bilal Ag Acherif"]
+    assert warnings == []
+
+
+@pytest.mark.parametrize(("source", "expected"), [
+    # Operation Serval's line as wikitext (blind6): the page is about ranks, the text a
+    # rank abbreviation in capitals
+    ("{{flagicon|France}} [[Ranks in the French Navy#Officiers généraux – Flag officers|ADM.]] [[Édouard Guillaud]]",
+     [("Édouard Guillaud", "Édouard Guillaud")]),
+    # the page alone says it is a rank, whatever the text (a rank page, a ranks page)
+    ("[[Military ranks of Syria|Liwa]] [[Suheil al-Hassan]]", [("Suheil al-Hassan", "Suheil al-Hassan")]),
+    ("[[Vice admiral|V. Adm.]] Igor Osipov", [("Igor Osipov", None)]),
+    # unlinked abbreviated and naval ranks, any case
+    ("ADM. Édouard Guillaud<br>VAdm. Igor Osipov<br>Rear Admiral Paul Smith",
+     [("Édouard Guillaud", None), ("Igor Osipov", None), ("Paul Smith", None)]),
+    # a rank linked alone names nobody
+    ("[[Ranks in the French Navy|CV]]<br>[[Édouard Guillaud]]", [("Édouard Guillaud", "Édouard Guillaud")]),
+    # a page that only starts with a rank word is no rank (the corpus' links of this shape:
+    # 2019 Turkish offensive's commander1, Svatove's units1)
+    ("[[General Staff of the Republic of Turkey|Turkish General Staff]] [[Yaşar Güler]]",
+     [("Turkish General Staff", "General Staff of the Republic of Turkey"), ("Yaşar Güler", "Yaşar Güler")]),
+])
+def test_a_rank_linked_by_its_page_or_abbreviated_is_the_persons_rank(source: str, expected: list) -> None:
+    from kg.readers.wikitext import wikitext_field
+
+    commanders = parse_commanders(wikitext_field("commander1", source), [])
+    assert [(c.ref.name, c.ref.page) for c in commanders] == expected
 
 
 @pytest.mark.parametrize("text", ["Firas Issa\n Unnamed Brigadier", "Firas Issa\nColonel", "Firas Issa\nMaj. Gen."])

@@ -275,6 +275,39 @@ def test_abbreviations_before_a_common_noun_continue_the_link_before_them() -> N
         ("Homs SAA units", ["Homs"]), ("Homs", ["Homs"]), ("Local police", [])]
 
 
+def test_links_one_space_apart_before_a_unit_designation_are_one_name() -> None:
+    # Battle of Tabqa, units1 (blind6): "*  [[Patriotic Union of Kurdistan|PUK]] [[Peshmerga]]
+    # Counterterrorism Group" is one unit written as shown, not PUK, Peshmerga and
+    # Counterterrorism Group
+    tree = build_tree(corpus_field("../tests/gold/blind6/articles/syria/battle_of_tabqa.md", "units1"), [],
+                      UNIT_GRAMMAR)
+    assert entry_names(tree)[-1] == ("PUK Peshmerga Counterterrorism Group", ["Patriotic Union of Kurdistan",
+                                                                             "Peshmerga"])
+    # the same chain of three links; not after a wide gap, nor when a link is a whole unit
+    # (its anchor ends in a unit noun), nor without a unit noun at the end
+    field = Field("units1", "* A B C Special Group\n* A B  Special Group\n* Azov Regiment B Counterterrorism Group\n"
+                  "* A B Local police",
+                  [Link("A"), Link("B"), Link("C"), Link("A"), Link("B"), Link("Azov Regiment"), Link("B"),
+                   Link("A"), Link("B")])
+    assert [name for name, _ in entry_names(build_tree(field, [], UNIT_GRAMMAR))] == [
+        "A B C Special Group", "A", "B", "Special Group", "Azov Regiment", "B", "Counterterrorism Group", "A", "B",
+        "Local police"]
+
+
+@pytest.mark.parametrize(("source", "name", "expected"), [
+    # two links one space apart before words that are no unit's designation stay apart
+    # (real corpus): Ras al-Ayn's combatant3 "[[al-Nusra Front]] [[Ghuraba al-Sham]]
+    # Supported by:", Shusha's combatant2 "[[Azerbaijan]] [[Chechen]] militants"
+    ("wikipedia/syria/battle_of_ras_al-ayn_(2012–13).md", "combatant3",
+     [("al-Nusra Front", ["al-Nusra Front"]), ("Ghuraba al-Sham", ["Ghuraba al-Sham (jihadist group)"]),
+      ("Turkey", ["turkey"])]),
+    ("wikipedia/caucasus/battle_of_shusha_(1992).md", "combatant2",
+     [("Azerbaijan", ["azerbaijan"]), ("Chechen militants", ["Shamil Basayev#Nagorno-Karabakh conflict"])]),
+])
+def test_links_before_other_words_stay_apart(source: str, name: str, expected: list) -> None:
+    assert entry_names(build_tree(corpus_field(source, name), [], PARTY_GRAMMAR))[-len(expected):] == expected
+
+
 @pytest.mark.parametrize("grammar", [UNIT_GRAMMAR, PARTY_GRAMMAR, COMMANDER_GRAMMAR])
 def test_two_links_joined_by_and_are_two_entries(grammar: Grammar) -> None:
     # Siege of Mariupol, units2 (blind5): "* [[National Police of Ukraine|National Police]]

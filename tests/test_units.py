@@ -226,6 +226,9 @@ def test_doctests() -> None:
 
 # --- units written in a strength field (issue 13, a) --------------------------------------
 
+BLIND6 = CORPUS.parents[1] / "tests" / "gold" / "blind6" / "articles"
+
+
 @pytest.mark.parametrize("case", load_cases("strength_units.yaml"))
 def test_units_in_strength(case: dict) -> None:
     warnings: list[ReadWarning] = []
@@ -233,8 +236,34 @@ def test_units_in_strength(case: dict) -> None:
     assert [{"name": u.ref.name, "page": u.ref.page, "parent": u.parent} for u in units] == case["expected"]
     assert rest.text == case["rest"]
     assert sorted(w.kind for w in warnings) == sorted(case["warnings"])
-    doc = read_document(CORPUS / f"{case['article']}.md")
-    assert doc.conflict_infobox.fields[case["field"]].text == case["text"]
+    assert corpus_field(case).text == case["text"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # in the shape of the Sahel insurgency's strength2 (blind6): the unrendered flag heads
+    # a bulleted unit, which stays a unit of no parent, and a figure
+    (" Islamic State\n* 11th Armoured Division\n* ISWAP: 6,000", [("11th Armoured Division", None)]),
+    # a real link alone on the line is a unit, as in Taftanaz's strength2
+    ("Islamic State\n* 11th Armoured Division\n* ISWAP: 6,000", [("Islamic State", None), ("11th Armoured Division", 0)]),
+])
+def test_an_unrendered_flag_in_a_strength_field_is_no_unit(text: str, expected: list) -> None:
+    page = "undefined" if text.startswith(" ") else "Islamic State of Iraq and the Levant"
+    field = Field("strength2", text, [Link(page, "Islamic State"), Link("Islamic State's West Africa Province", "ISWAP")])
+    units, rest = units_in_strength(field, [])
+    assert [(u.ref.name, u.parent) for u in units] == expected
+    assert rest.text.endswith("* ISWAP: 6,000")
+
+
+def test_an_unrendered_flag_over_a_figure_is_a_heading() -> None:
+    """Sahel insurgency's strength2 (blind6): the ISIL line (page 'undefined') is neither
+    a unit nor a figure; ISWAP's figure is no part of Ansar Dine's above the heading."""
+    from kg.infobox import parse_conflict
+
+    side = parse_conflict(read_document(BLIND6 / "sahel" / "islamist_insurgency_in_the_sahel.md")).sides[1]
+    assert "Islamic State of Iraq and the Levant" not in [u.ref.name for u in side.units]
+    assert [(q.description, q.minimum, q.maximum, q.value, q.part_of) for q in side.strength] == [
+        ("AQIM", 1000, 4000, None, None), ("MUJAO", None, None, 500, None), ("Al-Mourabitoun", None, 100, None, None),
+        ("Ansar Dine", 300, 10000, None, None), ("ISWAP", 6000, 20000, None, None)]
 
 
 def test_units_in_strength_reach_the_side() -> None:

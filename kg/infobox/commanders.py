@@ -72,6 +72,7 @@ from kg.infobox.text import (
     entry_source,
     drop_unknown_prefix,
     keep_alt_name,
+    name_words,
     skip_entry,
     split_other_name,
     split_page,
@@ -80,20 +81,36 @@ from kg.infobox.text import (
     tidy_name,
 )
 
-__all__ = ["parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
+__all__ = ["is_rank_link", "parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
 
-_RANK_ABBREVIATION = r"(?:Lt|Lieut|Col|Gen|Maj|Brig|Capt|Cpt|Cmdr|Cdr|Sgt|Adm|Cpl|Pvt|Lt\.\s?Col|Lt\.\s?Gen)\."
-_RANK_WORD = r"(?:Lieutenant|Colonel|Brigade\s+General|General|Major|Brigadier|Captain|Admiral|Commander|Sergeant|Marshal)"
+
+
+def _alternation(words: frozenset[str], *, title: bool) -> str:
+    """A regex alternation of ``name_words.tsv`` words, longest first; ``title``: each
+    word in title case (``brigade general`` -> ``Brigade\\s+General``)."""
+    forms = [r"\s+".join(re.escape(word.capitalize() if title else word) for word in phrase.split())
+             for phrase in sorted(words, key=len, reverse=True)]
+    return "(?:" + "|".join(forms) + ")"
+
+
+#: ``Adm.``, ``ADM.``, ``Lt.``: an abbreviated rank in any case, as a whole word.
+_RANK_ABBREVIATION = rf"\b(?i:{_alternation(name_words('rank-abbreviation'), title=False)})\."
+_RANK_WORD = _alternation(name_words("rank"), title=True)
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
 _RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
 #: One or more ranks at the start of a name, followed by the name.
 _LEADING_RANKS = re.compile(rf"^(?:{_RANK}\s*)+(?=\S)")
 #: Text that is only ranks (``Maj. Gen.``): it joins the link that follows.
 _ONLY_RANKS = re.compile(rf"^(?:{_RANK}\s*)+$")
-#: Where a rank starts a new person inside plain text (abbreviations and the unambiguous
-#: rank words; ``General``/``Major``/``Commander`` also occur inside role phrases).
+#: A page title that is only ranks, in any case (``Major general``, ``Colonel (Syria)``
+#: once its parenthetical is off).
+_RANK_TITLE = re.compile(rf"^(?:{_RANK}\s*)+$", re.IGNORECASE)
+#: A page about ranks (``Ranks in the French Navy``, ``Military ranks of Syria``).
+_RANKS_PAGE = re.compile(r"\branks?\b", re.IGNORECASE)
+#: Where a rank starts a new person inside plain text (abbreviations and the ``rank-start``
+#: words: ``General``/``Major``/``Commander`` also occur inside role phrases).
 _RANK_START = re.compile(
-    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|(?:Colonel|Lieutenant|Captain|Brigadier)\s+[A-Z]))"
+    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_alternation(name_words('rank-start'), title=True)}\s+[A-Z]))"
 )
 #: Where a placeholder person starts inside plain text (``Hasan Cudi Unidentified Arab
 #: leaders``).
@@ -118,6 +135,24 @@ def strip_rank(name: str) -> str:
     ('Hussein Isaac', 'Rifaat Khalil', 'Suheil al-Hassan')
     """
     return _LEADING_RANKS.sub("", name).strip()
+
+
+def is_rank_link(link: Link | None) -> bool:
+    """A link that is a rank, not a person: its text is only ranks (``[[Ranks in the French
+    Navy|ADM.]]``, ``[[Brigade General]]``), or its page is about ranks (``Ranks in the
+    French Navy``, ``Military ranks of Syria``) or is a rank (``Colonel (Syria)``, ``Major
+    general``). Before a name it is that person's rank.
+
+    >>> is_rank_link(Link("Ranks in the French Navy#Officiers généraux", "ADM.")), is_rank_link(Link("Colonel (Syria)", "Col."))
+    (True, True)
+    >>> is_rank_link(Link("General Staff of the Republic of Turkey", "General Staff")), is_rank_link(Link("Hezbollah"))
+    (False, False)
+    """
+    if link is None:
+        return False
+    title = split_trailing_parentheticals(split_page(link.page)[0])[0].strip()
+    return bool(_ONLY_RANKS.match(strip_markup(link.anchor).strip()) or _RANKS_PAGE.search(title)
+                or _RANK_TITLE.match(title))
 
 
 def split_at_ranks(text: str) -> list[str]:
@@ -226,10 +261,10 @@ def _is_role_line(line: FieldLine, text: str, previous: FieldLine | None, last: 
     return bool(_ROLE_WORDS.search(text))
 
 
-#: Commas and ranks cut people; a KIA heading marks the entries under it (other headings
+#: Commas and ranks cut people (a rank, linked or not, joins the name after it); a KIA heading marks the entries under it (other headings
 #: are ignored with a warning); a role line without brackets continues the entry above.
 COMMANDER_GRAMMAR = Grammar("commander", comma_splits=True, split_text=split_at_ranks, joins_link=_ONLY_RANKS.match,
-                   known_headings=KIA_HEADING, continues=_is_role_line)
+                            rank_link=is_rank_link, known_headings=KIA_HEADING, continues=_is_role_line)
 
 
 def _role_parens(entry: Entry) -> bool:
@@ -242,7 +277,10 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
     source = entry_source(scanned, entry)
     for note in item.notes:
         source += " " + note.text
-    raw = entry_name(scanned, entry)
+    # a linked rank before the name ("[[Brigade General]] Gregory de Saint-Quentin", "[[Ranks
+    # in the French Navy|ADM.]] Édouard Guillaud") is neither the person's name nor link
+    named = replace(entry, pieces=[p for p in entry.pieces if not (p.kind == "link" and is_rank_link(p.link))])
+    raw = entry_name(scanned, named if named.name_pieces else entry)
     raw = drop_undefined(raw, field_name, warnings) if raw else raw
     kia = (item.heading is not None and item.heading.kia) or "†" in raw
     core, inside = split_trailing_parentheticals(raw.replace("†", " "))
@@ -250,7 +288,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
 
     flag = entry.flag
     country = entry_country(entry)
-    if name and (_ONLY_RANKS.match(core.strip(" *")) or _ONLY_RANKS.match(name)):
+    if name and (_ONLY_RANKS.match(core.strip(" *")) or _ONLY_RANKS.match(name) or not named.name_pieces):
         # "Unnamed Brigadier", "Maj. Gen.": a rank with no name names nobody
         warnings.append(ReadWarning("placeholder", field_name, source, f"skipped {tidy_name(core)!r}: a rank without a name"))
         return None
@@ -307,10 +345,6 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
         roles.append(note.text)
         role_links.extend(_refs(_line_links(note.line)))
 
-    # a linked rank before the name ("[[Brigade General]] Gregory de Saint-Quentin") is no
-    # link of the person's
-    named = replace(entry, pieces=[p for p in entry.pieces
-                                   if not (p.kind == "link" and _ONLY_RANKS.match(strip_markup(p.text)))])
     ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
                      kia=kia, period=period, country=country, alt_names=tuple(alt_names))

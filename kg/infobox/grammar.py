@@ -109,6 +109,9 @@ class Grammar:
     comma_splits: bool = False
     split_text: Callable[[str], list[str]] | None = None
     joins_link: Callable[[str], object] | None = None
+    #: ``rank_link(link)``: the link is a rank (``[[Ranks in the French Navy|ADM.]]``), and
+    #: the name after it joins it
+    rank_link: Callable[[Link | None], bool] | None = None
     #: lines of template residue (``style=…``) are skipped with a warning
     skip_residue: bool = False
     #: a blank line ends a heading written tight over its entries
@@ -335,7 +338,7 @@ def build_tree(field: Field, warnings: list[ReadWarning], grammar: Grammar) -> F
         else:
             leading, items = group_line(scanned, line, comma_splits=grammar.comma_splits,
                                         split_text=_warned_split(grammar.split_text, field.name, warnings),
-                                        joins_link=grammar.joins_link)
+                                        joins_link=grammar.joins_link, rank_link=grammar.rank_link)
         if leading:
             if last is not None:
                 last.entry.later.extend(leading)

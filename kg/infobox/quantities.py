@@ -59,6 +59,7 @@ from kg.infobox.text import (
     Piece,
     ScannedField,
     drop_undefined,
+    is_unrendered_flag,
     strip_markup,
     word_rows,
 )
@@ -983,7 +984,9 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     """The grammar's cut of one line of figures (see :class:`~kg.infobox.grammar.Grammar`):
     a line that is only parentheticals qualifies the line above (``leading``); a line that
     is only a label (``Per Armenian sources:``, ``Civilian deaths:``, ``First phase: 6–12
-    September 2022``, ``First assault wave``, ``Per Ukraine``) is a heading; otherwise the
+    September 2022``, ``First assault wave``, ``Per Ukraine``) or only a flag template
+    wtf_wikipedia could not render (`` Islamic State of Iraq and the Levant``, linked to
+    ``undefined``: :func:`~kg.infobox.text.is_unrendered_flag`) is a heading; otherwise the
     line is figures, with a heading before each part that a claim label opens (``Per
     Ukraine: 61 killed Per Russia: up to 180 killed``): the claim heads the lines below."""
     raw = scanned.text[line.start:line.end]
@@ -1006,6 +1009,10 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     def figures(words: str, **notes) -> _Figures:
         return _Figures(line.index, line.level, words=words, shown=shown, **notes)
 
+    if any(piece.kind == "link" and is_unrendered_flag(piece.link, text) for piece in line.pieces):
+        # " Islamic State of Iraq and the Levant" ({{flag|…}} unrendered) over "* ISWAP:
+        # 6,000 –20,000": whose figures follow, no figure of its own
+        return [], [heading(text, _LabelInfo())]
     label, rest = _line_label(text)
     info = _classify_label(label, links, year)
     heading_period = period_of(rest, year) if info.phase and rest.strip() else None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -277,6 +278,21 @@ def word_rows(path: Path, kind: str) -> tuple[tuple[str, ...], ...]:
     return tuple(rows)
 
 
+def is_unrendered_flag(link: Link | None, text: str) -> bool:
+    """True when ``text`` is written only by a link to ``undefined``: what wtf_wikipedia
+    writes for a flag template it could not render (``{{flag|Iraqi Kurdistan}}`` -> the
+    text ``Iraqi Kurdistan`` linked to ``undefined``, after the space of a dropped icon).
+    The text is then the name of the polity or organisation whose flag it is.
+
+    >>> is_unrendered_flag(Link("undefined", "Iraqi Kurdistan"), "Iraqi Kurdistan")
+    True
+    >>> is_unrendered_flag(Link("Peshmerga"), "Peshmerga"), is_unrendered_flag(Link("undefined", "PUK"), "PUK Group")
+    (False, False)
+    """
+    return link is not None and UNDEFINED.fullmatch(link.page.strip()) is not None \
+        and normalise_space(strip_markup(link.anchor)) == normalise_space(text)
+
+
 def name_words(kind: str) -> frozenset[str]:
     """The casefolded words of one kind in ``name_words.tsv`` (``unit-type``, ``unit-part``).
 
@@ -308,6 +324,51 @@ def _is_designation_after(link: Link | None, text: str) -> bool:
     nouns, kinds = name_words("unit-noun"), name_words("unit-kind")
     return bool(words and anchor) and words[-1] in nouns and anchor[-1] not in nouns \
         and all(word in nouns or word in kinds for word in words)
+
+
+def _is_unit_designation(text: str) -> bool:
+    """Capitalised words ending in a ``unit-noun`` (``name_words.tsv``): ``Counterterrorism
+    Group``, ``Tank Battalion``; not ``Local police``, ``Civilian rebels``.
+
+    >>> _is_unit_designation("Counterterrorism Group"), _is_unit_designation("Local police")
+    (True, False)
+    """
+    words = text.split()
+    return bool(words) and words[-1].casefold() in name_words("unit-noun") \
+        and all(word[:1].isupper() for word in words)
+
+
+def _names_no_unit(piece: Piece) -> bool:
+    """A link whose anchor ends in no ``unit-noun``: no whole unit (``[[Peshmerga]]``, not
+    ``[[Azov Regiment]]``)."""
+    words = strip_markup(piece.text).casefold().split()
+    return bool(words) and words[-1] not in name_words("unit-noun")
+
+
+def _chain_ends_in_designation(scanned: ScannedField, chain: Sequence[Piece], following: Sequence[Piece]) -> bool:
+    """True when the links ``chain`` go on, one space apart, with more links and then
+    the words of a unit's designation (:func:`_is_unit_designation`), no link of the chain
+    a whole unit (:func:`_names_no_unit`): ``[[PUK]] [[Peshmerga]] Counterterrorism Group``
+    is one unit, the PUK's Peshmerga Counterterrorism Group, not three. One link with words
+    after it is no chain (``[[Syrian Air Force]] Local police`` is two names)."""
+    links = list(chain)
+    for piece in following:
+        if piece.kind == "link" and piece.link is not None and scanned.text[links[-1].end:piece.start] == " ":
+            links.append(piece)
+        elif piece.kind == "text" and piece.text == " ":
+            continue
+        elif piece.kind == "text" and piece.start == links[-1].end and len(links) >= 2:
+            words = _TEXT_SPLIT.split(piece.text[1:], maxsplit=1)[0]
+            return piece.text.startswith(" ") and not piece.text.startswith("  ") \
+                and all(map(_names_no_unit, links)) and _is_unit_designation(words)
+        else:
+            return False
+    return False
+
+
+def _is_link_chain(pieces: Sequence[Piece]) -> bool:
+    """Name pieces that are two links or more and nothing else (``[[PUK]] [[Peshmerga]]``)."""
+    return len(pieces) >= 2 and all(p.kind == "link" for p in pieces)
 
 
 _QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]$")
@@ -770,7 +831,7 @@ class Heading:
 
 
 def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = False,
-               split_text=None, joins_link=None) -> tuple[list[Piece], list[Entry | Heading]]:
+               split_text=None, joins_link=None, rank_link=None) -> tuple[list[Piece], list[Entry | Heading]]:
     """Group the pieces of one line into entries and headings.
 
     Returns ``(leading, items)``: ``leading`` are parentheticals that open the line before
@@ -781,7 +842,9 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
     is lower case (``fighters``) or a single word (``Loyalists``), else it is a new entry;
     text before a link joins it when it is one word (``Reconciled Free Syrian Army``), ends
     with a connector (``4th Division of`` + link) or ``joins_link(text)`` says so (a rank:
-    ``Maj. Gen.``); a parenthetical attaches to the entry before it; one word right after a
+    ``Maj. Gen.``); the name after a link that ``rank_link(link)`` says is a rank joins it
+    (``[[Ranks in the French Navy|ADM.]] [[Édouard Guillaud]]``); a parenthetical
+    attaches to the entry before it; one word right after a
     parenthetical at the end of the entry keeps the parenthetical inside the name
     (``46th Special Forces (Airborne) Regiment``). ``split_text(text)`` may cut plain text
     into several entries (ranks, ordinals). An entry that is only a heading word
@@ -852,12 +915,16 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
                 if not current.after_paren and (
                     (previous.kind == "link" and _CONTINUES.match(piece.text.lstrip("'")))
                     # "[[Brigade General]] [[Gregory de Saint-Quentin]]": a linked rank
-                    # (joins_link says so) is the rank of the person linked after it
+                    # (rank_link says so) is the rank of the person linked after it
                     or (previous.kind == "link" and len(current.name_pieces) == 1
-                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
+                        and rank_link is not None and rank_link(previous.link))
                     # "[[Samara]] [[SOBR]]": a kind of unit after a link is that link's unit
                     or (previous.kind == "link" and _is_unit_type(piece.link)
                         and scanned.text[previous.end:piece.start] == " ")
+                    # "[[PUK]] [[Peshmerga]] Counterterrorism Group": links one space apart
+                    # and a unit's designation after them are one name
+                    or (previous.kind == "link" and all(p.kind == "link" for p in current.name_pieces)
+                        and _chain_ends_in_designation(scanned, current.name_pieces, pieces[position:]))
                     or (previous.kind == "text" and (_joins_link(previous.text, joins_link)
                                                      or _CONTINUES.match(previous.text.strip())
                                                      or _CONTINUES.match(piece.text)))
@@ -872,7 +939,7 @@ def group_line(scanned: ScannedField, line: FieldLine, *, comma_splits: bool = F
         else:  # text
             following = pieces[position + 1:]
             _group_text(piece, following, state, start, close, items, line, scanned,
-                        comma_splits, split_text, joins_link)
+                        comma_splits, split_text, joins_link, rank_link)
     close()
     return leading, items
 
@@ -903,19 +970,19 @@ def _ends_in_common_noun(text: str) -> bool:
         and all(_ACRONYM.match(word) or word.islower() for word in words[:-1])
 
 
-def _joins_link(text: str, joins_link, rank_only: bool = False) -> bool:
-    """True when ``text`` before a link joins it: ``joins_link(text)`` (a rank), else (not
-    ``rank_only``) one word or a text ending with a connector."""
+def _joins_link(text: str, joins_link) -> bool:
+    """True when ``text`` before a link joins it: ``joins_link(text)`` (a rank), one word or
+    a text ending with a connector."""
     words = text.split()
     if not words or HEADING_WORDS.match(text.strip()):
         return False
     if joins_link is not None and joins_link(text.strip()):
         return True
-    return not rank_only and (len(words) == 1 or words[-1].lower() in _CONNECTORS)
+    return len(words) == 1 or words[-1].lower() in _CONNECTORS
 
 
 def _group_text(piece: Piece, following: list[Piece], state, start, close, items, line, scanned,
-                comma_splits: bool, split_text, joins_link=None) -> None:
+                comma_splits: bool, split_text, joins_link=None, rank_link=None) -> None:
     text = piece.text
     cursor = 0
     chunks: list[tuple[str, int, int]] = []     # (kind, start, end) with kind text/gap/sep/colon
@@ -996,8 +1063,10 @@ def _group_text(piece: Piece, following: list[Piece], state, start, close, items
                     _CONTINUES.match(part) or len(words) == 1 or _is_designation_after(previous.link, part)
                     or _ends_in_common_noun(part)
                     # "[[Colonel]] Suheil al-Hassan": the name after a linked rank
-                    or (len(current.name_pieces) == 1
-                        and _joins_link(strip_markup(previous.text), joins_link, rank_only=True))
+                    or (len(current.name_pieces) == 1 and rank_link is not None and rank_link(previous.link))
+                    # "[[PUK]] [[Peshmerga]] Counterterrorism Group": the designation after a
+                    # chain of links (joined by _chain_ends_in_designation) ends its name
+                    or (_is_link_chain(current.name_pieces) and _is_unit_designation(part))
                 ):
                     current.pieces.append(sub)
                 else:

@@ -83,6 +83,7 @@ from kg.infobox.text import (
     keep_alt_name,
     ScannedField,
     drop_undefined,
+    is_unrendered_flag,
     entry_name,
     locate_links,
     name_words,
@@ -369,7 +370,7 @@ class _SideNames:
 def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine | None, bold: set[str],
                    scanned: ScannedField, side: _SideNames, in_force: bool = False
                    ) -> tuple[str, EntityRef | None] | None:
-    """A line over units that is no unit: ``(text, country)``. Four forms, none with a
+    """A line over units that is no unit: ``(text, country)``. Five forms, none with a
     parenthetical, none (but a country) a force written with its list heading (``Syrian
     Armed Forces`` / ``Units involved``: a unit):
 
@@ -382,6 +383,10 @@ def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine 
       Free Syrian Army alone): the line says whose units follow, which the side already
       says. A party that is one of several (``Jaysh al-Islam`` / ``*17th Brigade``) says
       which of them the units belong to: it stays a unit, their parent;
+    * a flag template wtf_wikipedia could not render (:func:`~kg.infobox.text.is_unrendered_flag`:
+      `` Iraqi Kurdistan`` linked to ``undefined``) over units bulleted under it: the
+      polity whose flag it is heads them, as a country does, on a side of one party or
+      several;
     * a kind of force, not a force (:func:`_names_a_kind`: ``Iraqi militias``, unlinked)
       over units bulleted under it, outside a force's list: a group label, as
       ``Allied militias`` is.
@@ -400,6 +405,10 @@ def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine 
         return text, EntityRef(title, title)
     if following.heading_only:
         return None
+    if following.level > 0 and len(entry.links) == 1 and is_unrendered_flag(entry.links[0], text):
+        # " Iraqi Kurdistan" ({{flag|Iraqi Kurdistan}}, unrendered) / "* PUK Peshmerga …":
+        # the polity whose flag heads the units, as "🇺🇦 Ukraine" does; never a unit
+        return text, None
     names = {text.casefold(), *(page.casefold() for page in pages)}
     if following.level > 0 and names & side.sole:
         return text, None
@@ -509,7 +518,9 @@ def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[U
     a capitalised name ending in a unit noun such as ``Division``) is a unit of the side,
     under the unit line it is bulleted under, with a ``units-in-strength`` warning. A line
     bulleted under a figure (``1 missile cruiser`` / ``* Moskva``) describes that figure and
-    stays. Returns the units and the field with the other lines.
+    stays. A flag template wtf_wikipedia could not render (:func:`~kg.infobox.text.is_unrendered_flag`:
+    `` Islamic State of Iraq and the Levant`` over ``* ISWAP: 6,000 –20,000``) heads the
+    lines under it and stays: no unit. Returns the units and the field with the other lines.
 
     >>> from kg.document import Link
     >>> f = Field("strength2", "1st Armoured Division\\n*76th Armoured Brigade \\n300 soldiers, 50 tanks",
@@ -522,7 +533,7 @@ def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[U
     located, unplaced = locate_links(field)
     unit_lines: list[tuple[int, int]] = []          # (start, end) offsets of unit lines
     kept_lines: list[tuple[int, int]] = []
-    stack: list[tuple[int, bool]] = []               # (bullet level, is a unit line) above
+    stack: list[tuple[int, bool]] = []               # (bullet level, a unit line or a heading) above
     offset = 0
     for raw in text.split("\n"):
         start, end = offset, offset + len(raw)
@@ -539,9 +550,13 @@ def units_in_strength(field: Field, warnings: list[ReadWarning]) -> tuple[list[U
         under_figure = bool(stack) and not stack[-1][1]
         anchors = [item for item in located if start <= item.start and item.end <= end]
         one_link = len(anchors) == 1 and strip_markup(anchors[0].link.anchor) == content
-        is_unit = (not under_figure and not _AMOUNT_WORD.search(_ORDINAL.sub(" ", content))
-                   and (one_link or bool(_UNIT_NAME.match(content))))
-        stack.append((level, is_unit))
+        no_figure = not under_figure and not _AMOUNT_WORD.search(_ORDINAL.sub(" ", content))
+        # " Islamic State of Iraq and the Levant" ({{flag|…}} unrendered, page 'undefined')
+        # over "* ISWAP: 6,000 –20,000": the organisation heading the figures under it, as
+        # a country heads its units, is no unit; the lines under it are read as ever
+        heading = no_figure and one_link and is_unrendered_flag(anchors[0].link, content)
+        is_unit = no_figure and not heading and (one_link or bool(_UNIT_NAME.match(content)))
+        stack.append((level, is_unit or heading))
         (unit_lines if is_unit else kept_lines).append((start, end))
     if not unit_lines:
         return [], field
