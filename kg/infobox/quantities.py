@@ -1041,14 +1041,23 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     return [], items
 
 
+#: The label of a count in parentheses (``pre-war:`` in ``(pre-war: ~12,150)``).
+_NOTE_LABEL = re.compile(r"^[^:\d()]{1,40}:\s*\S")
+
+
 def _is_figure_note(note: str, year: int | None) -> bool:
-    """A line that is only a parenthetical holding a count of its own (``(pre-war:
-    ~12,150)``), not a date (``(by 12 October)``, ``(2013)``) or a qualifier.
+    """A line that is only a parenthetical holding a labelled count of its own (``(pre-war:
+    ~12,150)``), not a date (``(by 12 October)``, ``(2013)``) or a qualifier. Without a
+    label the parenthetical qualifies the figure above, as it would at the end of that line:
+    ``5,000 dead<br>(124 in the American south)`` in wikitext is ``5,000 dead (124 in the
+    American south)`` in wtf_wikipedia's text, and both readers give the same figures.
 
     >>> _is_figure_note("pre-war: ~12,150", None), _is_figure_note("by 12 October", 2012), _is_figure_note("2013", None)
     (True, False, False)
+    >>> _is_figure_note("124 in the American south", None)
+    False
     """
-    if period_of(note, year) is not None:
+    if period_of(note, year) is not None or not _NOTE_LABEL.match(note):
         return False
     return any(e.value is not None or e.minimum is not None or e.maximum is not None
                for e in _find_entries(_remove_parentheticals(note)[0]))
