@@ -127,7 +127,7 @@ def test_sample_commander2(sample_fields) -> None:
         ("Nasif Ismail", True),
     ]
     assert commanders[0].ref.page == "Abdul Jabbar al-Oqaidi"
-    assert commanders[0].role == "FSA Aleppo top commander, 2013" and commanders[0].period is None
+    assert commanders[0].role == "FSA Aleppo top commander" and commanders[0].period.text == "2013"
     assert commanders[1].role == "Nour al-Din al-Zenki Movement"
     assert [w.kind for w in warnings] == ["image-name"]
 

@@ -66,7 +66,7 @@ COMMANDERS = {
         ("Mohammad Rafi", "Liwa al-Quds Colonel", True),
     ],
     2: [
-        ("Abdul Jabbar al-Oqaidi", "FSA Aleppo top commander, 2013", False),
+        ("Abdul Jabbar al-Oqaidi", "FSA Aleppo top commander", False),
         ("Taufik Shiabuddin", "Nour al-Din al-Zenki Movement", False),
         ("Abdul Qader Saleh", "al-Tawhid Brigade top commander", True),
         ("Yusef al-Jader", "al-Tawhid Brigade", True),

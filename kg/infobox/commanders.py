@@ -26,8 +26,9 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   (``alt_names``, ``skos:altLabel``; warning ``alt-name``), not a role: the name runs to
   a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``).
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
-  is the ``period``, not the role; one with other words (``(FSA Aleppo top commander,
-  2013)``) is a role. A scope, phase or claim qualifier that is no datable period
+  is the ``period``, not the role; so is a date set apart from the role's words by a ``;``
+  (``(acting; 2014)``) or a comma (``(FSA Aleppo top commander, 2013)``, a role line ``Free
+  Officers Movement commander, until August 2011``: :func:`split_role_period`). A scope, phase or claim qualifier that is no datable period
   (``(Final Assault only)``, ``(until March)``, ``(from c. 11 September)``) is no role
   either: it stays in ``text``, with a ``scope-qualifier`` warning.
 * **Killed in action.** Every entry after a ``KIA``/``KIA:`` heading (bold or not, on its
@@ -311,6 +312,10 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
         for text in parts:
             if not text:
                 continue
+            if period is None:
+                # "(FSA Aleppo top commander, 2013)": the date after the comma is when
+                # he commanded, not part of the role
+                text, period = split_role_period(text)
             if _KIA_MARK.match(text):
                 kia = True
                 continue
@@ -342,12 +347,38 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             roles.append("; ".join(kept))
             role_links.extend(_refs(links))
     for note in item.notes:
-        roles.append(note.text)
+        text = note.text
+        if period is None:
+            text, period = split_role_period(text)   # "… commander, until August 2011"
+        roles.append(text)
         role_links.extend(_refs(_line_links(note.line)))
 
     ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
                      kia=kia, period=period, country=country, alt_names=tuple(alt_names))
+
+
+def split_role_period(text: str) -> tuple[str, Period | None]:
+    """A role with a date after a comma (``FSA Aleppo top commander, 2013``, ``Free Officers
+    Movement commander, until August 2011``): the role without it and the date as a period,
+    as a ``;`` sets it apart (``(acting; 2014)``). Without a comma part that is a date
+    (``Chief of Staff, Syrian Army``) the text stays whole and the period is ``None``.
+
+    >>> role, period = split_role_period("Free Officers Movement commander, until August 2011")
+    >>> role, period.text, period.end.iso()
+    ('Free Officers Movement commander', 'until August 2011', '2011-08')
+    >>> split_role_period("Chief of Staff, Syrian Army")
+    ('Chief of Staff, Syrian Army', None)
+    """
+    parts = [part.strip() for part in text.split(",")]
+    if len(parts) < 2:
+        return text, None
+    for index, part in enumerate(parts):
+        period = parse_period(part) if part else None
+        rest = [p for i, p in enumerate(parts) if i != index and p]
+        if period is not None and rest:
+            return ", ".join(rest), period
+    return text, None
 
 
 def _line_links(line: FieldLine) -> list[Link]:
