@@ -219,6 +219,32 @@ def test_names_run_together_are_kept_without_the_body() -> None:
     assert [c.ref.name for c in commanders] == ["Mohamed Zawahiri Islam Aloush Abu Ali"] and warnings == []
 
 
+@pytest.mark.parametrize(("article", "side", "name", "text", "start", "end"), [
+    # "🇷🇺 Aleksandr Lapin (from c. undefined 11 September)" (the conflict began in 2022)
+    ("ukraine/2022_ukrainian_kharkiv_counteroffensive", 2, "Aleksandr Lapin", "from c. 11 September", "2022-09-11", None),
+    ("ukraine/2022_ukrainian_eastern_counteroffensive", 2, "Aleksandr Lapin", "from c. 11 September", "2022-09-11", None),
+    # "🇲🇱 Sadio Gassama (until March)" (Mali War, from January 2012; blind5 source)
+    ("tests/gold/blind5/articles/sahel/mali_war", 1, "Sadio Gassama", "until March", None, "2012-03"),
+    ("tests/gold/blind5/articles/sahel/mali_war", 1, "El Haji Ag Gamou", "until March", None, "2012-03"),
+    # a period with its year stays as written: "(until March 2012)"
+    ("tests/gold/blind5/articles/sahel/mali_war", 1, "Amadou Toumani Touré", "until March 2012", None, "2012-03"),
+])
+def test_a_period_without_a_year_is_dated_in_the_conflicts_year(article: str, side: int, name: str, text: str,
+                                                                 start: str | None, end: str | None) -> None:
+    """A commander's "(until March)" is dated in the year the conflict started, as a
+    party's "(until 7 May)" is (``guessed-year``), not dropped as a scope note."""
+    from kg.infobox import parse_conflict
+
+    doc = read_document(case_article({"article": article}))
+    record = parse_conflict(doc)
+    (commander,) = [c for c in record.sides[side - 1].commanders if c.ref.name == name]
+    assert commander.role is None and commander.period is not None and commander.period.text == text
+    assert (commander.period.start.iso() if commander.period.start else None) == start
+    assert (commander.period.end.iso() if commander.period.end else None) == end
+    if not any(ch.isdigit() for ch in text.split()[-1]):
+        assert ("guessed-year", f"commander{side}") in {(w.kind, w.field) for w in doc.warnings if name in w.text}
+
+
 def test_a_guessed_split_reaches_the_side() -> None:
     """parse_conflict gives the commanders parser the article body."""
     from kg.infobox import parse_conflict

@@ -28,9 +28,12 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; so is a date set apart from the role's words by a ``;``
   (``(acting; 2014)``) or a comma (``(FSA Aleppo top commander, 2013)``, a role line ``Free
-  Officers Movement commander, until August 2011``: :func:`split_role_period`). A scope, phase or claim qualifier that is no datable period
-  (``(Final Assault only)``, ``(until March)``, ``(from c. 11 September)``) is no role
-  either: it stays in ``text``, with a ``scope-qualifier`` warning.
+  Officers Movement commander, until August 2011``: :func:`split_role_period`). A date
+  without a year (``(until March)``, ``(from c. 11 September)``) is dated in the year the
+  conflict started, as a party's is (warning ``guessed-year``). A scope, phase or claim
+  qualifier that is no datable period (``(Final Assault only)``, ``(until March)`` read
+  without the conflict's year) is no role either: it stays in ``text``, with a
+  ``scope-qualifier`` warning.
 * **Killed in action.** Every entry after a ``KIA``/``KIA:`` heading (bold or not, on its
   own line or after a name on the same line, as in ``Sewsen Bîrhat (YPJ commander) KIA:``
   where Sewsen is *not* KIA and the entries after are) has ``kia``; so has any entry with a
@@ -61,6 +64,7 @@ from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import entry_country
 from kg.infobox.records import Commander, EntityRef, Period
+from kg.infobox.quantities import period_of
 from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree, qualifier_note
 from kg.infobox.text import (
     UNDEFINED,
@@ -179,14 +183,16 @@ def split_at_ranks(text: str) -> list[str]:
     return [part for part in parts if part]
 
 
-def parse_commanders(field: Field, warnings: list[ReadWarning], body: str = "") -> list[Commander]:
+def parse_commanders(field: Field, warnings: list[ReadWarning], body: str = "",
+                     year: int | None = None) -> list[Commander]:
     """The commanders of one ``commanderN`` field, in source order (see the module doc).
     ``body`` is the article's text: a run of unlinked names is cut where the body names
-    its parts apart (:func:`split_by_mentions`)."""
+    its parts apart (:func:`split_by_mentions`). ``year`` (the year the conflict started)
+    dates a period written without one (``(until March)``), as for parties."""
     tree = build_tree(field, warnings, COMMANDER_GRAMMAR)
     commanders: list[Commander] = []
     for node in tree.entries():
-        commander = _commander(tree.scanned, node, warnings)
+        commander = _commander(tree.scanned, node, warnings, year)
         if commander is None:
             continue
         parts = None
@@ -272,7 +278,8 @@ def _role_parens(entry: Entry) -> bool:
     return any(parse_period(p.text) is None for p in entry.parens)
 
 
-def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarning]) -> Commander | None:
+def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarning],
+               year: int | None = None) -> Commander | None:
     entry = item.entry
     field_name = scanned.name
     source = entry_source(scanned, entry)
@@ -320,6 +327,11 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
                 kia = True
                 continue
             as_period = parse_period(text)
+            if as_period is None and period is None and year is not None and (as_period := period_of(text, year)):
+                # "(until March)", "(from c. 11 September)": dated in the conflict's first
+                # year, as a party's "(until 7 May)" is
+                warnings.append(ReadWarning("guessed-year", field_name, source,
+                                            f"{text!r} has no year: dated in {year}, the year the conflict started"))
             if as_period is not None and period is None:
                 period = as_period
                 continue
