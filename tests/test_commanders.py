@@ -24,7 +24,7 @@ from helpers import (
 
 import kg.infobox.commanders
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.commanders import parse_commanders, split_at_ranks, strip_rank
+from kg.infobox.commanders import parse_commanders, split_at_ranks, split_role_period, strip_rank
 from kg.infobox.records import Commander
 from kg.infobox.text import is_flag
 from kg.readers import read_document
@@ -194,6 +194,8 @@ def test_corpus_commanders_are_clean() -> None:
                 assert commander.field == name and commander.text, label
                 assert commander.ref.name.lower() != "unknown", label
                 assert commander.role is None or commander.role.strip(), label
+                # no date left in a role after a comma (corpus sweep: Aleppo, Early insurgency)
+                assert commander.role is None or split_role_period(commander.role)[1] is None, label
     assert total > 400
 
 
