@@ -60,6 +60,7 @@ from kg.infobox.text import (
     ScannedField,
     drop_undefined,
     is_unrendered_flag,
+    strip_keeping_quotes,
     strip_markup,
     word_rows,
 )
@@ -602,7 +603,8 @@ def _read_prefix(text: str, entry: _Entry) -> None:
 
 
 def _clean_words(words: str) -> str:
-    words = re.sub(r"\s+", " ", words).strip(" ,;:.-–*\"()")
+    # a quoted name at either end keeps its marks ('4 "Raptor" boats'); a stray one goes
+    words = strip_keeping_quotes(re.sub(r"\s+", " ", words), " ,;:.-–*\"()")
     words = re.sub(r"^(?:of|number of)\s+", "", words, flags=re.IGNORECASE)
     words = re.sub(r"\s+(?:and|or|&)$", "", words, flags=re.IGNORECASE)
     return words.strip(" ,;:.")
@@ -797,7 +799,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
             continue
         # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
         # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
-        phrase = item.strip("\"'“”‘’ ")
+        phrase = strip_keeping_quotes(item, "\"'“”‘’ ")
         if notes.scope is None and phrase[:1].islower() and not names_a_source(phrase) \
                 and not re.search(r"\d", phrase) and not _ESTIMATE_WORD.search(phrase) \
                 and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
