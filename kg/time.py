@@ -446,8 +446,9 @@ _ISO_IN_TEXT = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 _ISO_MONTH_IN_TEXT = re.compile(r"\b(\d{4})-(0[1-9]|1[0-2])\b(?!-)")
 _QUALIFIER_HYPHEN = re.compile(r"\b(early|mid|middle|late)\s*-\s*(?=\w)", re.IGNORECASE)
 _ERA_DOTS = re.compile(r"\b(B)\.\s?(C)\.(?:\s?(E)\.)?|\b(A)\.\s?(D)\.|\b(C)\.(E)\.", re.IGNORECASE)
+# a hyphen after an abbreviation's dot joins a range too ("Jan.-March 2013")
 _RANGE_SEPARATOR = re.compile(
-    rf"\s*[{_DASHES}]+\s*|\s+-\s+|(?<=\w)-(?=\w)|\s+(?:to|until|till|through|thru)\s+",
+    rf"\s*[{_DASHES}]+\s*|\s+-\s+|(?<=\w)-(?=\w)|(?<=[A-Za-z]\.)-(?=[A-Za-z])|\s+(?:to|until|till|through|thru)\s+",
     re.IGNORECASE,
 )
 _START_PREFIX = re.compile(

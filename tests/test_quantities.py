@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from helpers import ARTICLES, CORPUS, date_repr, field_of, load_cases
+from helpers import ARTICLES, CORPUS, ROOT, date_repr, field_of, load_cases
 
 from kg.document import Field
 from kg.infobox.quantities import casualty_kind, civilian_status, loss_verbs, parse_quantities, read_amount
@@ -434,3 +434,14 @@ def test_a_count_in_parentheses_is_a_wider_figure_a_sub_count_or_a_note(field, t
 def test_things_made_useless_are_destroyed(text, kind):
     [quantity] = parse(text, "casualties2")
     assert quantity.kind == kind
+
+
+def test_a_breakdown_note_of_a_wikitext_infobox_gives_every_sub_count():
+    """The real wikitext file (raw-wikitext reader, ``<br />`` inside the parenthetical):
+    Gettysburg's Union total and its three parts, each part of the total."""
+    from kg.infobox import parse_conflict
+
+    record = parse_conflict(read_document(ROOT / "data/wikitext/Battle_of_Gettysburg__infobox_only_wikiline_spec.wiki"))
+    figures = [(q.value, q.kind, q.part_of) for q in record.sides[0].casualties]
+    assert figures == [(23049, "casualties", None), (3155, "killed", 0), (14529, "wounded", 0),
+                       (5365, "casualties", 0)]

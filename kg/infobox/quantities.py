@@ -60,6 +60,7 @@ from kg.infobox.text import (
     ScannedField,
     drop_undefined,
     is_unrendered_flag,
+    strip_keeping_quotes,
     strip_markup,
     word_rows,
 )
@@ -602,7 +603,8 @@ def _read_prefix(text: str, entry: _Entry) -> None:
 
 
 def _clean_words(words: str) -> str:
-    words = re.sub(r"\s+", " ", words).strip(" ,;:.-–*\"()")
+    # a quoted name at either end keeps its marks ('4 "Raptor" boats'); a stray one goes
+    words = strip_keeping_quotes(re.sub(r"\s+", " ", words), " ,;:.-–*\"()")
     words = re.sub(r"^(?:of|number of)\s+", "", words, flags=re.IGNORECASE)
     words = re.sub(r"\s+(?:and|or|&)$", "", words, flags=re.IGNORECASE)
     return words.strip(" ,;:.")
@@ -797,7 +799,7 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
             continue
         # A qualifying phrase in lower case ("in base", "reinforcements", "rest of province");
         # capitalised parentheticals are sources or names ("Herodotus", "Abu Jabal Brigade").
-        phrase = item.strip("\"'“”‘’ ")
+        phrase = strip_keeping_quotes(item, "\"'“”‘’ ")
         if notes.scope is None and phrase[:1].islower() and not names_a_source(phrase) \
                 and not re.search(r"\d", phrase) and not _ESTIMATE_WORD.search(phrase) \
                 and not re.match(r"^(?:see|including|incl\.|mostly|only|unconfirmed|confirmed)\b", phrase):
@@ -964,7 +966,8 @@ _BROKEN_RANGE = re.compile(rf"(\d[ \t]*[–—−-])[ \t]*\n[ \t]*(?=(?:{_NUMBER
 def _without_tags(field: Field, warnings: list[ReadWarning] | None = None) -> Field:
     """``<br>`` as a line break, references and other tags removed (wtf_wikipedia leaves a
     few: ``Per Azerbaijan:<ref name=…>``, ``captured<Br>several tanks``), and a range broken
-    after its dash joined again (warning ``range-joined``).
+    after its dash joined again (warning ``range-joined``), as is a parenthetical broken
+    across lines (:func:`_join_broken_parentheses`).
 
     >>> _without_tags(Field("strength1", "🇲🇱 6,000–\\n7,000 \\n(pre-war: ~12,150)")).text
     '🇲🇱 6,000–7,000 \\n(pre-war: ~12,150)'
@@ -976,7 +979,49 @@ def _without_tags(field: Field, warnings: list[ReadWarning] | None = None) -> Fi
             warnings.append(ReadWarning("range-joined", field.name, line,
                                         f"{line!r} ends in a dash: the range goes on on the next line"))
     text = _BROKEN_RANGE.sub(r"\1", text)
+    text = _join_broken_parentheses(text, field.name, warnings)
     return field if text == field.text else Field(field.name, text, field.links, field.formatting)
+
+
+#: How many lines a parenthetical may run over before it is taken as unclosed, not broken.
+_MAX_NOTE_LINES = 6
+
+
+def _join_broken_parentheses(text: str, field_name: str, warnings: list[ReadWarning] | None = None) -> str:
+    """A parenthetical opened on one line and closed on a later one is one note: its lines
+    are joined (``23,049 total (3,155 killed;`` / ``14,529 wounded;`` / ``5,365
+    captured/missing)``, the ``<br>`` breakdown of the American Civil War infoboxes), with a
+    ``note-joined`` warning. A parenthesis that no line below closes, or that opens its
+    line (a line of notes only qualifies the line above), is left as written.
+
+    >>> _join_broken_parentheses("23,049 total (3,155 killed;\\n14,529 wounded;\\n5,365 captured/missing)\\n2 tanks", "c1")
+    '23,049 total (3,155 killed; 14,529 wounded; 5,365 captured/missing)\\n2 tanks'
+    >>> _join_broken_parentheses("1,200 killed (as of 2020\\n300 wounded", "c1")
+    '1,200 killed (as of 2020\\n300 wounded'
+    >>> _join_broken_parentheses("23,049 total\\n(3,155 killed;\\n14,529 wounded)", "c1")
+    '23,049 total\\n(3,155 killed;\\n14,529 wounded)'
+    """
+    lines = text.split("\n")
+    joined: list[str] = []
+    index = 0
+    while index < len(lines):
+        line, depth = lines[index], lines[index].count("(") - lines[index].count(")")
+        end = index
+        # a line that starts with the parenthesis has no figure of its own to note
+        opens_a_note = not line.lstrip().startswith("(")
+        while opens_a_note and depth > 0 and end + 1 < len(lines) and end - index < _MAX_NOTE_LINES and lines[end + 1].strip():
+            end += 1
+            depth += lines[end].count("(") - lines[end].count(")")
+        if depth == 0 and end > index:
+            line = " ".join(part.strip() for part in lines[index:end + 1])
+            if warnings is not None:
+                warnings.append(ReadWarning("note-joined", field_name, line,
+                                            f"a parenthetical runs over {end - index + 1} lines: read as one line {line!r}"))
+            index = end + 1
+        else:
+            index += 1
+        joined.append(line)
+    return "\n".join(joined)
 
 
 def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link], year: int | None,
@@ -1402,6 +1447,23 @@ def _wider_count(part: str, figure: Quantity) -> bool:
     return bool(numbers and sub and min(sub) > max(numbers))
 
 
+def _count_parts(parentheticals: Sequence[str]) -> list[tuple[str, str]]:
+    """Each count of an entry's parentheticals with the note it is in: the parts of a note
+    cut at ``;`` that start with a number (``(47 Hezbollah fighters; Army claim)``: one; a
+    breakdown ``(3,155 killed; 14,529 wounded; 5,365 captured/missing)``: three); a note
+    with none gives ``""`` (it may still be a wider count).
+
+    >>> _count_parts(["47 Hezbollah fighters; Army claim", "3,155 killed; 14,529 wounded", "per SOHR"])
+    [('47 Hezbollah fighters; Army claim', '47 Hezbollah fighters'), ('3,155 killed; 14,529 wounded', '3,155 killed'), \
+('3,155 killed; 14,529 wounded', '14,529 wounded'), ('per SOHR', '')]
+    """
+    found: list[tuple[str, str]] = []
+    for content in parentheticals:
+        parts = [p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)]
+        found.extend((content, part) for part in parts or [""])
+    return found
+
+
 def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: Field, shown: str,
                      warnings: list[ReadWarning], year: int | None, casualties: bool = True) -> list[Quantity]:
     """A parenthetical with a number and a casualty kind (``310–400 killed (250 executed)``)
@@ -1421,9 +1483,7 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
         if quantity.part_of is not None:
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
-        for content in entry.parentheticals:
-            # "(47 Hezbollah fighters; Army claim)": the figure is one part of the note
-            part = next((p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)), "")
+        for content, part in _count_parts(entry.parentheticals):
             own_kind = casualty_kind(part) if part and casualties else None
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
             wider = bool(part) and counted and _wider_count(part, quantity)

@@ -175,6 +175,47 @@ def split_trailing_parentheticals(text: str) -> tuple[str, list[str]]:
     return core, found
 
 
+#: Quote marks that open and close a quoted name or phrase (straight ones do both).
+_QUOTE_PAIRS = {'"': '"', "“": "”", "‘": "’"}
+
+
+def strip_keeping_quotes(text: str, chars: str) -> str:
+    """``text.strip(chars)`` that never cuts one mark of a quoted pair: a quote mark at
+    either end goes only when its partner is not in the text (a stray one), so a name
+    quoted at the start or the end (``"Raptor" boats``, ``thought "thousands higher"``)
+    keeps both its marks.
+
+    >>> strip_keeping_quotes('"Raptor" boats', ' ,"'), strip_keeping_quotes('total thought "thousands higher"', ' "')
+    ('"Raptor" boats', 'total thought "thousands higher"')
+    >>> strip_keeping_quotes('" Christian militiamen', ' "'), strip_keeping_quotes('"fighters"', ' "')
+    ('Christian militiamen', 'fighters')
+    """
+    marks = set(_QUOTE_PAIRS) | set(_QUOTE_PAIRS.values())
+    plain = "".join(c for c in chars if c not in marks)
+    quotes = "".join(c for c in chars if c in marks)
+    while True:
+        before = text
+        text = text.strip(plain)
+        if text[:1] in quotes and text[:1] and _is_stray_quote(text, 0):
+            text = text[1:]
+        if text[-1:] in quotes and text[-1:] and _is_stray_quote(text, len(text) - 1):
+            text = text[:-1]
+        if text == before:
+            return text
+
+
+def _is_stray_quote(text: str, index: int) -> bool:
+    """Whether the quote mark at ``index`` has no partner in ``text``; a quote around the
+    whole text has one, but is a wrapper all the same (``"fighters"``)."""
+    mark = text[index]
+    if len(text) > 1 and _QUOTE_PAIRS.get(text[0]) == text[-1] and text.count(text[0]) == (1 if text[0] != text[-1] else 2):
+        return True
+    if mark == '"':
+        return text.count('"') % 2 == 1
+    partner = _QUOTE_PAIRS.get(mark) or next(k for k, v in _QUOTE_PAIRS.items() if v == mark)
+    return partner not in text
+
+
 def normalise_space(text: str) -> str:
     """NFC, folded spaces, stripped.
 
