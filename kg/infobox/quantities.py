@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field as dataclass_field, replace
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import Literal
 
@@ -160,6 +160,23 @@ def loss_verbs() -> dict[str, str]:
 def _alternatives(words: Sequence[str]) -> str:
     """A regex alternation of words (longest first; a space matches any spacing)."""
     return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
+
+
+def figure_words(kind: str) -> frozenset[str]:
+    """The casefolded words of one kind in ``figure_words.tsv`` (the twin of
+    :func:`~kg.infobox.text.name_words` for ``name_words.tsv``).
+
+    >>> "confirmed" in figure_words("count-status"), "equipment" in figure_words("no-count-noun")
+    (True, True)
+    """
+    return frozenset(row[0] for row in word_rows(_FIGURE_WORDS_FILE, kind))
+
+
+@cache
+def _figure_words_pattern(kind: str, template: str = r"\b(?:{})\b") -> re.Pattern[str]:
+    """The words of :func:`figure_words` as one alternation put in ``template``, compiled
+    once (case aside)."""
+    return re.compile(template.format(_alternatives(sorted(figure_words(kind)))), re.IGNORECASE)
 
 
 _LOSS_OF = {kind: [verb for verb, of in loss_verbs().items() if of == kind] for kind in set(loss_verbs().values())}
@@ -666,9 +683,8 @@ def _plural_kind(words: str) -> bool:
     (True, False, False)
     """
     head = words.split()[-1] if words.split() else ""
-    whole = "|".join(re.escape(row[0]) for row in word_rows(_FIGURE_WORDS_FILE, "whole-list"))
     return (bool(_ONE_THING.fullmatch(words)) and head.endswith("s") and not head.endswith("ss")
-            and not _VAGUE_IN_WORDS.search(words) and not re.search(rf"(?i)\b(?:{whole})\b", words))
+            and not _VAGUE_IN_WORDS.search(words) and not _figure_words_pattern("whole-list").search(words))
 
 
 #: A proper name: capitalised words, no article, no designation or acronym (``Moskva``,
@@ -693,9 +709,8 @@ def _only_count_status(words: str) -> bool:
     >>> _only_count_status("confirmed"), _only_count_status("reported in total"), _only_count_status("confirmed dead")
     (True, True, False)
     """
-    status = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "count-status")}
-    pattern = rf"(?:(?:{_alternatives(sorted(status))})\s*)+"
-    return bool(re.fullmatch(pattern, _clean_words(words).casefold()))
+    status = _figure_words_pattern("count-status", r"(?:(?:{})\s*)+")
+    return bool(status.fullmatch(_clean_words(words).casefold()))
 
 
 def _one_thing(subject: str) -> bool:
@@ -713,8 +728,7 @@ def _one_thing(subject: str) -> bool:
     head = words[-1]
     if head.endswith("s") and not head.endswith("ss"):
         return False
-    no_count = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "no-count-noun")}
-    return head not in no_count and not {"and", "or", "&"} & set(words) and not _VAGUE_IN_WORDS.search(subject)
+    return head not in figure_words("no-count-noun") and not {"and", "or", "&"} & set(words) and not _VAGUE_IN_WORDS.search(subject)
 
 
 def period_of(text: str, year: int | None = None) -> Period | None:
@@ -1436,8 +1450,7 @@ def _wider_count(part: str, figure: Quantity) -> bool:
     >>> _wider_count("24 and 26 Oct., per SOHR", Quantity(field="casualties2", text="", value=6))
     False
     """
-    whole = {row[0] for row in word_rows(_FIGURE_WORDS_FILE, "whole-count")}
-    if re.search(rf"(?i)\b(?:{_alternatives(sorted(whole))})\b", part):
+    if _figure_words_pattern("whole-count").search(part):
         return True
     if casualty_kind(part) is None and civilian_status(part) is None:
         return False
