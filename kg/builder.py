@@ -327,17 +327,18 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
         return
     linker = Linker.from_store(store)
     fingerprint = linker.fingerprint()
-    reader, readers = kg.process.reader_fingerprint(), store.document_readers()
+    stored = StoredDocuments.of(store)
     done: set[str] = set()
     for path in _progress(files, progress, "news"):
         iri = document_iri(str(path))
         done.add(iri)
         try:
             doc = read_document(path)
-            same = store.document_hash(iri) == doc.content_hash
-            if skip_unchanged and same and readers.get(iri) != reader:
+            why = stored.why_read(iri, doc.content_hash)
+            same = why in (None, "reader")              # the content the store holds
+            if skip_unchanged and why == "reader":
                 report.reread.append(iri)  # read by other code: linked again, stored if it changed
-            if skip_unchanged and same and readers.get(iri) == reader and linked_with(store, iri) == fingerprint:
+            if skip_unchanged and why is None and linked_with(store, iri) == fingerprint:
                 outcome = DocumentOutcome(str(path), iri, "unchanged", title=doc.title, warnings=doc.warnings)
             else:
                 quads = _link_quads(doc, linker)
@@ -349,7 +350,7 @@ def _build_news(store: KGStore, files: list[Path], report: BuildReport, skip_unc
                     outcome = DocumentOutcome(str(path), iri, "stored", title=doc.title, triples=len(set(quads)),
                                               warnings=doc.warnings)
                 _record_log(store, iri, LINKER_FINGERPRINT, fingerprint)
-                _record_log(store, iri, READER_FINGERPRINT, reader)
+                _record_log(store, iri, READER_FINGERPRINT, stored.reader)
         except DocumentError as exc:
             outcome = DocumentOutcome(str(path), iri, "quarantined", str(exc), code=exc.code)
         except Exception as exc:  # noqa: BLE001 - one bad document must not stop the build
