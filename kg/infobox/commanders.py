@@ -84,23 +84,15 @@ from kg.infobox.text import (
     split_trailing_parentheticals,
     strip_markup,
     tidy_name,
+    word_alternation,
 )
 
 __all__ = ["is_rank_link", "parse_commanders", "strip_rank", "split_at_ranks", "split_by_mentions"]
 
 
-
-def _alternation(words: frozenset[str], *, title: bool) -> str:
-    """A regex alternation of ``name_words.tsv`` words, longest first; ``title``: each
-    word in title case (``brigade general`` -> ``Brigade\\s+General``)."""
-    forms = [r"\s+".join(re.escape(word.capitalize() if title else word) for word in phrase.split())
-             for phrase in sorted(words, key=len, reverse=True)]
-    return "(?:" + "|".join(forms) + ")"
-
-
 #: ``Adm.``, ``ADM.``, ``Lt.``: an abbreviated rank in any case, as a whole word.
-_RANK_ABBREVIATION = rf"\b(?i:{_alternation(name_words('rank-abbreviation'), title=False)})\."
-_RANK_WORD = _alternation(name_words("rank"), title=True)
+_RANK_ABBREVIATION = rf"\b(?i:(?:{word_alternation(name_words('rank-abbreviation'))}))\."
+_RANK_WORD = f"(?:{word_alternation(name_words('rank'), title=True)})"
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
 _RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
 #: One or more ranks at the start of a name, followed by the name.
@@ -115,7 +107,7 @@ _RANKS_PAGE = re.compile(r"\branks?\b", re.IGNORECASE)
 #: Where a rank starts a new person inside plain text (abbreviations and the ``rank-start``
 #: words: ``General``/``Major``/``Commander`` also occur inside role phrases).
 _RANK_START = re.compile(
-    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_alternation(name_words('rank-start'), title=True)}\s+[A-Z]))"
+    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|(?:{word_alternation(name_words('rank-start'), title=True)})\s+[A-Z]))"
 )
 #: Where a placeholder person starts inside plain text (``Hasan Cudi Unidentified Arab
 #: leaders``).

@@ -62,6 +62,7 @@ from kg.infobox.text import (
     is_unrendered_flag,
     strip_keeping_quotes,
     strip_markup,
+    word_alternation,
     word_rows,
 )
 from kg.time import MONTH_PATTERN
@@ -157,11 +158,6 @@ def loss_verbs() -> dict[str, str]:
     return {row[0]: row[1] for row in word_rows(_FIGURE_WORDS_FILE, "loss-verb")}
 
 
-def _alternatives(words: Sequence[str]) -> str:
-    """A regex alternation of words (longest first; a space matches any spacing)."""
-    return "|".join(re.escape(word).replace(r"\ ", r"\s+") for word in sorted(words, key=len, reverse=True))
-
-
 def figure_words(kind: str) -> frozenset[str]:
     """The casefolded words of one kind in ``figure_words.tsv`` (the twin of
     :func:`~kg.infobox.text.name_words` for ``name_words.tsv``).
@@ -176,7 +172,7 @@ def figure_words(kind: str) -> frozenset[str]:
 def _figure_words_pattern(kind: str, template: str = r"\b(?:{})\b") -> re.Pattern[str]:
     """The words of :func:`figure_words` as one alternation put in ``template``, compiled
     once (case aside)."""
-    return re.compile(template.format(_alternatives(sorted(figure_words(kind)))), re.IGNORECASE)
+    return re.compile(template.format(word_alternation(sorted(figure_words(kind)))), re.IGNORECASE)
 
 
 _LOSS_OF = {kind: [verb for verb, of in loss_verbs().items() if of == kind] for kind in set(loss_verbs().values())}
@@ -192,8 +188,8 @@ _KIND_WORDS: list[tuple[str, re.Pattern[str]]] = [
         r"hostages?|surrendered|seized|kidnapped)\b", re.IGNORECASE)),
     ("missing", re.compile(r"\b(?:missing|MIA)\b", re.IGNORECASE)),
     ("displaced", re.compile(r"\b(?:displaced|refugees?|evacuated|fled|IDPs?|deported|deportees?)\b", re.IGNORECASE)),
-    ("destroyed", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['destroyed'])})\b", re.IGNORECASE)),
-    ("damaged", re.compile(rf"\b(?:{_alternatives(_LOSS_OF['damaged'])})\b", re.IGNORECASE)),
+    ("destroyed", re.compile(rf"\b(?:{word_alternation(_LOSS_OF['destroyed'])})\b", re.IGNORECASE)),
+    ("damaged", re.compile(rf"\b(?:{word_alternation(_LOSS_OF['damaged'])})\b", re.IGNORECASE)),
     ("deserted", re.compile(r"\b(?:deserted|defected|defectors?)\b", re.IGNORECASE)),
     ("casualties", re.compile(r"\bcasualt(?:y|ies)\b", re.IGNORECASE)),
 ]
@@ -628,11 +624,11 @@ def _clean_words(words: str) -> str:
 
 
 _LOST_ONLY = re.compile(
-    rf"^(?!.*\b(?:{_alternatives([v for v in _LOSS_OF['destroyed'] if v != 'lost'])})\b).*\blost\b", re.IGNORECASE)
+    rf"^(?!.*\b(?:{word_alternation([v for v in _LOSS_OF['destroyed'] if v != 'lost'])})\b).*\blost\b", re.IGNORECASE)
 _VAGUE_IN_WORDS = re.compile(rf"(?<![\w-])(?:{_VAGUE_WORDS})(?![\w-])", re.IGNORECASE)
 #: Words that say what happened to things (``sunk``, ``damaged``: ``loss-verb`` in
 #: ``figure_words.tsv``) closing a line with no numeral.
-_THING_LOSS = re.compile(rf"\s+(?:{_alternatives(list(loss_verbs()))})$", re.IGNORECASE)
+_THING_LOSS = re.compile(rf"\s+(?:{word_alternation(list(loss_verbs()))})$", re.IGNORECASE)
 #: The kinds of a loss of things, not people: a figure of things with no kind of its own
 #: after one of these on its line shares it.
 _THING_KINDS = ("destroyed", "damaged")

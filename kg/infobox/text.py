@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -427,11 +427,23 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in re.split(r"[\s-]+", name) if word[:1].isupper())
 
 
+def word_alternation(words: Iterable[str], *, title: bool = False) -> str:
+    """A regex alternation of words or phrases of a word list, longest first (``also known
+    as`` before ``known as``), any spacing between the words of a phrase; ``title``: each
+    word in title case (``brigade general`` -> ``Brigade\\s+General``).
+
+    >>> print(word_alternation(["known as", "also known as", "aka"]))
+    also\\s+known\\s+as|known\\s+as|aka
+    >>> print(word_alternation(["brigade general"], title=True))
+    Brigade\\s+General
+    """
+    return "|".join(r"\s+".join(re.escape(word.capitalize() if title else word) for word in phrase.split())
+                    for phrase in sorted(words, key=len, reverse=True))
+
+
 @cache
 def _other_name_marker() -> re.Pattern[str]:
-    words = sorted(name_words("other-name"), key=len, reverse=True)     # "also known as" before "known as"
-    return re.compile("(?:" + "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in words) + r")(?![\w.])\s*:?\s*",
-                      re.IGNORECASE)
+    return re.compile(f"(?:{word_alternation(name_words('other-name'))})" + r"(?![\w.])\s*:?\s*", re.IGNORECASE)
 
 
 def split_other_name(text: str) -> tuple[str, str] | None:
