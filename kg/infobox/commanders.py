@@ -67,7 +67,6 @@ from kg.infobox.records import Commander, EntityRef, Period
 from kg.infobox.quantities import period_of
 from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree, qualifier_note
 from kg.infobox.text import (
-    UNDEFINED,
     Entry,
     FieldLine,
     ScannedField,
@@ -77,6 +76,7 @@ from kg.infobox.text import (
     entry_source,
     drop_unknown_prefix,
     keep_alt_name,
+    link_target,
     name_words,
     skip_entry,
     split_other_name,
@@ -394,8 +394,7 @@ def _line_links(line: FieldLine) -> list[Link]:
 def _refs(links) -> list[EntityRef]:
     refs: list[EntityRef] = []
     for link in links:
-        page, fragment = split_page(link.page)
-        if not page or UNDEFINED.fullmatch(page):
-            continue
-        refs.append(EntityRef(strip_markup(link.anchor), page, fragment))
+        target = link_target(link)
+        if target is not None:
+            refs.append(EntityRef(strip_markup(link.anchor), *target))
     return refs

@@ -1223,6 +1223,20 @@ def split_page(page: str) -> tuple[str, str | None]:
     return page.strip(), None
 
 
+def link_target(link: Link) -> tuple[str, str | None] | None:
+    """The page and section a link leads to (:func:`split_page`), or None when it leads
+    nowhere: no page, or ``undefined`` (wtf_wikipedia's text for a template it could not
+    render).
+
+    >>> link_target(Link("Syrian Army#Special Forces", "SF")), link_target(Link("undefined", "Iraqi Kurdistan"))
+    (('Syrian Army', 'Special Forces'), None)
+    """
+    page, fragment = split_page(link.page)
+    if not page or UNDEFINED.fullmatch(page):
+        return None
+    return page, fragment
+
+
 def entry_ref(scanned: ScannedField, entry: Entry, name: str, warnings: list[ReadWarning]) -> EntityRef:
     """The reference of an entry whose (cleaned) name is ``name``: the link whose anchor is
     the name (page as written, ``#fragment`` split off); a link to ``undefined`` (a
@@ -1253,11 +1267,12 @@ def entry_ref(scanned: ScannedField, entry: Entry, name: str, warnings: list[Rea
 
 
 def _linked(name: str, link: Link, field_name: str, warnings: list[ReadWarning]) -> EntityRef:
-    page, fragment = split_page(link.page)
-    if not page or UNDEFINED.fullmatch(page):
+    target = link_target(link)
+    if target is None:
         warnings.append(ReadWarning("undefined-artifact", field_name, name,
                                     f"link of {name!r} points to {link.page!r}; kept as a plain name"))
         return EntityRef(name)
+    page, fragment = target
     if fragment is not None and not names_page(name, page):
         # Wikipedia links a thing with no article of its own to the section of a larger
         # article that describes it ([[Syrian Army#Units …|Special Forces]]): the entry is

@@ -84,12 +84,12 @@ from kg.infobox.text import (
     ScannedField,
     drop_undefined,
     is_unrendered_flag,
+    link_target,
     entry_name,
     locate_links,
     name_words,
     entry_ref,
     initials,
-    split_page,
     entry_source,
     drop_unknown_prefix,
     skip_entry,
@@ -97,7 +97,6 @@ from kg.infobox.text import (
     strip_markup,
     names_page,
     tidy_name,
-    UNDEFINED,
 )
 
 __all__ = ["parse_units", "split_units", "units_in_strength"]
@@ -397,7 +396,7 @@ def _group_heading(row: TreeLine, entries: list[EntryNode], following: TreeLine 
     if entry.parens:
         return None
     text = tidy_name(entry.text)
-    pages = [split_page(link.page)[0] for link in entry.links if not UNDEFINED.fullmatch(link.page.strip())]
+    pages = [target[0] for target in map(link_target, entry.links) if target is not None]
     if len(pages) > 1 or (pages and not names_page(text, pages[0])):
         return None
     title = country_title(pages[0] if pages else text)
