@@ -386,6 +386,14 @@ def test_an_unclosed_parenthesis_at_the_line_end_is_left_alone() -> None:
     ("Abu Ali (ISIL emir, a.k.a. Abu Hamza)", "Abu Ali", "Abu Hamza", "ISIL emir"),
     # "aka" only as a word: "Akademik" starts no other name
     ("Ivan Petrov (Akademik battalion commander)", "Ivan Petrov", None, "Akademik battalion commander"),
+    # a parenthetical that is only a quoted name is a nickname (Battle of Ilovaisk, an article
+    # outside data/: commander2 "Mikhail Tolstykh ("Givi")", "Arseny Pavlov ("Motorola")")
+    ('Mikhail Tolstykh ("Givi")', "Mikhail Tolstykh", "Givi", None),
+    ('Arseny Pavlov (“Motorola”)', "Arseny Pavlov", "Motorola", None),
+    # ...and so is a name in another script, as for units (Katibat Saifullah (كتيبة سيف الله))
+    ("Igor Girkin (Игорь Стрелков)", "Igor Girkin", "Игорь Стрелков", None),
+    # quotes inside a role do not make it a name (Battle of al-Qusayr (2013), commander2)
+    ("Abul-Baraa (al-Nusra front 'Emir')", "Abul-Baraa", None, "al-Nusra front 'Emir'"),
 ])
 def test_another_name_in_the_parenthetical_is_no_role(text: str, name: str, alt: str | None, role: str | None) -> None:
     warnings: list[ReadWarning] = []
@@ -406,3 +414,24 @@ def test_another_name_of_a_commander_is_an_alternative_label(tmp_path) -> None:
             ?p rdfs:label "Khaled Mahmoud al-Dandashi"@en ; skos:altLabel ?a .
             BIND(STR(?a) AS ?alt) BIND(STR(?r) AS ?role) }""")
     assert {(r["alt"], r["role"]) for r in rows} >= {("Abu Suleiman", "Emir and Founder of Jund ash-Sham")}
+
+
+def test_a_commanders_other_name_is_tagged_with_the_language_of_its_script(tmp_path) -> None:
+    """A person's other name in Cyrillic is an ``@ru`` label, in Latin ``@en``, as a unit's
+    and a party's are: a Cyrillic name tagged ``@en`` would mislead every label lookup."""
+    import kg
+    from kg.builder import build
+
+    article = tmp_path / "docs" / "battle_of_test.md"
+    article.parent.mkdir()
+    article.write_text("---\ntitle: Battle of Test\ninfoboxes:\n  - combatant1:\n      text: Ukraine\n"
+                       "    combatant2:\n      text: Donetsk People's Republic\n    commander2:\n"
+                       "      text: 'Igor Girkin (Игорь Стрелков)\n\n        Mikhail Tolstykh (\"Givi\")'\n"
+                       "---\nBody.\n", encoding="utf-8")
+    with kg.open_store(tmp_path / "store") as store:
+        build(store, [article.parent], progress=False)
+        rows = kg.query(store, """SELECT ?alt ?lang WHERE { ?c ckg:commander ?p . ?p skos:altLabel ?a .
+            BIND(STR(?a) AS ?alt) BIND(LANG(?a) AS ?lang) }""")
+    labels = {(r["alt"], r["lang"]) for r in rows}
+    assert {("Игорь Стрелков", "ru"), ("Givi", "en")} <= labels
+    assert ("Игорь Стрелков", "en") not in labels

@@ -24,7 +24,10 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   (``(a.k.a. Abu Ibrahim Al-Francy)``, ``(alias: "Abu Suleiman", Emir and Founder of Jund
   ash-Sham)``; :func:`~kg.infobox.text.split_other_name`) gives the person's other name
   (``alt_names``, ``skos:altLabel``; warning ``alt-name``), not a role: the name runs to
-  a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``).
+  a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``). So
+  does a parenthetical that is only a quoted name (a nickname: ``Mikhail Tolstykh
+  ("Givi")``) or a name in another script (``(Игорь Стрелков)``), as for parties and
+  units (:func:`~kg.infobox.text.given_name`).
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; so is a date set apart from the role's words by a ``;``
   (``(acting; 2014)``) or a comma (``(FSA Aleppo top commander, 2013)``, a role line ``Free
@@ -74,6 +77,7 @@ from kg.infobox.text import (
     entry_name,
     entry_ref,
     entry_source,
+    given_name,
     drop_unknown_prefix,
     keep_alt_name,
     link_target,
@@ -337,6 +341,11 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             if _NAME_NOTE.search(text):
                 warnings.append(ReadWarning("ignored-text", field_name, source,
                                             f"a note on the name, not a role: {text!r}"))
+                continue
+            given = given_name(text)
+            if given is not None:
+                # '("Givi")', "(Игорь Стрелков)": the person's other name, not a role
+                keep_alt_name(given, field_name, source, alt_names, warnings)
                 continue
             other = split_other_name(text)
             if other is not None:

@@ -494,17 +494,35 @@ def alt_name(text: str, acronyms: bool = False) -> str | None:
     'Tiger Forces'
     """
     text = normalise_space(text)
-    if (other := split_other_name(text)) is not None and not other[1]:
-        return other[0]                 # "(a.k.a. Abu Ibrahim Al-Francy)"
-    if (match := _QUOTED_NAME.match(text)) is not None:
-        return match.group("name").strip()
-    if script_language(text) not in (None, "en"):
-        return text
+    if (other := given_name(text)) is not None:
+        return other
     words = text.split()
     if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
             and words[-1].casefold() in name_words("unit-noun"):
         return text
     if acronyms and _ACRONYM.match(text):
+        return text
+    return None
+
+
+def given_name(text: str) -> str | None:
+    """The other name a parenthetical gives as a name, whatever it follows (a person, a
+    party, a unit): after words that say so (``a.k.a. Abu Ibrahim Al-Francy``), in quotes
+    (``"Givi"``, ``"Kadyrovites"``), or in another script than English's Latin
+    (``كتيبة سيف الله``, ``Игорь Стрелков``). ``None`` for anything else (a role, a
+    place, a note).
+
+    >>> given_name('"Motorola"'), given_name("Игорь Стрелков"), given_name("a.k.a. Abu Hamza")
+    ('Motorola', 'Игорь Стрелков', 'Abu Hamza')
+    >>> given_name("al-Nusra front 'Emir'"), given_name("ISIL emir, a.k.a. Abu Hamza"), given_name("2nd Army Corps")
+    (None, None, None)
+    """
+    text = normalise_space(text)
+    if (other := split_other_name(text)) is not None and not other[1]:
+        return other[0]                 # "(a.k.a. Abu Ibrahim Al-Francy)"
+    if (match := _QUOTED_NAME.match(text)) is not None:
+        return match.group("name").strip()
+    if script_language(text) not in (None, "en"):
         return text
     return None
 

@@ -428,7 +428,7 @@ class DocumentMapper:
         person = self.entity(commander.ref, T.Person, commander.field)
         self.add(node, T.commander, person)
         for alt in commander.alt_names:  # "(a.k.a. Abu Ibrahim Al-Francy)": another name of the person
-            self._once(person, SKOS_ALT, text_literal(alt, "en"))
+            self._once(person, SKOS_ALT, alt_label(alt))
         if commander.role:
             self.add(node, T.roleDescription, text_literal(commander.role))
         for ref in commander.role_links:
