@@ -318,13 +318,17 @@ def _parties(store: KGStore, s: str, graph: str | None = None) -> list[dict[str,
 
 
 def _commanders(store: KGStore, s: str, graph: str | None = None) -> list[dict[str, Any]]:
-    rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order
+    rows = select(store, f"""SELECT ?person (MIN(?l) AS ?label) ?role ?kia ?text ?order ?fate ?claimText ?claimant
+                                    (MIN(?cl) AS ?claimantLabel)
                                     (GROUP_CONCAT(DISTINCT STR(?re); separator=" ") AS ?roleLinks) WHERE {{
         {_in(graph, f"{s} ckg:command ?c . ?c ckg:commander ?person ; ckg:killedInAction ?kia ; ckg:sourceText ?text ; ckg:order ?order")}
         OPTIONAL {{ ?person rdfs:label ?l }} {_opt(graph, "?c ckg:roleDescription ?role")}
-        {_opt(graph, "?c ckg:roleEntity ?re")}
-    }} GROUP BY ?person ?role ?kia ?text ?order ORDER BY ?order ?person""")
-    return [{"iri": r["person"], "label": r["label"], "role": r["role"], "kia": r["kia"],
+        {_opt(graph, "?c ckg:roleEntity ?re")} {_opt(graph, "?c ckg:fate ?fate")}
+        {_opt(graph, "?c ckg:fateClaimText ?claimText")}
+        OPTIONAL {{ {_in(graph, "?c ckg:fateClaimedBy ?claimant")} OPTIONAL {{ ?claimant rdfs:label ?cl }} }}
+    }} GROUP BY ?person ?role ?kia ?text ?order ?fate ?claimText ?claimant ORDER BY ?order ?person""")
+    return [{"iri": r["person"], "label": r["label"], "role": r["role"], "kia": r["kia"], "fate": r["fate"],
+             "fate_claimant": _claimant({**r, "claimantName": r["claimText"]}),
              "role_links": sorted(r["roleLinks"].split()) if r["roleLinks"] else [], "text": r["text"]} for r in rows]
 
 
@@ -376,7 +380,8 @@ def _quantities(store: KGStore, graph: str | None, pattern: str) -> list[dict[st
 
 
 def _claimant(row: dict[str, Any]) -> dict[str, Any] | None:
-    """Who gives a figure: the entity when the claimant is one, else its name (cards.md)."""
+    """Who gives a figure or a commander's fate: the entity when the claimant is one, else
+    its name (cards.md)."""
     if row["claimText"] is None:
         return None
     label = row["claimantLabel"] if row["claimant"] is not None and row["claimantLabel"] else row["claimantName"]

@@ -42,6 +42,20 @@ def _quantity(q: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
+def _fate(commander: dict[str, Any]) -> str:
+    """`` [captured, per Ukraine]``: a commander's fate as the card gives it, with who says so.
+
+    >>> _fate({"fate": "captured", "fate_claimant": {"iri": None, "label": "Ukraine", "text": "per Ukrainian claim"}})
+    ' [captured, per Ukraine]'
+    >>> _fate({"fate": None})
+    ''
+    """
+    if not commander.get("fate"):
+        return ""
+    claimant = commander.get("fate_claimant")
+    return f" [{commander['fate']}{', per ' + claimant['label'] if claimant else ''}]"
+
+
 def _period(item: dict[str, Any]) -> str:
     start, end = item.get("start"), item.get("end")
     if start and start == end:
@@ -89,7 +103,8 @@ def render_card(card: dict[str, Any]) -> str:
                 lines.append(f"    {party['role']:<11} {party['label']}{_period(party)}{extra}")
             for commander in side["commanders"]:
                 role = f" ({commander['role']})" if commander.get("role") else ""
-                lines.append(f"    commander   {commander['label']}{role}{' †KIA' if commander['kia'] else ''}")
+                lines.append(f"    commander   {commander['label']}{role}{' †KIA' if commander['kia'] else ''}"
+                             f"{_fate(commander)}")
             for unit in side["units"]:
                 indent = "  " * (unit.get("level") or 0)
                 parent = f" ⊂ {unit['parent_label']}" if unit.get("parent_label") else ""

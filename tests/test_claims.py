@@ -44,6 +44,12 @@ CLAIMS = [
     # the claimant is who is quoted, not who relays the quote
     ("according to NKR Interior Minister as quoted by Human Rights Watch",
      "blind5 caucasus/siege_of_stepanakert", "NKR Interior Minister", None),
+    # both claim words at once (2022 Kharkiv counteroffensive, commander2 "(POW per Ukrainian claim)")
+    ("per Ukrainian claim", "ukraine/2022_ukrainian_kharkiv_counteroffensive", "Ukrainian", "Ukraine"),
+    # "acc." for "according to" (Battle of Ilovaisk, an article outside data/)
+    ("acc. Armed Forces of Ukraine", "outside: Battle of Ilovaisk", "Armed Forces of Ukraine", "Ukraine"),
+    ("acc. Ukrainian government", "outside: Battle of Ilovaisk", "Ukrainian government", "Ukraine"),
+    ("acc. BBC News Ukrainian", "outside: Battle of Ilovaisk", "BBC News Ukrainian", None),
 ]
 
 
@@ -56,7 +62,7 @@ def test_claim_phrases_of_real_fields(phrase, article, name, page):
 
 
 @pytest.mark.parametrize("phrase", ["per day", "unconfirmed reports", "modern estimates", "these claims",
-                                    "per cent", "Total", "Units", "First phase"])
+                                    "per cent", "Total", "Units", "First phase", "acc.", "accompanied"])
 def test_phrases_that_name_no_claimant(phrase):
     assert read_claim(phrase) is None
 

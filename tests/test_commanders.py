@@ -42,6 +42,9 @@ def as_dict(commander: Commander, keys: set[str]) -> dict:
         "period": commander.period.text if commander.period else None,
         "country": commander.country.page if commander.country else None,
         "alt_names": list(commander.alt_names),
+        "fate": commander.fate,
+        "fate_claimant": (f"{commander.fate_claimant.text} -> {commander.fate_claimant.ref and commander.fate_claimant.ref.page}"
+                          if commander.fate_claimant else None),
     }
     if "text" in keys:
         record["text"] = commander.text
@@ -49,7 +52,8 @@ def as_dict(commander: Commander, keys: set[str]) -> dict:
 
 
 def expected_dict(expected: dict) -> dict:
-    record = {"role": None, "role_links": [], "kia": False, "period": None, "country": None, "alt_names": []}
+    record = {"role": None, "role_links": [], "kia": False, "period": None, "country": None, "alt_names": [],
+              "fate": None, "fate_claimant": None}
     record.update(expected)
     return record
 
@@ -435,3 +439,62 @@ def test_a_commanders_other_name_is_tagged_with_the_language_of_its_script(tmp_p
     labels = {(r["alt"], r["lang"]) for r in rows}
     assert {("Игорь Стрелков", "ru"), ("Givi", "en")} <= labels
     assert ("Игорь Стрелков", "en") not in labels
+
+
+#: Fate marks written after a commander in real articles (wtf_wikipedia text, and wikitext
+#: whose {{WIA}}/{{POW}}/{{Executed}} templates the wikitext reader writes as "(WIA)" …):
+#: (article, name, fate, fate claimant's page, kia, role). The last row is the guard: "MIA"
+#: beside "Islamic Movement of Azawad (MIA)" on the same side names that party.
+FATES = [
+    ("wikipedia/syria/rif_dimashq_offensive_(august–october_2012).md", "Maher al-Assad", "wounded", None, False, None),
+    ("wikipedia/ukraine/2022_ukrainian_kharkiv_counteroffensive.md", "Artem Helemendik", "captured", "Ukraine", False,
+     None),
+    # a death only claimed is no KIA: Mordvichev was later seen alive
+    ("wikipedia/ukraine/southern_ukraine_campaign.md", "Andrey Mordvichev", "killed", "Ukraine", False, None),
+    ("wikitext/Battle_of_Bosworth_Field.wiki", "Thomas Howard, Earl of Surrey", "captured", None, False, None),
+    ("wikitext/Battle_of_Wakefield.wiki", "Earl of Salisbury", "executed", None, False, None),
+    ("wikitext/American_Revolutionary_War__gensim_testdata_rev717770601.wiki", "John Burgoyne", "captured", None,
+     False, None),
+    ("../tests/gold/blind5/articles/sahel/mali_war.md", "Algabass Ag Intalla", None, None, False, "MIA"),
+]
+
+
+@pytest.mark.parametrize("article, name, fate, claimant, kia, role", FATES, ids=[f[1] for f in FATES])
+def test_a_fate_mark_is_no_role(article: str, name: str, fate: str | None, claimant: str | None, kia: bool,
+                                role: str | None) -> None:
+    """``(WIA)``, ``(POW per Ukrainian claim)``, ``(executed)`` say what happened to the
+    person (``fate``, with who claims it), not what the person was."""
+    from kg.infobox import parse_conflict
+
+    record = parse_conflict(read_document(DATA / article))
+    assert record is not None
+    named = [c for side in record.sides for c in side.commanders if c.ref.name == name]
+    assert named, name
+    commander = named[0]
+    assert (commander.fate, commander.fate_claimant and commander.fate_claimant.ref and commander.fate_claimant.ref.page,
+            commander.kia, commander.role) == (fate, claimant, kia, role)
+
+
+def test_a_fate_is_in_the_graph_the_card_and_the_text_card(tmp_path) -> None:
+    """Real articles on a real store: the fate and its claimant reach RDF (``ckg:fate``,
+    ``ckg:fateClaimedBy``), the JSON card and the text card; the shapes accept them."""
+    import kg
+    from kg.builder import build
+    from kg.render import render_card
+    from kg.validate import validate_store
+
+    articles = [CORPUS / "ukraine" / "2022_ukrainian_kharkiv_counteroffensive.md",
+                CORPUS / "syria" / "rif_dimashq_offensive_(august–october_2012).md"]
+    with kg.open_store(tmp_path / "store") as store:
+        build(store, articles, progress=False)
+        rows = kg.query(store, """SELECT ?name ?fate ?by WHERE { ?c ckg:commander ?p ; ckg:fate ?fate .
+            ?p rdfs:label ?l . BIND(STR(?l) AS ?name) OPTIONAL { ?c ckg:fateClaimedBy ?by } }""")
+        card = kg.card(store, "2022 Ukrainian Kharkiv counteroffensive")
+        conforms = validate_store(store).conforms
+    assert {(r["name"], r["fate"], (r["by"] or "").rsplit("/", 1)[-1] or None) for r in rows} == {
+        ("Artem Helemendik", "captured", "Ukraine"), ("Maher al-Assad", "wounded", None)}
+    [helemendik] = [c for side in card["sides"] for c in side["commanders"] if c["label"] == "Artem Helemendik"]
+    assert (helemendik["fate"], helemendik["fate_claimant"]["label"], helemendik["fate_claimant"]["text"],
+            helemendik["role"], helemendik["kia"]) == ("captured", "Ukraine", "per Ukrainian claim", None, False)
+    assert "Artem Helemendik [captured, per Ukraine]" in render_card(card)
+    assert conforms

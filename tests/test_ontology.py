@@ -379,6 +379,10 @@ def _kia_missing(g: rdflib.Graph) -> None:
     g.remove((ID["aleppo-c-2-0"], CKG.killedInAction, None))
 
 
+def _unknown_fate(g: rdflib.Graph) -> None:
+    g.add((ID["aleppo-c-2-0"], CKG.fate, rdflib.Literal("injured")))
+
+
 def _negative_value(g: rdflib.Graph) -> None:
     _replace(g, ID["aleppo-s-1-0"], CKG.value, rdflib.Literal(-5))
 
@@ -400,6 +404,7 @@ BROKEN: dict[str, tuple[Callable[[rdflib.Graph], None], str, str | None]] = {
     "blank participation": (_blank_participation, "ckg:Participation must be an IRI under", None),
     "latitude out of range": (_latitude_out_of_range, "geo:lat must be at most one xsd:decimal between -90 and 90", "geo:lat"),
     "kia missing": (_kia_missing, "exactly one ckg:killedInAction", "ckg:killedInAction"),
+    "unknown fate": (_unknown_fate, "ckg:fate is at most one of", "ckg:fate"),
     "negative value": (_negative_value, "ckg:value must be at most one xsd:integer >= 0", "ckg:value"),
 }
 

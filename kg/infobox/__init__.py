@@ -110,7 +110,7 @@ def parse_conflict(doc: Document) -> ConflictRecord | None:
             side.parties.extend(parse_parties(field, warnings, year))
         side.parties = merge_repeats(side.parties, warnings)
         for field in families.get("commander", []):
-            side.commanders.extend(parse_commanders(field, warnings, doc.body, year))
+            side.commanders.extend(parse_commanders(field, warnings, doc.body, year, side.parties))
         side.commanders = merge_repeats(side.commanders, warnings)
         for field in families.get("units", []):
             _extend_units(side, parse_units(field, warnings, side.parties))

@@ -39,13 +39,14 @@ from kg.document import Link
 from kg.infobox.flags import country_title
 from kg.infobox.records import Claimant, EntityRef
 
-__all__ = ["read_claim", "read_phase", "PHASE_LABEL", "claim_in", "cut_claim", "is_claim_note", "names_a_source", "CLAIM_LABEL"]
+__all__ = ["read_claim", "read_phase", "PHASE_LABEL", "claim_in", "cut_claim", "is_claim_note", "leads_with_source",
+           "names_a_source", "CLAIM_LABEL"]
 
-_LEADING = re.compile(
-    r"^(?P<lead>per|according\s+to|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by|reported\s+by)"
-    r"\s+(?P<name>.+)$",
-    re.IGNORECASE,
-)
+#: Words written before a source's name (``per``, ``according to`` and its abbreviation
+#: ``acc.``, ``as reported by``); always followed by white space and the name.
+_SOURCE_LEAD = (r"(?:per|acc(?:ording|\.)?\s+to|acc\.|as\s+(?:claimed|reported|stated)\s+by|claimed\s+by"
+                r"|reported\s+by)(?=\s)")
+_LEADING = re.compile(rf"^(?P<lead>{_SOURCE_LEAD})\s+(?P<name>.+)$", re.IGNORECASE)
 _TRAILING = re.compile(
     r"^(?P<name>.+?)\s+(?:claims?|claimed|sources?|figures?|estimates?|reports?|count|data|statement)$",
     re.IGNORECASE,
@@ -88,16 +89,16 @@ _PHASE = re.compile(rf"^{PHASE_LABEL}$")
 #: ``official count``): a label or note with one of them is no scope, name or kind word.
 _SOURCE_WORDS = re.compile(
     r"\b(?:per|claims?|claimed|according|sources?|estimates?|reports?|reported|observers|"
-    r"figures?|sohr|mod|officials?|count)\b",
+    r"figures?|sohr|mod|officials?|count)\b|\bacc\.(?=\s)",
     re.IGNORECASE,
 )
 #: A claim label inside a line of figures (``… Per Ukraine: 2,500 killed``, ``Russian claim: 50``).
 CLAIM_LABEL = (r"(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
                r"|[A-Z][\w/&.'-]*\s+claims?(?:\s*\([^()]*\))?")
 #: A source tail that names no claimant we can read (``killed according to various reports``).
-_UNREAD_TAIL = re.compile(r"\s*,?\s*\b(?:according to|per|as claimed by|claimed by)\b.*$", re.IGNORECASE)
+_UNREAD_TAIL = re.compile(rf"\s*,?\s*\b{_SOURCE_LEAD}.*$", re.IGNORECASE)
 #: A line that is only a source note (``Rebel claim``, ``(government claim)``, ``Per Ukraine``).
-_CLAIM_NOTE = re.compile(r"(?:[\w/&.'-]+\s+){0,3}claims?|(?:per|according to)\s+[^\d]{1,40}", re.IGNORECASE)
+_CLAIM_NOTE = re.compile(rf"(?:[\w/&.'-]+\s+){{0,3}}claims?|{_SOURCE_LEAD}\s+[^\d]{{1,40}}", re.IGNORECASE)
 _TABLE_FILE = Path(__file__).with_name("claimants.tsv")
 
 
@@ -155,7 +156,7 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     ``according to the SOHR``), or ``None`` when the phrase is not a claim."""
     core = " ".join(text.strip(" \t()[]:;,.\"'“”").split())
     match = _LEADING.match(core)
-    inner = None if match else re.match(r"[^,;()]+?\s(?=(?:per|according to)\s+[A-Z])", core, re.IGNORECASE)
+    inner = None if match else re.match(rf"[^,;()]+?\s(?={_SOURCE_LEAD}\s+[A-Z])", core, re.IGNORECASE)
     if inner is not None:
         # "Russian seizure Per Ukrainian sources": a section name before the claim
         claim = read_claim(core[inner.end():], links)
@@ -164,6 +165,8 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     if match is None:
         return None
     name = re.sub(r"^the\s+", "", _RELAY.sub("", match.group("name")).strip(" ,;:"), flags=re.IGNORECASE)
+    if "lead" in match.groupdict():
+        name = re.sub(r"\s+claims?$", "", name, flags=re.IGNORECASE)   # "per Ukrainian claim"
     if not name or len(name.split()) > 6 or re.search(r"[\d,;]", name) or _NOT_A_CLAIMANT.match(name):
         return None                       # "(per ISW, early April)" is read part by part
     links = list(links)
@@ -182,8 +185,7 @@ def claim_in(text: str, links: Iterable[Link] = ()) -> tuple[str, Claimant | Non
     >>> words, claim.ref.page
     ('civilians killed', 'United Nations')
     """
-    for match in re.finditer(r"(?:^|,?\s+)\b(?=(?:according to|per|as claimed by|claimed by|as reported by)\b)",
-                             text, re.IGNORECASE):
+    for match in re.finditer(rf"(?:^|,?\s+)\b(?={_SOURCE_LEAD})", text, re.IGNORECASE):
         claim = read_claim(text[match.end():], links)
         if claim is not None:
             return text[: match.start()].strip(" ,;"), claim
@@ -209,6 +211,17 @@ def is_claim_note(text: str) -> bool:
     (True, True, False)
     """
     return bool(_CLAIM_NOTE.fullmatch(text.strip(" ()")))
+
+
+def leads_with_source(text: str) -> bool:
+    """True when ``text`` starts with the words before a source's name (``Per Ukraine``,
+    ``(according to the UN``, ``acc. Ukrainian military``): a claim written so heads the
+    figures below it; ``Russian claim`` qualifies the figure above.
+
+    >>> leads_with_source("(acc. Armed Forces of Ukraine)"), leads_with_source("Rebel claim")
+    (True, False)
+    """
+    return re.match(rf"\(?\s*{_SOURCE_LEAD}", text, re.IGNORECASE) is not None
 
 
 def names_a_source(text: str) -> bool:

@@ -42,6 +42,15 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   where Sewsen is *not* KIA and the entries after are) has ``kia``; so has any entry with a
   ``†`` or a ``(KIA)`` parenthetical. wtf_wikipedia drops ``{{KIA}}`` templates, so a
   commander whose KIA mark was only a template is not recognised.
+* **Other fates.** A parenthetical of loss words only (``(WIA)``, ``(POW)``, ``(MIA)``,
+  ``(captured)``, ``(executed)``: what the wikitext reader writes for ``{{WIA}}``,
+  ``{{POW}}``…), with or without a claim after it (``(POW per Ukrainian claim)``), is the
+  person's ``fate`` (``wounded``, ``captured``, ``missing``, ``executed``) with its
+  ``fate_claimant``, not a role (:func:`fate_mark`). ``(killed)`` is ``kia``; a death only
+  claimed (``(killed per Ukrainian claim)``) is the fate ``killed`` with its claimant and
+  no ``kia``. A mark that is the name or abbreviation of a party of the same side names
+  that party (Mali War: ``Algabass Ag Intalla (MIA)`` beside ``Islamic Movement of Azawad
+  (MIA)``): it stays the role.
 * **Names run together.** Unlinked names on one line whose line breaks wtf_wikipedia lost
   (``Mohamed Zawahiri Islam Aloush Abu Ali``) are cut where the article's body names the
   parts apart (:func:`split_by_mentions`; warning ``guessed-split`` naming the field and
@@ -60,14 +69,16 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import replace
 from itertools import pairwise
 
 from kg.document import Field, Link, ReadWarning
 from kg.infobox.dates import parse_period
 from kg.infobox.flags import entry_country
-from kg.infobox.records import Commander, EntityRef, Period
-from kg.infobox.quantities import period_of
+from kg.infobox.claims import claim_in
+from kg.infobox.records import Claimant, Commander, EntityRef, Party, Period
+from kg.infobox.quantities import loss_mark, period_of
 from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
@@ -180,15 +191,18 @@ def split_at_ranks(text: str) -> list[str]:
 
 
 def parse_commanders(field: Field, warnings: list[ReadWarning], body: str = "",
-                     year: int | None = None) -> list[Commander]:
+                     year: int | None = None, parties: Sequence[Party] = ()) -> list[Commander]:
     """The commanders of one ``commanderN`` field, in source order (see the module doc).
     ``body`` is the article's text: a run of unlinked names is cut where the body names
     its parts apart (:func:`split_by_mentions`). ``year`` (the year the conflict started)
-    dates a period written without one (``(until March)``), as for parties."""
+    dates a period written without one (``(until March)``), as for parties. ``parties``
+    are the side's parties: a mark that is one's name or abbreviation names it (``(MIA)``
+    beside ``Islamic Movement of Azawad (MIA)``), it is no fate."""
     tree = build_tree(field, warnings, COMMANDER_GRAMMAR)
+    party_names = {n.casefold() for party in parties for n in (party.ref.name, *party.alt_names)}
     commanders: list[Commander] = []
     for node in tree.entries():
-        commander = _commander(tree.scanned, node, warnings, year)
+        commander = _commander(tree.scanned, node, warnings, year, party_names)
         if commander is None:
             continue
         parts = None
@@ -275,7 +289,7 @@ def _role_parens(entry: Entry) -> bool:
 
 
 def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarning],
-               year: int | None = None) -> Commander | None:
+               year: int | None = None, party_names: frozenset[str] | set[str] = frozenset()) -> Commander | None:
     entry = item.entry
     field_name = scanned.name
     source = entry_source(scanned, entry)
@@ -303,6 +317,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
     role_links: list[EntityRef] = []
     period: Period | None = None
     alt_names: list[str] = []
+    fate: tuple[str, Claimant | None] | None = None
     qualifiers: list[tuple[str, tuple[Link, ...]]] = [(text, ()) for text in inside]
     qualifiers += [(piece.text, piece.inner) for piece in entry.parens]
     for qualifier, links in qualifiers:
@@ -321,6 +336,13 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
                 text, period = split_role_period(text)
             if _KIA_MARK.match(text):
                 kia = True
+                continue
+            marked = None if text.casefold() in party_names else fate_mark(text, links)
+            if marked is not None:
+                if marked == ("killed", None):
+                    kia = True                  # "(killed)" as "(KIA)"
+                else:
+                    fate = marked
                 continue
             as_period = parse_period(text)
             if as_period is None and period is None and year is not None and (as_period := period_of(text, year)):
@@ -368,7 +390,27 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
 
     ref = entry_ref(scanned, named, name, warnings)
     return Commander(ref, field_name, source, role="; ".join(roles) or None, role_links=role_links,
-                     kia=kia, period=period, country=country, alt_names=tuple(alt_names))
+                     kia=kia, period=period, country=country, alt_names=tuple(alt_names),
+                     fate=fate[0] if fate else None, fate_claimant=fate[1] if fate else None)
+
+
+def fate_mark(text: str, links: Sequence[Link] = ()) -> tuple[str, Claimant | None] | None:
+    """What a mark after a person's name says happened to them, and who claims it: a text
+    of loss words only (:func:`~kg.infobox.quantities.loss_mark`), with or without a claim
+    after it. ``executed`` is its own fate (the person was not killed in action).
+
+    >>> fate_mark("WIA"), fate_mark("executed"), fate_mark("Army defector")
+    (('wounded', None), ('executed', None), None)
+    >>> kind, claim = fate_mark("POW per Ukrainian claim"); kind, claim.name, claim.ref.page
+    ('captured', 'Ukrainian', 'Ukraine')
+    """
+    words, claim = claim_in(text, links)
+    kind = loss_mark(words)
+    if kind not in ("killed", "wounded", "captured", "missing"):
+        return None
+    if kind == "killed" and re.fullmatch(r"(?i)executed", words.strip()):
+        kind = "executed"
+    return kind, claim
 
 
 def split_role_period(text: str) -> tuple[str, Period | None]:

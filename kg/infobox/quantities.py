@@ -47,7 +47,16 @@ from pathlib import Path
 from typing import Literal
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.claims import CLAIM_LABEL, PHASE_LABEL, cut_claim, is_claim_note, names_a_source, read_claim, read_phase
+from kg.infobox.claims import (
+    CLAIM_LABEL,
+    PHASE_LABEL,
+    cut_claim,
+    is_claim_note,
+    leads_with_source,
+    names_a_source,
+    read_claim,
+    read_phase,
+)
 from kg.infobox.dates import parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
@@ -211,6 +220,25 @@ _COMBATANT = re.compile(
 #: A fighter that is an aircraft (``Su-27 fighter``, ``fighter jets``), not a person.
 _AIRCRAFT = re.compile(r"\b[A-Z][A-Za-z]*-?\d[\w-]*\s+fighters?\b|\bfighter[- ](?:jets?|aircraft|planes?|bombers?)\b",
                        re.IGNORECASE)
+
+
+def loss_mark(text: str) -> str | None:
+    """The casualty kind of words that say nothing else (``WIA``, ``POW``, ``taken
+    prisoner``, ``executed``): the mark after a person's name of what happened to them.
+    ``None`` when other words are written too (``Army defector``, ``4th Division``).
+
+    >>> loss_mark("WIA"), loss_mark("POW"), loss_mark("MIA"), loss_mark("executed")
+    ('wounded', 'captured', 'missing', 'killed')
+    >>> loss_mark("Army defector"), loss_mark("killed four days after the battle")
+    (None, None)
+    """
+    kind = casualty_kind(text)
+    if kind is None:
+        return None
+    rest = text
+    for _, pattern in _KIND_WORDS:
+        rest = pattern.sub(" ", rest)
+    return None if rest.strip(" .,;:-") else kind
 
 
 def casualty_kind(text: str) -> str | None:
@@ -1081,7 +1109,7 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
         # the figures below it.
         claim = read_claim(text, links)
-        if claim is not None and re.match(r"(?i)\(?\s*(?:per|according to)\b", text):
+        if claim is not None and leads_with_source(text):
             return [], [heading(text, _LabelInfo(claim=claim))]
         return [], ([figures("", note="claim", claim=claim)] if claim is not None else [])
     items: list[Entry | Heading] = []

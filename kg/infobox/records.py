@@ -104,6 +104,12 @@ class Commander:
     country: EntityRef | None = None
     #: other names written in parentheses (``Jonathan Jeffrey (a.k.a. Abu Ibrahim Al-Francy)``)
     alt_names: tuple[str, ...] = ()
+    #: what else the infobox marks as having happened to the person: ``wounded`` (``WIA``),
+    #: ``captured`` (``POW``), ``missing`` (``MIA``), ``executed``, or ``killed`` when the
+    #: death is only claimed (``killed per Ukrainian claim``; ``kia`` stays false)
+    fate: str | None = None
+    #: who claims the fate, when the infobox says so (``POW per Ukrainian claim``)
+    fate_claimant: Claimant | None = None
 
 
 @dataclass

@@ -434,6 +434,12 @@ class DocumentMapper:
         for ref in commander.role_links:
             self.add(node, T.roleEntity, self.entity(ref, T.Entity, commander.field))
         self.add(node, T.killedInAction, bool_literal(commander.kia))
+        if commander.fate:
+            self.add(node, T.fate, text_literal(commander.fate))
+        if commander.fate_claimant is not None:
+            self.add(node, T.fateClaimText, text_literal(commander.fate_claimant.text))
+            if commander.fate_claimant.ref is not None:
+                self.add(node, T.fateClaimedBy, self.entity(commander.fate_claimant.ref, T.Entity, commander.field))
         if commander.country is not None:
             self.add(node, T.flagCountry, self.entity(commander.country, T.Country, commander.field))
         self._period(node, commander.period)
