@@ -453,9 +453,9 @@ def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
             ?s2 ckg:sideNumber ?n2 . FILTER(?n1 {comparison} ?n2)
             ?s2 ckg:participation/ckg:party ?other . FILTER(?other != {e})
         }} }}""")
-    commanded = select(store, f"""SELECT DISTINCT ?c ?n ?role ?kia WHERE {{ GRAPH {view} {{
+    commanded = select(store, f"""SELECT DISTINCT ?c ?n ?role ?kia ?fate WHERE {{ GRAPH {view} {{
         ?m ckg:commander {e} ; ckg:killedInAction ?kia . ?s ckg:command ?m ; ckg:sideNumber ?n . ?c ckg:side ?s .
-        OPTIONAL {{ ?m ckg:roleDescription ?role }}
+        OPTIONAL {{ ?m ckg:roleDescription ?role }} OPTIONAL {{ ?m ckg:fate ?fate }}
     }} }}""")
     labels = preferred_labels(store, {r["c"] for r in conflicts} | {r["c"] for r in commanded}
                               | {r[k] for rows in pairs.values() for r in rows for k in ("c", "other")})
@@ -497,7 +497,7 @@ def entity_card(store: KGStore, iri: str) -> dict[str, Any]:
         "allies": relations["allies"],
         "opponents": relations["opponents"],
         "commanded": sorted(({"iri": r["c"], "label": labels.get(r["c"]), "side": r["n"], "role": r["role"],
-                              "kia": r["kia"]} for r in commanded),
+                              "kia": r["kia"], "fate": r["fate"]} for r in commanded),
                             key=lambda item: (item["label"] or "", item["side"], item["role"] or "", item["kia"])),
         # one item per document; two documents may share a title (an article and a copy of
         # it), so the path tells them apart

@@ -139,7 +139,7 @@ def render_card(card: dict[str, Any]) -> str:
                 lines.append(f"  {name}: " + ", ".join(f"{a['label']} ({a['conflicts']})" for a in card[name][:15]))
         for command in card.get("commanded", []):
             role = f" as {command['role']}" if command.get("role") else ""
-            lines.append(f"  commanded in {command['label']}{role}{' †KIA' if command['kia'] else ''}")
+            lines.append(f"  commanded in {command['label']}{role}{' †KIA' if command['kia'] else ''}{_fate(command)}")
         mentions = card.get("mentioned_in", [])
         titles = [(m["kind"], m["title"]) for m in mentions]
         for mention in mentions:

@@ -490,6 +490,7 @@ def test_a_fate_is_in_the_graph_the_card_and_the_text_card(tmp_path) -> None:
         rows = kg.query(store, """SELECT ?name ?fate ?by WHERE { ?c ckg:commander ?p ; ckg:fate ?fate .
             ?p rdfs:label ?l . BIND(STR(?l) AS ?name) OPTIONAL { ?c ckg:fateClaimedBy ?by } }""")
         card = kg.card(store, "2022 Ukrainian Kharkiv counteroffensive")
+        person = kg.card(store, "Maher al-Assad")
         conforms = validate_store(store).conforms
     assert {(r["name"], r["fate"], (r["by"] or "").rsplit("/", 1)[-1] or None) for r in rows} == {
         ("Artem Helemendik", "captured", "Ukraine"), ("Maher al-Assad", "wounded", None)}
@@ -497,4 +498,6 @@ def test_a_fate_is_in_the_graph_the_card_and_the_text_card(tmp_path) -> None:
     assert (helemendik["fate"], helemendik["fate_claimant"]["label"], helemendik["fate_claimant"]["text"],
             helemendik["role"], helemendik["kia"]) == ("captured", "Ukraine", "per Ukrainian claim", None, False)
     assert "Artem Helemendik [captured, per Ukraine]" in render_card(card)
+    assert [(c["role"], c["fate"]) for c in person["commanded"]] == [(None, "wounded")]
+    assert "[wounded]" in render_card(person)
     assert conforms
