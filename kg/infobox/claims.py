@@ -103,20 +103,40 @@ _TABLE_FILE = Path(__file__).with_name("claimants.tsv")
 
 
 @cache
+def _claimant_rows() -> list[list[str]]:
+    return [line.split("\t") for line in _TABLE_FILE.read_text(encoding="utf-8").splitlines()
+            if line.strip() and not line.startswith("#")]
+
+
+@cache
 def _claimant_pages() -> dict[str, str]:
     table: dict[str, str] = {}
-    for line in _TABLE_FILE.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        name, page = line.split("\t")[:2]
+    for name, page, *_ in _claimant_rows():
         table[_fold(name)] = page.strip()
         table.setdefault(_fold(page), page.strip())   # the full name of a source is itself
     return table
 
 
+@cache
+def _source_pages() -> dict[str, str]:
+    """The rows marked ``source`` (monitors and reporting bodies), by name and by page."""
+    table: dict[str, str] = {}
+    for name, page, *kind in _claimant_rows():
+        if kind and kind[0].strip() == "source":
+            table[_fold(name)] = table[_fold(page)] = page.strip()
+    return table
+
+
 def _fold(text: str) -> str:
+    """The form names are matched in: case, ``the``, underscores and the dots of an
+    abbreviation aside (``U.N.`` is ``UN``), one row for ``defense`` and ``defence``.
+
+    >>> _fold("the U.N."), _fold("Ministry_of_Defense")
+    ('un', 'ministry of defence')
+    """
     folded = " ".join(text.replace("_", " ").split()).casefold().removeprefix("the ")
-    return re.sub(r"\bdefense\b", "defence", folded)     # one table row for both spellings
+    folded = re.sub(r"(?<![^\W\d_])([^\W\d_])\.", r"\1", folded)    # "u.n." -> "un"
+    return re.sub(r"\bdefense\b", "defence", folded)
 
 
 def _claimant_ref(name: str, links: Iterable[Link]) -> EntityRef | None:
@@ -155,6 +175,13 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     """The claimant a heading, label or note names (``Per Russia``, ``Russian claim``,
     ``according to the SOHR``), or ``None`` when the phrase is not a claim."""
     core = " ".join(text.strip(" \t()[]:;,.\"'“”").split())
+    if re.search(r"(?:^|[\s.])[A-Z]$", core) and text.rstrip(" \t)]:;,\"'“”").endswith("."):
+        core += "."                       # "per U.N.": the abbreviation keeps its last dot
+    known = _source_pages().get(_fold(core))
+    if known is not None:
+        # a reporting body named alone ("(Iraq Body Count)", "(SOHR)"): the citation is the
+        # claim; a party named alone ("Turkey: 350 officers") says whose figure it is
+        return Claimant(text=core, name=core, ref=EntityRef(known, known))
     match = _LEADING.match(core)
     inner = None if match else re.match(rf"[^,;()]+?\s(?={_SOURCE_LEAD}\s+[A-Z])", core, re.IGNORECASE)
     if inner is not None:
@@ -165,6 +192,7 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     if match is None:
         return None
     name = re.sub(r"^the\s+", "", _RELAY.sub("", match.group("name")).strip(" ,;:"), flags=re.IGNORECASE)
+    name = re.sub(r"['’]s$", "", name)    # "Pakistan army's claim": the army's
     if "lead" in match.groupdict():
         name = re.sub(r"\s+claims?$", "", name, flags=re.IGNORECASE)   # "per Ukrainian claim"
     if not name or len(name.split()) > 6 or re.search(r"[\d,;]", name) or _NOT_A_CLAIMANT.match(name):
@@ -172,9 +200,21 @@ def read_claim(text: str, links: Iterable[Link] = ()) -> Claimant | None:
     links = list(links)
     ref = _claimant_ref(name, links)
     if ref is None and "lead" in match.groupdict() and match.group("lead").lower() == "per" \
-            and not name[:1].isupper() and not _LOWER_CASE_CLAIMANT.fullmatch(name):
+            and not _names_someone(name):
         return None                       # "per day", "per soldier": not a source
     return Claimant(text=core, name=name, ref=ref)
+
+
+def _names_someone(name: str) -> bool:
+    """After ``per``, words that name who says so: a capitalised word (``neutral
+    Somalis``), a source noun (``medical sources``, ``local reports``) or one of the
+    lower-case claimants (``gov.``, ``opposition``); not ``day``, ``cent`` or ``soldier``.
+
+    >>> [_names_someone(n) for n in ("neutral Somalis", "medical sources", "gov.", "day", "capita")]
+    [True, True, True, False, False]
+    """
+    return any(word[:1].isupper() for word in name.split()) or bool(_LOWER_CASE_CLAIMANT.fullmatch(name)) \
+        or bool(_SPEAKER_NOUNS.search(" " + name))
 
 
 def claim_in(text: str, links: Iterable[Link] = ()) -> tuple[str, Claimant | None]:
