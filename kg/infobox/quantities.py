@@ -99,7 +99,8 @@ _RANGE_SEPARATOR = r"\s*(?:[–—−‒-]|\bto\b|\bor\b)\s*"
 #: ``between``, ``X and Y`` are two figures (``5 killed and 3 wounded``).
 _FIGURE = re.compile(
     rf"(?<![\w.,/])(?<![\w]-)(?:(?P<between>\bbetween)\s+)?(?P<low>{_AMOUNT})"
-    rf"(?:(?P<sep>(?(between)\s+and\s+|{_RANGE_SEPARATOR}))(?P<high>{_AMOUNT}))?"
+    # "737+–1,200": a plus before the dash is the low end's own; the range is 737–1,200
+    rf"(?:\+?(?P<sep>(?(between)\s+and\s+|{_RANGE_SEPARATOR}))(?P<high>{_AMOUNT}))?"
     rf"(?P<plus>\s*\+|\s+plus\b)?(?![\w])(?!-[A-Za-z])(?!\.\d)",
     re.IGNORECASE,
 )
@@ -119,14 +120,16 @@ _APPROXIMATE = re.compile(
     r"estimated|an estimated|reportedly)\b\.?|~|≈|∼)\s*$",
     re.IGNORECASE,
 )
+#: Words before a number that make it a bound, quoted or not (``"As many as" 60``); a
+#: ``+`` written before the number (``+26,000``) is a lower bound as one after it is.
 _LOWER_BOUND = re.compile(
     r"(?:\b(?:at least|over|more than|upwards of|in excess of|no fewer than|no less than|"
-    r"a minimum of|minimum of|min\.?|above)\b|>|≥|>=)\s*$",
+    r"a minimum of|minimum of|min\.?|above)\b|>|≥|>=|(?<![\w+])\+)[\"'“”‘’]?\s*$",
     re.IGNORECASE,
 )
 _UPPER_BOUND = re.compile(
     r"(?:\b(?:up to|fewer than|less than|under|at most|no more than|a maximum of|maximum of|"
-    r"max\.?|below)\b|<|≤|<=)\s*$",
+    r"as many as|max\.?|below)\b|<|≤|<=)[\"'“”‘’]?\s*$",
     re.IGNORECASE,
 )
 _MEASURE_AFTER = re.compile(
@@ -315,6 +318,8 @@ def read_amount(text: str) -> tuple[int | None, int | None, int | None, bool] | 
 
     >>> read_amount("2,000–4,000"), read_amount("c. 8,000"), read_amount("at least 500"), read_amount("up to 50")
     ((None, 2000, 4000, False), (8000, None, None, True), (None, 500, None, False), (None, None, 50, False))
+    >>> read_amount('"As many as" 60'), read_amount("+26,000"), read_amount("737+—1,200")
+    ((None, None, 60, False), (None, 26000, None, False), (None, 737, 1200, False))
     """
     match = _FIGURE.search(text)
     if not match:
