@@ -98,7 +98,8 @@ CLAIM_LABEL = (r"(?:Per|According to)\s[^:()]{1,40}?(?:\s*\([^()]*\))?"
 #: A source tail that names no claimant we can read (``killed according to various reports``).
 _UNREAD_TAIL = re.compile(rf"\s*,?\s*\b{_SOURCE_LEAD}.*$", re.IGNORECASE)
 #: A line that is only a source note (``Rebel claim``, ``(government claim)``, ``Per Ukraine``).
-_CLAIM_NOTE = re.compile(rf"(?:[\w/&.'-]+\s+){{0,3}}claims?|{_SOURCE_LEAD}\s+[^\d]{{1,40}}", re.IGNORECASE)
+_CLAIM_NOTE = re.compile(rf"(?:[\w/&.'-]+\s+){{1,3}}(?:figures|estimates|sources)|(?:[\w/&.'-]+\s+){{0,3}}claims?"
+                         rf"|{_SOURCE_LEAD}\s+[^\d]{{1,40}}", re.IGNORECASE)
 _TABLE_FILE = Path(__file__).with_name("claimants.tsv")
 
 
@@ -249,6 +250,8 @@ def is_claim_note(text: str) -> bool:
 
     >>> is_claim_note("(government claim)"), is_claim_note("Per Ukraine"), is_claim_note("12 killed")
     (True, True, False)
+    >>> is_claim_note("Indian official figures"), is_claim_note("Ukrainian sources")
+    (True, True)
     """
     return bool(_CLAIM_NOTE.fullmatch(text.strip(" ()")))
 

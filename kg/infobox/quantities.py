@@ -69,6 +69,7 @@ from kg.infobox.text import (
     ScannedField,
     drop_undefined,
     is_unrendered_flag,
+    normalise_space,
     strip_keeping_quotes,
     strip_markup,
     word_alternation,
@@ -1112,11 +1113,17 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         return [], [figures("", note="ignored")]
     if is_claim_note(text):
         # "Rebel claim" after a figure qualifies it; "Per Ukraine" without a colon heads
-        # the figures below it.
+        # the figures below it, as does any claim line of a field that opens with a label
+        # line ("Indian official figures" / figures / "Pakistani claims" / figures)
         claim = read_claim(text, links)
-        if claim is not None and leads_with_source(text):
+        if claim is not None and (leads_with_source(text) or opens_with_label(scanned)):
             return [], [heading(text, _LabelInfo(claim=claim))]
         return [], ([figures("", note="claim", claim=claim)] if claim is not None else [])
+    if is_bare_label(stripped) and _set_apart(scanned, line, stripped):
+        # a bold "Civilian and other", a flagged "Malaysia" over figures: whose or which
+        # figures follow, as "Malaysia:" would say; plain words ("Various artillery",
+        # "Moskva") are things counted without a number
+        return [], [heading(stripped, _classify_label(stripped, links, year))]
     items: list[Entry | Heading] = []
     if info.claim is not None and label is not None:
         items.append(heading(label, info))
@@ -1127,6 +1134,44 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         if part.strip():
             items.append(figures(part, line_info=info, label_info=mid_info))
     return [], items
+
+
+def is_bare_label(text: str) -> bool:
+    """A line of a figure field that counts nothing: no numeral or number word, no amount
+    word (``Unknown``, ``Heavy``, ``None``), no loss word (``Moskva sunk`` counts one
+    ship). Written over figures without a colon (``Malaysia``, ``Civilian and other``,
+    ``SNA Militia and civilians``) it says whose or which figures follow, as ``Malaysia:``
+    would.
+
+    >>> is_bare_label("Malaysia"), is_bare_label("Civilian and other"), is_bare_label("U.S.")
+    (True, True, True)
+    >>> is_bare_label("Heavy"), is_bare_label("Unknown"), is_bare_label("Moskva sunk"), is_bare_label("five aircraft")
+    (False, False, False, False)
+    """
+    text = text.strip(" .,;:")
+    if not text or re.search(r"\d", text) or _WORD_ANCHOR.search(text) or casualty_kind(text):
+        return False
+    return not any(re.search(rf"(?i)(?<![\w-]){word}(?![\w-])", text) for word in _NUMBER_WORDS)
+
+
+def _set_apart(scanned: ScannedField, line: FieldLine, text: str) -> bool:
+    """A line written as a heading: wholly in bold, or behind a flag."""
+    bold = {normalise_space(strip_markup(run)).strip(" :") for run in scanned.field.bold}
+    return text.strip(" :") in bold or any(piece.kind == "flag" for piece in line.pieces)
+
+
+def opens_with_label(scanned: ScannedField) -> bool:
+    """True when a figure field's first line is a label with no figure of its own
+    (``Indian official figures``, ``Per Russia:``, ``U.S.``): the field heads its blocks
+    with labels, so a claim line in it heads the lines below rather than closing the ones
+    above."""
+    for line in scanned.lines:
+        text = strip_markup(scanned.text[line.start:line.end]).lstrip("* ").strip()
+        if text:
+            label, rest = _line_label(text)
+            return (label is not None and not rest.strip()) or is_claim_note(text) \
+                or (is_bare_label(text) and _set_apart(scanned, line, text))
+    return False
 
 
 #: The label of a count in parentheses (``pre-war:`` in ``(pre-war: ~12,150)``).
