@@ -79,7 +79,7 @@ _LOWER_CASE_CLAIMANT = re.compile(
 #: A phase name: an ordinal and a phase noun (``Second phase``, ``First assault wave``) or
 #: ``Phase 2``.
 PHASE_LABEL = (
-    r"(?i:(?:first|second|third|fourth|fifth|sixth|final|initial|last|\d+(?:st|nd|rd|th))\s+"
+    r"(?i:(?:first|second|third|fourth|fifth|sixth|final|initial|last|main|\d+(?:st|nd|rd|th))\s+"
     r"(?:(?:assault|attack|ground|air|main|counter)\s+)?"      # "First assault wave"
     r"(?:phase|stage|battle|offensive|siege|wave|assault)"
     r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))"

@@ -1236,8 +1236,9 @@ def _set_claim(quantities: list[Quantity], indexes: list[int], claim: Claimant) 
 def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], block: list[int], parens: list[str],
                        year: int | None, links: Sequence[Link]) -> bool:
     """Apply a line of parentheticals to the figures of the line above; a claim among them
-    to every figure of the block above (see ``block`` in :func:`parse_quantities`). True
-    when it was a claim."""
+    to every figure of the block above (see ``block`` in :func:`parse_quantities`), and so
+    a line that is only a date (``185 killed`` / ``81 missing`` / ``(as of 19 February)``:
+    the date closes the list as a claim note does). True when it was a claim."""
     if not previous_line:
         return False
     notes = _read_parentheticals(parens, year, links)
@@ -1245,11 +1246,14 @@ def _apply_to_previous(quantities: list[Quantity], previous_line: list[int], blo
     scope = notes.scope
     if scope is None and notes.as_of is None and not claim_only and notes.claim is None and notes.phase is None:
         scope = "; ".join(parens)
+    date_only = notes.as_of is not None and scope is None and notes.claim is None and notes.phase is None
     as_of, period = _as_of_or_period(notes.as_of)
-    for index in previous_line:
+    for index in sorted(set(previous_line) | set(block if date_only else ())):
         quantity = quantities[index]
         if quantity.as_of is None and quantity.period is None:
             quantity.as_of, quantity.period = as_of, period
+        if index not in previous_line:
+            continue
         if scope is not None and quantity.scope is None:
             quantity.scope = scope
         if notes.approximate:
