@@ -59,7 +59,7 @@ _SPEAKER_NOUNS = re.compile(
 )
 #: Words that qualify a claim without naming anyone ("unconfirmed reports", "per day").
 _NOT_A_CLAIMANT = re.compile(
-    r"^(?:unconfirmed|confirmed|conflicting|other|these|this|those|some|initial|early|later|"
+    r"^(?:unconfirmed|confirmed|conflicting|other|another|one|an?|these|this|those|some|initial|early|later|"
     r"various|multiple|several|many|official|its|his|her|their|day|week|month|year|cent|capita|"
     r"annum|person|head|side|each|modern|recent|contemporary|conservative|higher|lower|highest|"
     r"lowest|upper|total|overall|final|preliminary|western)\b",

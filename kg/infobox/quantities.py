@@ -816,13 +816,14 @@ def _read_parentheticals(items: list[str], year: int | None = None, links: Seque
     ``(first battle)``; ``(against X only; since 3 Mar. 2015)`` is read part by part."""
     notes = _Notes()
     for item in items:
-        if _ESTIMATE_WORD.search(item):
+        if _ESTIMATE_WORD.search(item) and not _is_count(item):   # "(5,000 according to one estimate)"
             notes.approximate = True
         parts = [part.strip() for part in re.split(r"[;,:]", item) if part.strip()]
         found = False
         leftovers: list[str] = []
         for part in dict.fromkeys([item, *parts]):
-            claim = read_claim(part, links)
+            # "(5,000 according to one estimate)": the claim is that count's, not the figure's
+            claim = None if _is_count(part) else read_claim(part, links)
             phase = _note_phase(part) if claim is None else None
             period = None
             if claim is None and phase is None:
@@ -1512,7 +1513,20 @@ def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[i
 
 
 #: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
-_SUB_COUNT = re.compile(rf"^\s*(?:c\.\s*|~\s*)?(?:{_NUMBER})\+?(?:\s*[–-]\s*(?:{_NUMBER}))?\+?\s+[^\W\d]")
+#: A part of a note that counts: a number (or range) first, after ``including``, a bound or
+#: an estimate mark (``(including 408 missing)``, ``(at least 249 dead bodies …)``).
+_SUB_COUNT_LEAD = r"(?:(?:including|incl\.|at least|up to|over|more than|about|around|some|c\.|~)\s*)*"
+_SUB_COUNT = re.compile(rf"^\s*{_SUB_COUNT_LEAD}(?:{_NUMBER})\+?(?:\s*[–-]\s*(?:{_NUMBER}))?\+?\s+[^\W\d]",
+                        re.IGNORECASE)
+
+
+def _is_count(part: str) -> bool:
+    """A part of a note that starts with a count, not with a date (``24 and 26 Oct.``).
+
+    >>> _is_count("including 408 missing"), _is_count("24 and 26 Oct."), _is_count("per SOHR")
+    (True, False, False)
+    """
+    return bool(_SUB_COUNT.match(part)) and not re.search(rf"(?i)\b(?:{_MONTH_NAMES})\b", part)
 
 
 def _wider_count(part: str, figure: Quantity) -> bool:
@@ -1550,7 +1564,7 @@ def _count_parts(parentheticals: Sequence[str]) -> list[tuple[str, str]]:
     """
     found: list[tuple[str, str]] = []
     for content in parentheticals:
-        parts = [p for p in (p.strip() for p in content.split(";")) if _SUB_COUNT.match(p)]
+        parts = [p for p in (p.strip() for p in content.split(";")) if _is_count(p)]
         found.extend((content, part) for part in parts or [""])
     return found
 
@@ -1575,16 +1589,21 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
         for content, part in _count_parts(entry.parentheticals):
-            own_kind = casualty_kind(part) if part and casualties else None
+            part = re.sub(r"(?i)^(?:including|incl\.)\s+", "", part)      # "(including 408 missing)"
+            words, own_claim = cut_claim(part, field.links) if part else (part, None)
+            own_kind = casualty_kind(words) if part and casualties else None
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
-            wider = bool(part) and counted and _wider_count(part, quantity)
-            if own_kind is None and not wider and (not part or civilian_status(part) is None):
+            # "up to 1,000 (5,000 according to Western estimates)": another source's count of
+            # the same, beside the figure, not part of it
+            other = bool(part) and (own_claim is not None or names_a_source(part))
+            wider = bool(part) and counted and not other and _wider_count(part, quantity)
+            if own_kind is None and not wider and not other and (not part or civilian_status(part) is None):
                 continue
-            subs = _read_part(part, field, shown, casualties, warnings, as_of=quantity.as_of,
-                              context="", name=None, claim=quantity.claimant, phase=quantity.phase,
+            subs = _read_part(words, field, shown, casualties, warnings, as_of=quantity.as_of,
+                              context="", name=None, claim=own_claim or quantity.claimant, phase=quantity.phase,
                               year=year)
             for sub in subs:
-                sub.part_of = moved[index] if counted and not wider else None
+                sub.part_of = moved[index] if counted and not wider and not other else None
                 if sub.civilian is None:
                     sub.civilian = quantity.civilian
                 if own_kind is None and casualties:
@@ -1592,6 +1611,7 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
                 result.append(sub)
             if subs:
                 kind, what = ("wider-count", "a count wider than the figure before it") if wider else \
+                    ("other-count", "another source's count beside the figure") if other else \
                     ("sub-count", "a figure of its own")
                 warnings.append(ReadWarning(kind, field.name, shown, f"({content}) read as {what} in {shown!r}"))
     return result
