@@ -248,7 +248,7 @@ def test_corpus_quantities():
                     assert quantity.kind is not None
             assert all(w.kind in {"unparsed-number", "undefined-artifact", "image-name", "ignored-text",
                                   "bad-range", "sub-count", "heading-ended", "open-range", "counted-names", "claimed-range",
-                                  "figure-split", "wider-count"}
+                                  "figure-split", "wider-count", "other-count"}
                            for w in warnings)
     assert total > 500
 
