@@ -465,7 +465,8 @@ def _line_label(line: str) -> tuple[str | None, str]:
     if not label:
         return None, line
     outside = re.sub(r"\([^()]*\)", "", label)
-    if re.search(r"\d", outside) and parse_period(outside) is None:
+    # a date, with or without its year ("16 December:" over the strength on that day)
+    if re.search(r"\d", outside) and parse_period(outside) is None and period_of(outside, 2000) is None:
         return None, line
     if len(outside.split()) > 9:
         return None, line
@@ -486,7 +487,7 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
     if not label:
         return info
     core = re.sub(r"\([^()]*\)", " ", label).strip()
-    period = parse_period(core)
+    period = parse_period(core) or period_of(core, year)
     if period is not None:
         info.as_of = period
         return info
@@ -1105,6 +1106,12 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         return [], [heading(text, _LabelInfo())]
     label, rest = _line_label(text)
     info = _classify_label(label, links, year)
+    if label is not None and info.as_of is not None and info.claim is None and info.phase is None \
+            and parse_period(label) is None and year is not None:
+        info.as_of = _dated_in_order(scanned, line, year) or info.as_of
+        warnings.append(ReadWarning("guessed-year", scanned.name, text,
+                                    f"{label!r} has no year: dated {info.as_of.start.iso() if info.as_of.start else '?'}, "
+                                    f"in order from the year the conflict started ({year})"))
     heading_period = period_of(rest, year) if info.phase and rest.strip() else None
     if label is None and read_phase(stripped):
         label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
@@ -1135,6 +1142,28 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
         if part.strip():
             items.append(figures(part, line_info=info, label_info=mid_info))
     return [], items
+
+
+def _dated_in_order(scanned: ScannedField, line: FieldLine, year: int) -> Period | None:
+    """The date of a line's label written without a year (``2 January:``), reading the
+    field's date labels in order from the conflict's first year: labels go forward in
+    time, so one that would come before the label above it is in the next year
+    (``16 December:`` … ``24 December:`` … ``2 January:`` of a battle begun in 1944 is
+    2 January 1945)."""
+    current, previous = year, None
+    for other in scanned.lines:
+        label = _line_label(strip_markup(scanned.text[other.start:other.end]).lstrip("* ").strip())[0]
+        dated = None
+        if label and parse_period(label) is None:
+            dated = period_of(label, current)
+            if dated is not None and dated.start is not None and previous is not None and dated.start.iso() < previous:
+                current += 1
+                dated = period_of(label, current)
+            if dated is not None and dated.start is not None:
+                previous = dated.start.iso()
+        if other is line:
+            return dated
+    return None
 
 
 def is_bare_label(text: str) -> bool:
