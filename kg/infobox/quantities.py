@@ -768,15 +768,30 @@ def period_of(text: str, year: int | None = None) -> Period | None:
 
     >>> period_of("2 May to 14 June", 2015).end.iso(), period_of("since 2014").start.iso()
     ('2015-06-14', '2014')
+
+    A year written with two digits (``Nov. '22–Feb. '23``) is the one nearest the
+    conflict's first year:
+
+    >>> p = period_of("Nov. '22–Feb. '23", 2022); p.start.iso(), p.end.iso(), p.text
+    ('2022-11', '2023-02', "Nov. '22–Feb. '23")
     """
+    written = text.strip()
     text = re.sub(r"\s+only$", "", text.strip(), flags=re.IGNORECASE)
+    if year is not None:
+        text = re.sub(r"(?<!\w)['’](\d\d)\b", lambda m: str(_nearest_year(int(m.group(1)), year)), text)
     period = parse_period(text) if text else None
     if period is None and year is not None and text and not re.search(r"\d{4}", text) \
             and _MONTH_WORD.search(text):
         period = parse_period(f"{text} {year}")
-        if period is not None:
-            period = Period(period.start, period.end, text, period.ongoing)
+    if period is not None and period.text != written:
+        period = Period(period.start, period.end, re.sub(r"\s+only$", "", written, flags=re.IGNORECASE), period.ongoing)
     return period
+
+
+def _nearest_year(two_digits: int, year: int) -> int:
+    """``'23`` written in a conflict begun in 2022 is 2023; ``'44`` in one begun in 1939, 1944."""
+    return min((century + two_digits for century in (year // 100 * 100 - 100, year // 100 * 100, year // 100 * 100 + 100)),
+               key=lambda candidate: abs(candidate - year))
 
 
 def _as_of_or_period(period: Period | None) -> tuple[Period | None, Period | None]:
@@ -791,10 +806,11 @@ def _as_of_or_period(period: Period | None) -> tuple[Period | None, Period | Non
     return None, period
 
 
-def _split_trailing_period(words: str) -> tuple[str, Period | None]:
-    """``killed in 2014`` -> (``killed``, 2014)."""
+def _split_trailing_period(words: str, year: int | None = None) -> tuple[str, Period | None]:
+    """``killed in 2014`` -> (``killed``, 2014); a span without its year takes the
+    conflict's (``civilians killed from 13 April to 26 May``, :func:`period_of`)."""
     for match in re.finditer(r"\b(?:in|since|from|by|as of|during|until)\s+", words, re.IGNORECASE):
-        period = parse_period(words[match.start():])
+        period = period_of(words[match.start():].rstrip(" ."), year)
         if period is not None:
             return words[: match.start()].strip(" ,;"), period
     return words, None
@@ -1368,6 +1384,8 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         # a claim note closing a list of figures is the claim of the whole list
         if listed_claims[index] is not None and entries[index - 1].joined_by and own_claims[index - 1] is None:
             listed_claims[index - 1] = listed_claims[index]
+    list_period = _split_trailing_period(cut_claim(entries[-1].words, field.links)[0].strip(" ,;"), year)[1] \
+        if entries else None
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
         if entry.unknown and ((casualties and casualty_kind(entry.words)) or _VAGUE_IN_WORDS.search(entry.words)):
@@ -1384,7 +1402,10 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             # "One hundred to several hundred airborne troops": at least 100.
             entry.minimum, entry.value = entry.value, None
             words = words[to_vague.end():]
-        words, trailing_period = _split_trailing_period(words)
+        words, trailing_period = _split_trailing_period(words, year)
+        if trailing_period is None and index >= listed and index < len(entries) - 1:
+            # "54 killed and 425 wounded from 7 to 16 November": the span closes the list
+            trailing_period = list_period
         description = " ".join(filter(None, [name, words])) or None
         notes = _read_parentheticals(entry.parentheticals, year, field.links)
         counted = entry.value is not None or entry.minimum is not None or entry.maximum is not None
