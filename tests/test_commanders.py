@@ -398,12 +398,70 @@ def test_an_unclosed_parenthesis_at_the_line_end_is_left_alone() -> None:
     ("Igor Girkin (Игорь Стрелков)", "Igor Girkin", "Игорь Стрелков", None),
     # quotes inside a role do not make it a name (Battle of al-Qusayr (2013), commander2)
     ("Abul-Baraa (al-Nusra front 'Emir')", "Abul-Baraa", None, "al-Nusra front 'Emir'"),
+    # several quoted names joined by "or" are each another name (Siege of Sloviansk, an
+    # article outside data/, commander2); so are names joined by commas and "and"
+    ('Alexander Mozhaev ("Babay" or "Bogeyman")', "Alexander Mozhaev", ("Babay", "Bogeyman"), None),
+    ('Sergei Zhurikov ("Romashka")', "Sergei Zhurikov", "Romashka", None),
+    ("Abu Ali ('Abu Omar', 'the Sheikh' and 'Abu Hamza')", "Abu Ali", ("Abu Omar", "the Sheikh", "Abu Hamza"), None),
+    # a quoted name and other words is no list of names
+    ('Alexander Mozhaev ("Babay" or the Bogeyman)', "Alexander Mozhaev", None, '"Babay" or the Bogeyman'),
 ])
-def test_another_name_in_the_parenthetical_is_no_role(text: str, name: str, alt: str | None, role: str | None) -> None:
+def test_another_name_in_the_parenthetical_is_no_role(text: str, name: str, alt: str | tuple[str, ...] | None,
+                                                      role: str | None) -> None:
+    alts = (alt,) if isinstance(alt, str) else alt or ()
     warnings: list[ReadWarning] = []
     [commander] = parse_commanders(Field("commander1", text), warnings)
-    assert (commander.ref.name, commander.alt_names, commander.role) == (name, (alt,) if alt else (), role)
-    assert [w.kind for w in warnings] == (["alt-name"] if alt else [])
+    assert (commander.ref.name, commander.alt_names, commander.role) == (name, alts, role)
+    assert [w.kind for w in warnings] == ["alt-name"] * len(alts)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Battle of Marawi (an article outside data/), commander1: a Philippine National Police
+    # "Director General", and a "Vice Admiral" whose "V." alone would be an initial
+    ("Dir. Gen. Ronald dela Rosa\n(PNP Chief)", [("Ronald dela Rosa", "PNP Chief")]),
+    ("V. Adm. Ronald Joseph Mercado (Flag Officer-in-Command of the Philippine Navy)",
+     [("Ronald Joseph Mercado", "Flag Officer-in-Command of the Philippine Navy")]),
+    # Battle of Fallujah (2016) (outside data/), commander1: the Iraqi "Staff Major General",
+    # also where it starts a new person after a role on the same line
+    ("Staff Maj. Gen. Abdul-Wahab al-Saadi", [("Abdul-Wahab al-Saadi", None)]),
+    ("Maj. Gen. Fadhil Barwari\n(ICTS commander) Staff Maj. Gen. Ismail al-Mahalawi",
+     [("Fadhil Barwari", "ICTS commander"), ("Ismail al-Mahalawi", None)]),
+    # Kargil War (outside data/), commander1: the air rank written out, and its abbreviation
+    # without a dot (only listed ones: "rank-capitals" in name_words.tsv)
+    ("Air Chief Marshal Anil Yashwant Tipnis", [("Anil Yashwant Tipnis", None)]),
+    ("ACM Anil Yashwant Tipnis\n(Chief of the Air Staff)", [("Anil Yashwant Tipnis", "Chief of the Air Staff")]),
+    # guards: initials stay (Kargil War "K. R. Narayanan"; Marawi "Danilo G Pamonag", "Elson
+    # E. Hermogino"), capitals inside a name stay (Mali War "Carl XVI Gustaf"), and capitals
+    # that are no listed rank stay the name's (a party's abbreviation is no rank)
+    ("K. R. Narayanan\n(President of India)", [("K. R. Narayanan", "President of India")]),
+    ("Lt. Gen. Danilo G Pamonag (2nd Overall Ground Commander, Joint Task Force Marawi)",
+     [("Danilo G Pamonag", "2nd Overall Ground Commander, Joint Task Force Marawi")]),
+    ("Adm. Elson E. Hermogino (Commandant of the Philippine Coast Guard)",
+     [("Elson E. Hermogino", "Commandant of the Philippine Coast Guard")]),
+    ("Carl XVI Gustaf", [("Carl XVI Gustaf", None)]),
+    ("YPG Sipan Hemo", [("YPG Sipan Hemo", None)]),
+    # "General Staff" is no rank ("Staff" only goes before one)
+    ("Ali Abdullah Ayyoub\n(Chief of the General Staff)", [("Ali Abdullah Ayyoub", "Chief of the General Staff")]),
+])
+def test_a_rank_before_the_name_is_no_part_of_it(text: str, expected: list) -> None:
+    warnings: list[ReadWarning] = []
+    commanders = parse_commanders(Field("commander1", text), warnings)
+    assert [(c.ref.name, c.role) for c in commanders] == expected
+    assert warnings == []
+
+
+@pytest.mark.parametrize("text, name", [
+    # Battle of Marawi (outside data/), commander1: "Jr." keeps its dot, before a role too
+    ("Lt. Gen. Carlito Galvez Jr.\n(AFP Western Mindanao Command Chief)", "Carlito Galvez Jr."),
+    ("Lt. Gen. Galileo Gerard Kintanar Jr. (Commanding General of the Philippine Air Force)",
+     "Galileo Gerard Kintanar Jr."),
+    ("Carlito Galvez Sr.", "Carlito Galvez Sr."),
+    # guard: another dot at a name's end is punctuation
+    ("Majul Gandamra.", "Majul Gandamra"),
+])
+def test_a_name_suffix_keeps_its_dot(text: str, name: str) -> None:
+    [commander] = parse_commanders(Field("commander1", text), [])
+    assert commander.ref.name == name
 
 
 def test_another_name_of_a_commander_is_an_alternative_label(tmp_path) -> None:

@@ -266,7 +266,8 @@ def test_bosworth_record():
     assert killed == ["King Richard III", "John Howard, Duke of Norfolk", "Sir Richard Ratcliffe"]
     assert len(york.commanders) == 7 and len(tudor.commanders) == 8
     surrey = next(c for c in york.commanders if c.ref.page == "Thomas Howard, 2nd Duke of Norfolk")
-    assert surrey.role == "POW" and not surrey.kia
+    # {{POW}} is his fate, not a role
+    assert (surrey.role, surrey.fate, surrey.kia) == (None, "captured", False)
     # strength1 = 7,500–12,000; strength2 = 5,000–8,000 <hr> 4,000–6,000 Stanley men
     assert [numbers(q) for q in york.strength] == [(None, 7500, 12000)]
     assert [numbers(q) for q in tudor.strength] == [(None, 5000, 8000), (None, 4000, 6000)]

@@ -27,7 +27,8 @@ Ahmad Mustafa al-Khalaf``). Then, in source order:
   a comma, the rest of the part is the role (also ``(ISIL emir, a.k.a. Abu Hamza)``). So
   does a parenthetical that is only a quoted name (a nickname: ``Mikhail Tolstykh
   ("Givi")``) or a name in another script (``(Игорь Стрелков)``), as for parties and
-  units (:func:`~kg.infobox.text.given_name`).
+  units (:func:`~kg.infobox.text.given_names`); a parenthetical of several quoted names
+  (``Alexander Mozhaev ("Babay" or "Bogeyman")``) gives them all.
 * **Period.** A parenthetical that is only a period (``(2014–present)``, ``(from 2015)``)
   is the ``period``, not the role; so is a date set apart from the role's words by a ``;``
   (``(acting; 2014)``) or a comma (``(FSA Aleppo top commander, 2013)``, a role line ``Free
@@ -88,7 +89,7 @@ from kg.infobox.text import (
     entry_name,
     entry_ref,
     entry_source,
-    given_name,
+    given_names,
     drop_unknown_prefix,
     keep_alt_name,
     link_target,
@@ -108,8 +109,13 @@ __all__ = ["is_rank_link", "parse_commanders", "strip_rank", "split_at_ranks", "
 #: ``Adm.``, ``ADM.``, ``Lt.``: an abbreviated rank in any case, as a whole word.
 _RANK_ABBREVIATION = rf"\b(?i:(?:{word_alternation(name_words('rank-abbreviation'))}))\."
 _RANK_WORD = f"(?:{word_alternation(name_words('rank'), title=True)})"
+#: ``ACM``: a rank abbreviation without a dot, matched as written (only the listed words:
+#: other capitals before a name are a party's abbreviation, ``FSA``, or initials).
+_RANK_CAPITALS = r"\b(?-i:" + "|".join(re.escape(word.upper()) for word in sorted(name_words("rank-capitals"))) + r")\b"
 _ORDINAL = r"(?:\d+(?:st|nd|rd|th)\s+)"
-_RANK = rf"(?:{_ORDINAL}?(?:{_RANK_ABBREVIATION}|{_RANK_WORD}\b))"
+#: ``Staff``: a word that goes before a rank (``Staff Maj. Gen.``), no rank alone.
+_RANK_PREFIX = rf"(?:(?:{word_alternation(name_words('rank-prefix'), title=True)})\s+)"
+_RANK = rf"(?:{_ORDINAL}?{_RANK_PREFIX}?(?:{_RANK_ABBREVIATION}|{_RANK_CAPITALS}|{_RANK_WORD}\b))"
 #: One or more ranks at the start of a name, followed by the name.
 _LEADING_RANKS = re.compile(rf"^(?:{_RANK}\s*)+(?=\S)")
 #: Text that is only ranks (``Maj. Gen.``): it joins the link that follows.
@@ -122,8 +128,12 @@ _RANKS_PAGE = re.compile(r"\branks?\b", re.IGNORECASE)
 #: Where a rank starts a new person inside plain text (abbreviations and the ``rank-start``
 #: words: ``General``/``Major``/``Commander`` also occur inside role phrases).
 _RANK_START = re.compile(
-    rf"(?<=\s)(?={_ORDINAL}?(?:{_RANK_ABBREVIATION}|(?:{word_alternation(name_words('rank-start'), title=True)})\s+[A-Z]))"
+    rf"(?<=\s)(?={_ORDINAL}?{_RANK_PREFIX}?(?:{_RANK_ABBREVIATION}|{_RANK_CAPITALS}\s+[A-Z]|"
+    rf"(?:{word_alternation(name_words('rank-start'), title=True)})\s+[A-Z]))"
 )
+#: A run of ranks in plain text: a rank start inside one (``Adm.`` in ``V. Adm.``, ``Maj.`` in
+#: ``Staff Maj. Gen.``) is no new person.
+_RANK_RUN = re.compile(rf"(?<!\S)(?:{_RANK}\s*)+")
 #: Where a placeholder person starts inside plain text (``Hasan Cudi Unidentified Arab
 #: leaders``).
 _UNNAMED_START = re.compile(r"(?<=\s)(?=(?:Unknown|Unidentified|Unnamed)\s)")
@@ -145,6 +155,8 @@ def strip_rank(name: str) -> str:
 
     >>> strip_rank("Maj. Gen. Hussein Isaac"), strip_rank("1st Lt. Rifaat Khalil"), strip_rank("Colonel Suheil al-Hassan")
     ('Hussein Isaac', 'Rifaat Khalil', 'Suheil al-Hassan')
+    >>> strip_rank("Staff Maj. Gen. Abdul-Wahab al-Saadi"), strip_rank("ACM Anil Yashwant Tipnis"), strip_rank("FSA Abu Ali")
+    ('Abdul-Wahab al-Saadi', 'Anil Yashwant Tipnis', 'FSA Abu Ali')
     """
     return _LEADING_RANKS.sub("", name).strip()
 
@@ -176,10 +188,14 @@ def split_at_ranks(text: str) -> list[str]:
     ['Brig. Gen. Ali Mahmoud', 'Col. Ghayath Galla']
     >>> split_at_ranks("Hasan Cudi Unidentified Arab leaders")
     ['Hasan Cudi', 'Unidentified Arab leaders']
+    >>> split_at_ranks("V. Adm. Ronald Joseph Mercado"), split_at_ranks("Ali Staff Maj. Gen. Ismail al-Mahalawi")
+    (['V. Adm. Ronald Joseph Mercado'], ['Ali', 'Staff Maj. Gen. Ismail al-Mahalawi'])
     """
     parts: list[str] = []
     cursor = 0
-    starts = sorted({m.start() for m in _RANK_START.finditer(text)} | {m.start() for m in _UNNAMED_START.finditer(text)})
+    inside = {start for run in _RANK_RUN.finditer(text) for start in range(run.start() + 1, run.end())}
+    starts = sorted(({m.start() for m in _RANK_START.finditer(text)} - inside)
+                    | {m.start() for m in _UNNAMED_START.finditer(text)})
     for start in starts:
         before = text[cursor:start].strip()
         if not before or _ENDS_WITH_RANK.search(before):
@@ -364,10 +380,12 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
                 warnings.append(ReadWarning("ignored-text", field_name, source,
                                             f"a note on the name, not a role: {text!r}"))
                 continue
-            given = given_name(text)
-            if given is not None:
-                # '("Givi")', "(Игорь Стрелков)": the person's other name, not a role
-                keep_alt_name(given, field_name, source, alt_names, warnings)
+            given = given_names(text)
+            if given:
+                # '("Givi")', "(Игорь Стрелков)", '("Babay" or "Bogeyman")': the person's
+                # other names, not a role
+                for alt in given:
+                    keep_alt_name(alt, field_name, source, alt_names, warnings)
                 continue
             other = split_other_name(text)
             if other is not None:

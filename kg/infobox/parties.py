@@ -60,7 +60,7 @@ from kg.infobox.records import EntityRef, Party, Period, Role
 from kg.infobox.grammar import MARKUP_ARTIFACT, PARTY_GRAMMAR, SUPPORT_HEADING, HeadingNode, build_tree
 from kg.infobox.text import (
     Entry,
-    alt_name,
+    alt_names,
     keep_alt_name,
     strip_markup,
     ScannedField,
@@ -150,10 +150,10 @@ def _other_qualifiers(qualifiers: list[str], period: Period | None, field_name: 
         text = strip_markup(drop_undefined(qualifier, field_name, [])).strip()
         if not text or (period is not None and text == period.text.strip()):
             continue
-        alt = alt_name(text, acronyms=True)
-        if alt is not None:
+        others = alt_names(text, acronyms=True)
+        for alt in others:
             keep_alt_name(alt, field_name, source, alts, warnings)
-        else:
+        if not others:
             warnings.append(ReadWarning("party-qualifier", field_name, source,
                                         f"{text!r} qualifies the party; kept in its text, not its name"))
     return alts

@@ -412,7 +412,11 @@ def _is_link_chain(pieces: Sequence[Piece]) -> bool:
     return len(pieces) >= 2 and all(p.kind == "link" for p in pieces)
 
 
-_QUOTED_NAME = re.compile(r"^[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]$")
+_QUOTED = r"[\"“”„«'‘’](?P<name>[^\"“”„«»]+?)[\"“”»'‘’]"
+_QUOTED_NAME = re.compile(rf"^{_QUOTED}$")
+#: A quoted name and what follows it in a list of names: ``"Babay" or "Bogeyman"``,
+#: ``"A", "B" and "C"`` (each name then ``or``/``and``/a comma, or the end).
+_QUOTED_IN_LIST = re.compile(rf"{_QUOTED}(?:\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and)\s+|$)")
 _ORDINAL_WORD = re.compile(r"^\d+(?:st|nd|rd|th)$")
 #: An abbreviation: ``PYD``, ``TEV-DEM``, ``ISIL``, ``CJTF–OIR``.
 _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&.\-–]{1,9}$")
@@ -475,56 +479,80 @@ def split_other_name(text: str) -> tuple[str, str] | None:
     return None
 
 
-def alt_name(text: str, acronyms: bool = False) -> str | None:
-    """The other name a parenthetical gives an entry, else ``None``: a name after words that
-    say so (``a.k.a. Abu Ibrahim Al-Francy``, :func:`split_other_name`), a quoted name
-    (``"Kadyrovites"``), a name in another script than the English name's Latin one (the
+def alt_names(text: str, acronyms: bool = False) -> tuple[str, ...]:
+    """The other names a parenthetical gives an entry, else ``()``: the names
+    :func:`given_names` reads (after words that say so, ``a.k.a. Abu Ibrahim Al-Francy``;
+    quoted, ``"Kadyrovites"``; in another script than the English name's Latin one, the
     name in Arabic after its transliteration: ``Katibat Saifullah (كتيبة سيف الله)``), a
     unit designation (``2nd Army Corps``: ordinal, capitalised words, a ``unit-noun``) and,
     with ``acronyms`` (parties), an abbreviation (``PYD``). Other parentheticals
     (``Reserve``, ``alleged by Armenia``) are no names.
 
-    >>> alt_name('"Kadyrovites"'), alt_name("2nd Army Corps"), alt_name("Reserve"), alt_name("PYD")
-    ('Kadyrovites', '2nd Army Corps', None, None)
-    >>> alt_name("TEV-DEM", acronyms=True), alt_name("alleged by Armenia", acronyms=True)
-    ('TEV-DEM', None)
-    >>> alt_name("كتيبة سيف الله"), alt_name("Азов")
-    ('كتيبة سيف الله', 'Азов')
-    >>> alt_name("also known as Tiger Forces")
-    'Tiger Forces'
+    >>> alt_names('"Kadyrovites"'), alt_names("2nd Army Corps"), alt_names("Reserve"), alt_names("PYD")
+    (('Kadyrovites',), ('2nd Army Corps',), (), ())
+    >>> alt_names("TEV-DEM", acronyms=True), alt_names("alleged by Armenia", acronyms=True)
+    (('TEV-DEM',), ())
+    >>> alt_names("كتيبة سيف الله"), alt_names("Азов")
+    (('كتيبة سيف الله',), ('Азов',))
+    >>> alt_names("also known as Tiger Forces"), alt_names('"Babay" or "Bogeyman"')
+    (('Tiger Forces',), ('Babay', 'Bogeyman'))
     """
     text = normalise_space(text)
-    if (other := given_name(text)) is not None:
-        return other
+    if others := given_names(text):
+        return others
     words = text.split()
     if len(words) >= 2 and _ORDINAL_WORD.match(words[0]) and all(w[:1].isupper() for w in words[1:]) \
             and words[-1].casefold() in name_words("unit-noun"):
-        return text
+        return (text,)
     if acronyms and _ACRONYM.match(text):
-        return text
-    return None
+        return (text,)
+    return ()
 
 
-def given_name(text: str) -> str | None:
-    """The other name a parenthetical gives as a name, whatever it follows (a person, a
+def given_names(text: str) -> tuple[str, ...]:
+    """The other names a parenthetical gives as names, whatever it follows (a person, a
     party, a unit): after words that say so (``a.k.a. Abu Ibrahim Al-Francy``), in quotes
-    (``"Givi"``, ``"Kadyrovites"``), or in another script than English's Latin
-    (``كتيبة سيف الله``, ``Игорь Стрелков``). ``None`` for anything else (a role, a
-    place, a note).
+    (``"Givi"``, ``"Kadyrovites"``; several quoted names joined by ``or``, ``and`` or
+    commas: ``"Babay" or "Bogeyman"``), or in another script than English's Latin
+    (``كتيبة سيف الله``, ``Игорь Стрелков``). ``()`` for anything else (a role, a place, a
+    note; quoted words among other words: ``al-Nusra front 'Emir'``).
 
-    >>> given_name('"Motorola"'), given_name("Игорь Стрелков"), given_name("a.k.a. Abu Hamza")
-    ('Motorola', 'Игорь Стрелков', 'Abu Hamza')
-    >>> given_name("al-Nusra front 'Emir'"), given_name("ISIL emir, a.k.a. Abu Hamza"), given_name("2nd Army Corps")
-    (None, None, None)
+    >>> given_names('"Motorola"'), given_names("Игорь Стрелков"), given_names("a.k.a. Abu Hamza")
+    (('Motorola',), ('Игорь Стрелков',), ('Abu Hamza',))
+    >>> given_names('"Babay" or "Bogeyman"'), given_names("'Abu Ali', 'Abu Omar' and 'the Sheikh'")
+    (('Babay', 'Bogeyman'), ('Abu Ali', 'Abu Omar', 'the Sheikh'))
+    >>> given_names("al-Nusra front 'Emir'"), given_names("ISIL emir, a.k.a. Abu Hamza"), given_names("2nd Army Corps")
+    ((), (), ())
     """
     text = normalise_space(text)
     if (other := split_other_name(text)) is not None and not other[1]:
-        return other[0]                 # "(a.k.a. Abu Ibrahim Al-Francy)"
-    if (match := _QUOTED_NAME.match(text)) is not None:
-        return match.group("name").strip()
+        return (other[0],)              # "(a.k.a. Abu Ibrahim Al-Francy)"
+    names = _quoted_names(text)
+    if names:
+        return names
     if script_language(text) not in (None, "en"):
-        return text
-    return None
+        return (text,)
+    return ()
+
+
+def _quoted_names(text: str) -> tuple[str, ...]:
+    """The names of a text that is only quoted names (one, or several joined by ``or``,
+    ``and`` or commas), else ``()``.
+
+    >>> _quoted_names('"Babay" or "Bogeyman"'), _quoted_names('"Babay" the elder')
+    (('Babay', 'Bogeyman'), ())
+    """
+    names: list[str] = []
+    position = 0
+    while position < len(text):
+        match = _QUOTED_IN_LIST.match(text, position)
+        if match is None or match.end() == position:
+            # no list: one quoted name, which may hold a quote mark ('Abu 'Ali')
+            whole = _QUOTED_NAME.match(text)
+            return (whole.group("name").strip(),) if whole else ()
+        names.append(match.group("name").strip())
+        position = match.end()
+    return tuple(names)
 
 
 def keep_alt_name(alt: str, field_name: str, source: str, found: list[str], warnings: list[ReadWarning]) -> None:
@@ -1319,17 +1347,32 @@ _QUOTES = "\"'“”‘’«»"
 
 def tidy_name(name: str) -> str:
     """Strip what cannot end a name: enclosing quotes, trailing punctuation, stray bullets.
+    The dot of an initial or of a name suffix (``Jr.``, ``name-suffix`` in
+    ``name_words.tsv``) is part of the name.
 
     >>> tidy_name('"Caliphate Cubs"'), tidy_name("Pro-russian Ukrainian units."), tidy_name("U.S.")
     ('Caliphate Cubs', 'Pro-russian Ukrainian units', 'U.S.')
+    >>> tidy_name("Carlito Galvez Jr."), tidy_name("Carlito Galvez Jr.,")
+    ('Carlito Galvez Jr.', 'Carlito Galvez Jr.')
     """
     name = strip_markup(name).strip(" *#•·,;:–—-")
-    if name.endswith(".") and not re.search(r"(?:^|[\s.])[A-Z]\.$", name):
+    if name.endswith(".") and not re.search(r"(?:^|[\s.])[A-Z]\.$", name) \
+            and not _ends_with_name_suffix(name[:-1]):
         name = name[:-1].rstrip()
     if len(name) > 1 and name[0] in _QUOTES and name[-1] in _QUOTES and \
             not any(q in name[1:-1] for q in _QUOTES):
         name = name[1:-1].strip()
     return name
+
+
+def _ends_with_name_suffix(text: str) -> bool:
+    """``text`` ends in a name suffix abbreviation after a name (``Carlito Galvez Jr``).
+
+    >>> _ends_with_name_suffix("Carlito Galvez Jr"), _ends_with_name_suffix("Jr"), _ends_with_name_suffix("Dr")
+    (True, False, False)
+    """
+    words = text.split()
+    return len(words) >= 2 and words[-1].casefold() in name_words("name-suffix")
 
 
 def skip_entry(name: str, has_flag: bool, field_name: str, source: str, what: str,

@@ -79,7 +79,7 @@ from kg.infobox.records import EntityRef, Party, Period, Unit
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, TreeLine, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
-    alt_name,
+    alt_names,
     keep_alt_name,
     ScannedField,
     drop_undefined,
@@ -331,10 +331,11 @@ def _drop_inner_alt_names(name: str, field_name: str, source: str, found: list[s
     """``BARS-16 ("Kuban") detachment`` -> ``BARS-16 detachment``, ``Kuban`` added to
     ``found`` (warning ``alt-name``)."""
     def cut(match: re.Match[str]) -> str:
-        alt = alt_name(match.group(1))
-        if alt is None:
+        alts = alt_names(match.group(1))
+        if not alts:
             return match.group(0)
-        keep_alt_name(alt, field_name, source, found, warnings)
+        for alt in alts:
+            keep_alt_name(alt, field_name, source, found, warnings)
         return ""
     return _INNER_PAREN.sub(cut, name)
 
@@ -477,10 +478,11 @@ def _unit(scanned: ScannedField, entry: Entry, level: int, group: str | None,
             # link writes it): kept in the unit's text, not its name
             warnings.append(ReadWarning("unit-qualifier", field_name, source,
                                         f"{text!r} qualifies the unit; not part of its name"))
-        elif text and alt_name(text, acronyms=not _in_anchor(text, entry)) is not None:
+        elif text and alt_names(text, acronyms=not _in_anchor(text, entry)):
             # "(2nd Army Corps)", '("Kadyrovites")', "Special Security Forces (HAT)":
             # another name of the unit, as for parties
-            keep_alt_name(alt_name(text, acronyms=True) or text, field_name, source, alts, warnings)
+            for alt in alt_names(text, acronyms=True):
+                keep_alt_name(alt, field_name, source, alts, warnings)
         elif text:
             kept.append(text)
     for piece in entry.later:
