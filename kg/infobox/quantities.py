@@ -455,6 +455,10 @@ def _inside_parentheses(text: str, index: int) -> bool:
     return text[:index].count("(") > text[:index].count(")")
 
 
+#: A digit that can count; an ordinal's are a name's (``72nd Brigade``, ``58th CAA``).
+_NUMERAL = re.compile(r"\d(?!\d*(?:st|nd|rd|th)\b)")
+
+
 def _line_label(line: str) -> tuple[str | None, str]:
     """Cut a ``Label:`` off the start of a line (not a colon inside parentheses, not a
     time ``18:15``)."""
@@ -466,7 +470,7 @@ def _line_label(line: str) -> tuple[str | None, str]:
         return None, line
     outside = re.sub(r"\([^()]*\)", "", label)
     # a date, with or without its year ("16 December:" over the strength on that day)
-    if re.search(r"\d", outside) and parse_period(outside) is None and period_of(outside, 2000) is None:
+    if _NUMERAL.search(outside) and parse_period(outside) is None and period_of(outside, 2000) is None:
         return None, line
     if len(outside.split()) > 9:
         return None, line
@@ -1195,15 +1199,18 @@ def is_bare_label(text: str) -> bool:
     (False, False, False, False)
     """
     text = text.strip(" .,;:")
-    if not text or re.search(r"\d", text) or _WORD_ANCHOR.search(text) or casualty_kind(text):
+    if not text or _NUMERAL.search(text) or _WORD_ANCHOR.search(text) or casualty_kind(text):
         return False
     return not any(re.search(rf"(?i)(?<![\w-]){word}(?![\w-])", text) for word in _NUMBER_WORDS)
 
 
 def _set_apart(scanned: ScannedField, line: FieldLine, text: str) -> bool:
-    """A line written as a heading: wholly in bold, or behind a flag."""
+    """A line written as a heading: wholly in bold, behind a flag, or a bullet with
+    bullets under it (``* 58th CAA`` over ``** 72nd Brigade:``)."""
     bold = {normalise_space(strip_markup(run)).strip(" :") for run in scanned.field.bold}
-    return text.strip(" :") in bold or any(piece.kind == "flag" for piece in line.pieces)
+    following = next((other for other in scanned.lines if other.index > line.index and not other.blank), None)
+    return text.strip(" :") in bold or any(piece.kind == "flag" for piece in line.pieces) \
+        or (following is not None and following.level > line.level)
 
 
 def opens_with_label(scanned: ScannedField) -> bool:
