@@ -559,3 +559,16 @@ def test_a_fate_is_in_the_graph_the_card_and_the_text_card(tmp_path) -> None:
     assert [(c["role"], c["fate"]) for c in person["commanded"]] == [(None, "wounded")]
     assert "[wounded]" in render_card(person)
     assert conforms
+
+
+@pytest.mark.parametrize("text, name, role, period", [
+    # Battle of Raqqa (2017), outside data/: a date at the end of the role, after "by"
+    ("Abu Osama\n(Commander of ISIL holdouts by Oct. 2017)", "Abu Osama", "Commander of ISIL holdouts", "by Oct. 2017"),
+    # guards: a place after "in" is the role's, and a role with no date stays whole
+    ("Ali Mamlouk (head of the National Security Bureau in Damascus)", "Ali Mamlouk",
+     "head of the National Security Bureau in Damascus", None),
+    ("Issam Zahreddine (Republican Guard commander)", "Issam Zahreddine", "Republican Guard commander", None),
+])
+def test_a_date_at_the_end_of_the_role_is_the_period(text: str, name: str, role: str, period: str | None) -> None:
+    [commander] = parse_commanders(Field("commander2", text), [], "", 2016)
+    assert (commander.ref.name, commander.role, commander.period and commander.period.text) == (name, role, period)

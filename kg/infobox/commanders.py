@@ -79,7 +79,7 @@ from kg.infobox.dates import parse_period
 from kg.infobox.flags import entry_country
 from kg.infobox.claims import claim_in
 from kg.infobox.records import Claimant, Commander, EntityRef, Party, Period
-from kg.infobox.quantities import loss_mark, period_of
+from kg.infobox.quantities import loss_mark, period_of, split_trailing_period
 from kg.infobox.grammar import KIA_HEADING, EntryNode, Grammar, build_tree, qualifier_note
 from kg.infobox.text import (
     Entry,
@@ -442,10 +442,17 @@ def split_role_period(text: str) -> tuple[str, Period | None]:
     ('Free Officers Movement commander', 'until August 2011', '2011-08')
     >>> split_role_period("Chief of Staff, Syrian Army")
     ('Chief of Staff, Syrian Army', None)
+
+    So does a date after ``by``, ``from``, ``until``… at the end of the role (Battle of
+    Raqqa (2017): ``Commander of ISIL holdouts by Oct. 2017``):
+
+    >>> role, period = split_role_period("Commander of ISIL holdouts by Oct. 2017"); role, period.text
+    ('Commander of ISIL holdouts', 'by Oct. 2017')
     """
     parts = [part.strip() for part in text.split(",")]
     if len(parts) < 2:
-        return text, None
+        role, period = split_trailing_period(text)
+        return (role, period) if period is not None and role else (text, None)
     for index, part in enumerate(parts):
         period = parse_period(part) if part else None
         rest = [p for i, p in enumerate(parts) if i != index and p]

@@ -810,9 +810,13 @@ def _as_of_or_period(period: Period | None) -> tuple[Period | None, Period | Non
     return None, period
 
 
-def _split_trailing_period(words: str, year: int | None = None) -> tuple[str, Period | None]:
+def split_trailing_period(words: str, year: int | None = None) -> tuple[str, Period | None]:
     """``killed in 2014`` -> (``killed``, 2014); a span without its year takes the
-    conflict's (``civilians killed from 13 April to 26 May``, :func:`period_of`)."""
+    conflict's (``civilians killed from 13 April to 26 May``, :func:`period_of`).
+
+    >>> words, period = split_trailing_period("civilians killed from 4–5 March", 2013); words, period.start.iso()
+    ('civilians killed', '2013-03-04')
+    """
     for match in re.finditer(r"\b(?:in|since|from|by|as of|during|until)\s+", words, re.IGNORECASE):
         period = period_of(words[match.start():].rstrip(" ."), year)
         if period is not None:
@@ -1391,7 +1395,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
         # a claim note closing a list of figures is the claim of the whole list
         if listed_claims[index] is not None and entries[index - 1].joined_by and own_claims[index - 1] is None:
             listed_claims[index - 1] = listed_claims[index]
-    list_period = _split_trailing_period(cut_claim(entries[-1].words, field.links)[0].strip(" ,;"), year)[1] \
+    list_period = split_trailing_period(cut_claim(entries[-1].words, field.links)[0].strip(" ,;"), year)[1] \
         if entries else None
     quantities: list[Quantity] = []
     for index, entry in enumerate(entries):
@@ -1409,7 +1413,7 @@ def _read_part(text: str, field: Field, shown: str, casualties: bool, warnings: 
             # "One hundred to several hundred airborne troops": at least 100.
             entry.minimum, entry.value = entry.value, None
             words = words[to_vague.end():]
-        words, trailing_period = _split_trailing_period(words, year)
+        words, trailing_period = split_trailing_period(words, year)
         if trailing_period is None and index >= listed and index < len(entries) - 1:
             # "54 killed and 425 wounded from 7 to 16 November": the span closes the list
             trailing_period = list_period
