@@ -519,7 +519,7 @@ def _classify_label(label: str | None, links: Sequence[Link] = (), year: int | N
 
 
 #: What joins a figure to the next one, closing its words (``, ``, ``and``, ``including``).
-_SEPARATOR = re.compile(r"(?:\s*(?:,|;|\band\b|\bor\b|&)\s*)+(?:including\s*)?$", re.IGNORECASE)
+_SEPARATOR = re.compile(r"(?:\s*(?:,|;|\band\b|\bor\b|&|(?<=\s)[–—](?=\s|$))\s*)+(?:including\s*)?$", re.IGNORECASE)
 
 
 #: One capitalised word between a figure and a number (``8-10 Leopard 2 tanks``): the
