@@ -60,6 +60,14 @@ CLAIMS = [
     ("Pakistan army's claim", "outside: Kargil War", "Pakistan army", None),
     ("per medical sources", "outside: Battle of Al Hudaydah", "medical sources", None),
     ("per neutral Somalis", "outside: Battle of Mogadishu (1993)", "neutral Somalis", None),
+    # outside data/, second round: "estimation", demonyms of states, adjectives that name a
+    # group of sources (their words kept, no entity)
+    ("Chinese estimation", "outside: Battle of Chosin Reservoir", "Chinese", "China"),
+    ("UN estimation", "outside: Battle of Chosin Reservoir", "UN", "United Nations"),
+    ("North Vietnamese claim", "outside: Battle of Khe Sanh", "North Vietnamese", "North Vietnam"),
+    ("Vietnamese figures", "outside: Battle of Dien Bien Phu", "Vietnamese", "Vietnam"),
+    ("Western historians estimate", "outside: Battle of Dien Bien Phu", "Western historians", None),
+    ("Western estimate", "outside: Battle of Bakhmut", "Western", None),
 ]
 
 
@@ -95,7 +103,10 @@ def test_a_claim_at_the_end_of_a_figure_is_cut_off():
 
 @pytest.mark.parametrize("heading, phase", [("First phase", "First phase"), ("Second phase", "Second phase"),
                                             ("2nd phase", "2nd phase"), ("first battle", "first battle"),
-                                            ("Phase 2", "Phase 2"), ("Casualties", None), ("Per Ukraine", None)])
+                                            ("Phase 2", "Phase 2"), ("Casualties", None), ("Per Ukraine", None),
+                                            # outside data/: Vuhledar, Kohima, Mogadishu (1993)
+                                            ("Main Battle", "Main Battle"), ("Start", "Start"), ("End", "End"),
+                                            ("Initially", "Initially"), ("Land", None), ("Endgame", None)])
 def test_phase_headings(heading, phase):
     assert read_phase(heading) == phase
 

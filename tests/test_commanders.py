@@ -442,6 +442,9 @@ def test_another_name_in_the_parenthetical_is_no_role(text: str, name: str, alt:
     ("YPG Sipan Hemo", [("YPG Sipan Hemo", None)]),
     # "General Staff" is no rank ("Staff" only goes before one)
     ("Ali Abdullah Ayyoub\n(Chief of the General Staff)", [("Ali Abdullah Ayyoub", "Chief of the General Staff")]),
+    # Commonwealth air force ranks (Battle of Goose Green, outside data/)
+    ("Wg. Cdr. Wilson Pedrozo", [("Wilson Pedrozo", None)]),
+    ("Wing Commander Wilson Pedrozo", [("Wilson Pedrozo", None)]),
 ])
 def test_a_rank_before_the_name_is_no_part_of_it(text: str, expected: list) -> None:
     warnings: list[ReadWarning] = []

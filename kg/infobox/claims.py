@@ -48,7 +48,8 @@ _SOURCE_LEAD = (r"(?:per|acc(?:ording|\.)?\s+to|acc\.|as\s+(?:claimed|reported|s
                 r"|reported\s+by)(?=\s)")
 _LEADING = re.compile(rf"^(?P<lead>{_SOURCE_LEAD})\s+(?P<name>.+)$", re.IGNORECASE)
 _TRAILING = re.compile(
-    r"^(?P<name>.+?)\s+(?:claims?|claimed|sources?|figures?|estimates?|reports?|count|data|statement)$",
+    r"^(?P<name>.+?)\s+(?:claims?|claimed|sources?|figures?|estimates?|estimations?|estimated|reports?|count|data|"
+    r"statement)$",
     re.IGNORECASE,
 )
 #: Nouns that say which part of a claimant speaks; the entity is the claimant itself.
@@ -62,7 +63,7 @@ _NOT_A_CLAIMANT = re.compile(
     r"^(?:unconfirmed|confirmed|conflicting|other|another|one|an?|these|this|those|some|initial|early|later|"
     r"various|multiple|several|many|official|its|his|her|their|day|week|month|year|cent|capita|"
     r"annum|person|head|side|each|modern|recent|contemporary|conservative|higher|lower|highest|"
-    r"lowest|upper|total|overall|final|preliminary|western)\b",
+    r"lowest|upper|total|overall|final|preliminary)\b",
     re.IGNORECASE,
 )
 #: Claimants named together (``Turkish and SAA``, ``Armenia/Artsakh``).
@@ -82,7 +83,8 @@ PHASE_LABEL = (
     r"(?i:(?:first|second|third|fourth|fifth|sixth|final|initial|last|main|\d+(?:st|nd|rd|th))\s+"
     r"(?:(?:assault|attack|ground|air|main|counter)\s+)?"      # "First assault wave"
     r"(?:phase|stage|battle|offensive|siege|wave|assault)"
-    r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five))"
+    r"|(?:phase|stage)\s+(?:\d+|[IVX]+|one|two|three|four|five)"
+    r"|initially|(?:at\s+(?:the\s+)?)?(?:start|end)|finally)"              # "Start:", "End:" (Battle of Kohima)
 )
 _PHASE = re.compile(rf"^{PHASE_LABEL}$")
 #: Words that mark a source or an estimate without naming who (``(SOHR claim)``, ``reports``,

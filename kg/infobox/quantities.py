@@ -101,7 +101,8 @@ _RANGE_SEPARATOR = r"\s*(?:[–—−‒-]|\bto\b|\bor\b)\s*"
 _FIGURE = re.compile(
     rf"(?<![\w.,/])(?<![\w]-)(?:(?P<between>\bbetween)\s+)?(?P<low>{_AMOUNT})"
     # "737+–1,200": a plus before the dash is the low end's own; the range is 737–1,200
-    rf"(?:\+?(?P<sep>(?(between)\s+and\s+|{_RANGE_SEPARATOR}))(?P<high>{_AMOUNT}))?"
+    # "c. 400,000 – c. 500,000": an estimate mark on the high end too
+    rf"(?:\+?(?P<sep>(?(between)\s+and\s+|{_RANGE_SEPARATOR}))(?:(?:c|ca)\.\s*|~\s*)?(?P<high>{_AMOUNT}))?"
     rf"(?P<plus>\s*\+|\s+plus\b)?(?![\w])(?!-[A-Za-z])(?!\.\d)",
     re.IGNORECASE,
 )
@@ -321,6 +322,8 @@ def read_amount(text: str) -> tuple[int | None, int | None, int | None, bool] | 
     ((None, 2000, 4000, False), (8000, None, None, True), (None, 500, None, False), (None, None, 50, False))
     >>> read_amount('"As many as" 60'), read_amount("+26,000"), read_amount("737+—1,200")
     ((None, None, 60, False), (None, 26000, None, False), (None, 737, 1200, False))
+    >>> read_amount("c. 400,000 – c. 500,000")
+    (None, 400000, 500000, True)
     """
     match = _FIGURE.search(text)
     if not match:
