@@ -928,9 +928,16 @@ def parse_quantities(field: Field, warnings: list[ReadWarning],
     block_ended = False
     for tree_line in tree.lines:
         if tree_line.kind == "qualifier":
-            # A line that is only a parenthetical: it qualifies the line above.
-            if _apply_to_previous(quantities, previous_line, block, [piece.text for piece in tree_line.leading],
-                                  year, field.links):
+            # A line that is only a parenthetical: it qualifies the line above; counts of a
+            # kind in it ("(156,000–162,000 killed)" under a total) are its sub-counts
+            notes = [piece.text for piece in tree_line.leading]
+            counts = [note for note in notes if _is_count(note) and casualties and casualty_kind(note)]
+            if counts and previous_line:
+                subs = _sub_counts_below(counts, quantities, previous_line, field, warnings, year)
+                block += range(len(quantities), len(quantities) + len(subs))
+                quantities.extend(subs)
+                notes = [note for note in notes if note not in counts]
+            if notes and _apply_to_previous(quantities, previous_line, block, notes, year, field.links):
                 block = []
             continue
         if tree_line.kind == "blank":
@@ -1115,6 +1122,11 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     if not text:
         return [], []
     stripped, parens = _remove_parentheticals(text)
+    if not parens and not _NUMERAL.search(re.sub(r"\b1[0-9]{3}\b|\b20[0-9]{2}\b", "", text)) \
+            and re.search(r"\d", text) and period_of(text.strip(" .,;"), year) is not None:
+        # "February–December 1916" alone under figures: when they were counted, as
+        # "(as of 19 February)" there would say
+        return [Piece("paren", line.start, line.end, text.strip(" .,;"))], []
     if not stripped.strip(" .,;") and len(parens) == 1 and _is_figure_note(parens[0][1], year):
         text = parens[0][1]                 # "(pre-war: ~12,150)": a figure with a label
         stripped, parens = _remove_parentheticals(text)
@@ -1579,7 +1591,7 @@ def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[i
 #: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
 #: A part of a note that counts: a number (or range) first, after ``including``, a bound or
 #: an estimate mark (``(including 408 missing)``, ``(at least 249 dead bodies …)``).
-_SUB_COUNT_LEAD = r"(?:(?:including|incl\.|at least|up to|over|more than|about|around|some|c\.|~)\s*)*"
+_SUB_COUNT_LEAD = r"(?:(?:including|incl\.|of which|at least|up to|over|more than|about|around|some|c\.|~)\s*)*"
 _SUB_COUNT = re.compile(rf"^\s*{_SUB_COUNT_LEAD}(?:{_NUMBER})\+?(?:\s*[–-]\s*(?:{_NUMBER}))?\+?\s+[^\W\d]",
                         re.IGNORECASE)
 
@@ -1589,8 +1601,11 @@ def _is_count(part: str) -> bool:
 
     >>> _is_count("including 408 missing"), _is_count("24 and 26 Oct."), _is_count("per SOHR")
     (True, False, False)
+    >>> _is_count("54 killed and 425 wounded from 7 to 16 November")
+    True
     """
-    return bool(_SUB_COUNT.match(part)) and not re.search(rf"(?i)\b(?:{_MONTH_NAMES})\b", part)
+    return bool(_SUB_COUNT.match(part)) \
+        and not re.match(rf"(?i)^\s*[\d\s,&–-]*(?:and\s+[\d\s]*)?(?:{_MONTH_NAMES})\b", part)
 
 
 def _wider_count(part: str, figure: Quantity) -> bool:
@@ -1614,6 +1629,26 @@ def _wider_count(part: str, figure: Quantity) -> bool:
     numbers = [n for n in (figure.value, figure.minimum, figure.maximum) if n is not None]
     sub = [n for n in (amount or (None, None, None, False))[:3] if isinstance(n, int)]
     return bool(numbers and sub and min(sub) > max(numbers))
+
+
+def _sub_counts_below(notes: list[str], quantities: list[Quantity], line: list[int], field: Field,
+                      warnings: list[ReadWarning], year: int | None) -> list[Quantity]:
+    """The figures of parenthetical lines under a line of figures (Battle of Verdun
+    ``377,231`` / ``(156,000–162,000 killed)``), each part of the figure above of its kind
+    (else of the first), with its claim, phase and date."""
+    above = quantities[line[0]]
+    found: list[Quantity] = []
+    for note in notes:
+        shown = f"({note})"
+        subs = _read_part(re.sub(r"(?i)^(?:including|incl\.|of which)\s+", "", note), field, shown, True, warnings,
+                          as_of=above.as_of, context="", name=None, claim=above.claimant, phase=above.phase, year=year)
+        for sub in subs:
+            sub.part_of = next((index for index in line if quantities[index].kind == sub.kind), line[0])
+            sub.civilian = quantities[sub.part_of].civilian if sub.civilian is None else sub.civilian
+        found.extend(subs)
+        warnings.append(ReadWarning("sub-count", field.name, shown,
+                                    f"{shown} under {above.text!r} read as a figure of its own, part of it"))
+    return found
 
 
 def _count_parts(parentheticals: Sequence[str]) -> list[tuple[str, str]]:
@@ -1653,7 +1688,7 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
         for content, part in _count_parts(entry.parentheticals):
-            part = re.sub(r"(?i)^(?:including|incl\.)\s+", "", part)      # "(including 408 missing)"
+            part = re.sub(r"(?i)^(?:including|incl\.|of which)\s+", "", part)   # "(including 408 missing)"
             words, own_claim = cut_claim(part, field.links) if part else (part, None)
             own_kind = casualty_kind(words) if part and casualties else None
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
