@@ -75,7 +75,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from kg.document import Field, Link, ReadWarning
-from kg.infobox.dates import parse_period
+from kg.infobox.dates import guessed_year, parse_period
 from kg.infobox.flags import entry_country
 from kg.infobox.claims import claim_in
 from kg.infobox.records import Claimant, Commander, EntityRef, Party, Period
@@ -364,8 +364,7 @@ def _commander(scanned: ScannedField, item: EntryNode, warnings: list[ReadWarnin
             if as_period is None and period is None and year is not None and (as_period := period_of(text, year)):
                 # "(until March)", "(from c. 11 September)": dated in the conflict's first
                 # year, as a party's "(until 7 May)" is
-                warnings.append(ReadWarning("guessed-year", field_name, source,
-                                            f"{text!r} has no year: dated in {year}, the year the conflict started"))
+                warnings.append(guessed_year(field_name, source, text, year))
             if as_period is not None and period is None:
                 period = as_period
                 continue

@@ -24,7 +24,22 @@ from kg.infobox.records import PartialDate, Period
 from kg.infobox.text import drop_undefined, strip_markup
 from kg.time import date_key
 
-__all__ = ["parse_partial_date", "parse_period", "parse_date_field", "date_key"]
+__all__ = ["parse_partial_date", "parse_period", "parse_date_field", "date_key", "guessed_year"]
+
+
+def guessed_year(field_name: str, source: str, text: str, dated_in: int, started: int | None = None) -> ReadWarning:
+    """The ``guessed-year`` warning for a date written without its year (``(until March)``,
+    ``2 January:``), dated in the year the conflict started or, for a date label that would
+    come before the one above it, a later one.
+
+    >>> guessed_year("commander1", "X (until March)", "until March", 2012).message
+    "'until March' has no year: dated in 2012, the year the conflict started"
+    >>> guessed_year("strength1", "2 January:", "2 January", 1945, started=1944).message
+    "'2 January' has no year: dated in 1945, after the date above it (the conflict started in 1944)"
+    """
+    why = "the year the conflict started" if started in (None, dated_in) else \
+        f"after the date above it (the conflict started in {started})"
+    return ReadWarning("guessed-year", field_name, source, f"{text!r} has no year: dated in {dated_in}, {why}")
 
 
 def parse_partial_date(text: str) -> PartialDate | None:

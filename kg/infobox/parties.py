@@ -54,6 +54,7 @@ from __future__ import annotations
 import re
 
 from kg.document import Field, ReadWarning
+from kg.infobox.dates import guessed_year
 from kg.infobox.quantities import period_of
 from kg.infobox.flags import entry_country, is_same_country
 from kg.infobox.records import EntityRef, Party, Period, Role
@@ -166,8 +167,7 @@ def _first_period(qualifiers: list[str], field_name: str, source: str, warnings:
         period = qualifier_period(text, year)
         if period is not None:
             if year is not None and not re.search(r"\d{4}", text):
-                warnings.append(ReadWarning("guessed-year", field_name, source,
-                                            f"{text!r} has no year: dated in {year}, the year the conflict started"))
+                warnings.append(guessed_year(field_name, source, text, year))
             return period
     return None
 

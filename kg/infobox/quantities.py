@@ -57,7 +57,7 @@ from kg.infobox.claims import (
     read_claim,
     read_phase,
 )
-from kg.infobox.dates import parse_period
+from kg.infobox.dates import guessed_year, parse_period
 from kg.infobox.records import Claimant, Period, Quantity
 from kg.infobox.grammar import EntryNode, Grammar, HeadingNode, build_tree
 from kg.infobox.text import (
@@ -1148,9 +1148,8 @@ def _read_line(scanned: ScannedField, line: FieldLine, *, links: Sequence[Link],
     if label is not None and info.as_of is not None and info.claim is None and info.phase is None \
             and parse_period(label) is None and year is not None:
         info.as_of = _dated_in_order(scanned, line, year) or info.as_of
-        warnings.append(ReadWarning("guessed-year", scanned.name, text,
-                                    f"{label!r} has no year: dated {info.as_of.start.iso() if info.as_of.start else '?'}, "
-                                    f"in order from the year the conflict started ({year})"))
+        dated_in = info.as_of.start.year if info.as_of.start and info.as_of.start.year is not None else year
+        warnings.append(guessed_year(scanned.name, text, label, dated_in, started=year))
     heading_period = period_of(rest, year) if info.phase and rest.strip() else None
     if label is None and read_phase(stripped):
         label, info = stripped, _LabelInfo(phase=read_phase(stripped))  # "First assault wave"
@@ -1589,6 +1588,9 @@ def _split_claimed_ranges(text: str, entries: list[_Entry], parens: list[tuple[i
 
 
 #: A parenthetical that is a figure of its own: a number, then words (``250 executed``).
+#: Words that make a count in a note part of the figure (``(including 408 missing)``,
+#: ``(of which 4,436 wounded)``): cut off before the count is read.
+_PART_OF_LEAD = re.compile(r"(?i)^(?:including|incl\.|of which)\s+")
 #: A part of a note that counts: a number (or range) first, after ``including``, a bound or
 #: an estimate mark (``(including 408 missing)``, ``(at least 249 dead bodies …)``).
 _SUB_COUNT_LEAD = r"(?:(?:including|incl\.|of which|at least|up to|over|more than|about|around|some|c\.|~)\s*)*"
@@ -1640,7 +1642,7 @@ def _sub_counts_below(notes: list[str], quantities: list[Quantity], line: list[i
     found: list[Quantity] = []
     for note in notes:
         shown = f"({note})"
-        subs = _read_part(re.sub(r"(?i)^(?:including|incl\.|of which)\s+", "", note), field, shown, True, warnings,
+        subs = _read_part(_PART_OF_LEAD.sub("", note), field, shown, True, warnings,
                           as_of=above.as_of, context="", name=None, claim=above.claimant, phase=above.phase, year=year)
         for sub in subs:
             sub.part_of = next((index for index in line if quantities[index].kind == sub.kind), line[0])
@@ -1688,7 +1690,7 @@ def _with_sub_counts(entries: list[_Entry], quantities: list[Quantity], field: F
             quantity.part_of = moved.get(quantity.part_of, quantity.part_of)   # "including"
         result.append(quantity)
         for content, part in _count_parts(entry.parentheticals):
-            part = re.sub(r"(?i)^(?:including|incl\.|of which)\s+", "", part)   # "(including 408 missing)"
+            part = _PART_OF_LEAD.sub("", part)
             words, own_claim = cut_claim(part, field.links) if part else (part, None)
             own_kind = casualty_kind(words) if part and casualties else None
             counted = quantity.value is not None or quantity.minimum is not None or quantity.maximum is not None
